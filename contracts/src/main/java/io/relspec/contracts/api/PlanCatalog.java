@@ -1,0 +1,31 @@
+package io.relspec.contracts.api;
+
+import io.relspec.contracts.messaging.PlanCatalogCompiled.CompileFailure;
+import io.relspec.contracts.model.Collections2;
+import io.relspec.contracts.model.DatasetName;
+import io.relspec.contracts.model.TaskName;
+import io.relspec.contracts.spec.DatasetContract;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Every task's plan for one catalog snapshot (GET /api/v1/plan-catalogs/{id}), with the source
+ * contracts the plans were validated against.
+ */
+public record PlanCatalog(
+    String id,
+    String snapshotId,
+    Instant compiledAt,
+    Map<DatasetName, DatasetContract> sources,
+    Map<TaskName, PlanArtifact> plans,
+    List<CompileFailure> failures) {
+  public PlanCatalog {
+    Objects.requireNonNull(id, "id is null");
+    Objects.requireNonNull(snapshotId, "snapshotId is null");
+    sources = Collections2.sortedCopy(sources);
+    plans = Collections2.sortedCopy(plans);
+    failures = Collections2.copy(failures);
+  }
+}

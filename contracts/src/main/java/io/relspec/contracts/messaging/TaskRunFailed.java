@@ -1,0 +1,31 @@
+package io.relspec.contracts.messaging;
+
+import io.relspec.contracts.model.TaskName;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/** A task attempt failed; {@code retryable} says whether another attempt may succeed. */
+public record TaskRunFailed(
+    UUID eventId,
+    Instant occurredAt,
+    String runId,
+    String taskRunId,
+    TaskName task,
+    int attempt,
+    String executorId,
+    String errorCode,
+    String message,
+    boolean retryable,
+    long durationMillis)
+    implements RelspecMessage {
+  public TaskRunFailed {
+    Objects.requireNonNull(eventId, "eventId is null");
+    Objects.requireNonNull(occurredAt, "occurredAt is null");
+    Objects.requireNonNull(runId, "runId is null");
+    Objects.requireNonNull(taskRunId, "taskRunId is null");
+    Objects.requireNonNull(task, "task is null");
+    Objects.requireNonNull(errorCode, "errorCode is null");
+    Objects.requireNonNull(message, "message is null");
+  }
+}

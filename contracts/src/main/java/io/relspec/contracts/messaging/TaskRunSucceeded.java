@@ -1,0 +1,36 @@
+package io.relspec.contracts.messaging;
+
+import io.relspec.contracts.arrow.ArrowSchema;
+import io.relspec.contracts.model.DatasetName;
+import io.relspec.contracts.model.TaskName;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/** A task attempt's output is committed in the executor's store and served over Flight. */
+public record TaskRunSucceeded(
+    UUID eventId,
+    Instant occurredAt,
+    String runId,
+    String taskRunId,
+    TaskName task,
+    int attempt,
+    String executorId,
+    DatasetName output,
+    long datasetVersion,
+    long rows,
+    long bytes,
+    ArrowSchema outputSchema,
+    String flightUri,
+    long durationMillis)
+    implements RelspecMessage {
+  public TaskRunSucceeded {
+    Objects.requireNonNull(eventId, "eventId is null");
+    Objects.requireNonNull(occurredAt, "occurredAt is null");
+    Objects.requireNonNull(runId, "runId is null");
+    Objects.requireNonNull(taskRunId, "taskRunId is null");
+    Objects.requireNonNull(task, "task is null");
+    Objects.requireNonNull(executorId, "executorId is null");
+    Objects.requireNonNull(output, "output is null");
+  }
+}

@@ -1,0 +1,33 @@
+package io.relspec.contracts.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Objects;
+
+/** Name of a dataset: a source contract or the output of a task. Case-sensitive identifier. */
+public record DatasetName(String value) implements Comparable<DatasetName> {
+  public DatasetName {
+    Identifiers.requireIdentifier(value, "dataset name");
+  }
+
+  @JsonCreator
+  public static DatasetName of(String value) {
+    return new DatasetName(value);
+  }
+
+  @JsonValue
+  @Override
+  public String value() {
+    return value;
+  }
+
+  @Override
+  public int compareTo(DatasetName other) {
+    return value.compareTo(Objects.requireNonNull(other, "other is null").value);
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

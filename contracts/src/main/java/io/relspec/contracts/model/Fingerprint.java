@@ -1,0 +1,58 @@
+package io.relspec.contracts.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/** A SHA-256 digest, printed as 64 lowercase hex digits. */
+public record Fingerprint(String value) implements Comparable<Fingerprint> {
+  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+  public Fingerprint {
+    if (value == null || !SHA256_HEX.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          "fingerprint must be 64 lowercase hex digits (SHA-256), got: " + value);
+    }
+  }
+
+  @JsonCreator
+  public static Fingerprint of(String value) {
+    return new Fingerprint(value);
+  }
+
+  /** SHA-256 of the UTF-8 bytes of {@code text}. */
+  public static Fingerprint sha256(String text) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return new Fingerprint(
+          HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8))));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every JVM", e);
+    }
+  }
+
+  /** First 12 hex digits, for logs and ids shown to people. */
+  public String shortForm() {
+    return value.substring(0, 12);
+  }
+
+  @JsonValue
+  @Override
+  public String value() {
+    return value;
+  }
+
+  @Override
+  public int compareTo(Fingerprint other) {
+    return value.compareTo(other.value);
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

@@ -1,0 +1,33 @@
+package io.relspec.contracts.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Objects;
+
+/** Name of a registered SQL transformation task. */
+public record TaskName(String value) implements Comparable<TaskName> {
+  public TaskName {
+    Identifiers.requireIdentifier(value, "task name");
+  }
+
+  @JsonCreator
+  public static TaskName of(String value) {
+    return new TaskName(value);
+  }
+
+  @JsonValue
+  @Override
+  public String value() {
+    return value;
+  }
+
+  @Override
+  public int compareTo(TaskName other) {
+    return value.compareTo(Objects.requireNonNull(other, "other is null").value);
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

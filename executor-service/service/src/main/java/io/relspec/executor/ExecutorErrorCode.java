@@ -1,0 +1,21 @@
+package io.relspec.executor;
+
+/** Why a task attempt failed, sent as TaskRunFailed.errorCode; retryable ones may succeed later. */
+public enum ExecutorErrorCode {
+  SQL_REFUSED(false),
+  SQL_ERROR(false),
+  INPUT_NOT_AVAILABLE(true),
+  OUT_OF_MEMORY(true),
+  DEADLINE_EXCEEDED(true),
+  INTERNAL_ERROR(true);
+
+  private final boolean retryable;
+
+  ExecutorErrorCode(boolean retryable) {
+    this.retryable = retryable;
+  }
+
+  public boolean retryable() {
+    return retryable;
+  }
+}

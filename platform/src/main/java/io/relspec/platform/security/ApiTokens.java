@@ -1,0 +1,105 @@
+package io.relspec.platform.security;
+
+import io.relspec.contracts.model.Fingerprint;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * The accepted API tokens. Secrets are kept only as SHA-256 digests and compared in constant time.
+ */
+/** Created at start-up so a generated token file exists (and is announced) before the first request. */
+@io.quarkus.runtime.Startup
+@ApplicationScoped
+public class ApiTokens {
+  static final int MIN_SECRET_LENGTH = 16;
+  private static final Logger LOG = Logger.getLogger(ApiTokens.class);
+
+  /** A caller that presented a valid token. */
+  public record Principal(String name, Set<String> roles) {}
+
+  private final Map<String, Principal> principalsByDigest = new HashMap<>();
+  private final Optional<String> clientToken;
+
+  public ApiTokens(SecurityConfig config) {
+    config.tokens().forEach((name, token) -> register(name, token.secret(), token.roles()));
+    Optional<String> fileToken = config.tokenFile().map(path -> loadOrCreate(path, config.generateTokenFile()));
+    fileToken.ifPresent(secret -> register("token-file", secret, Set.of(Roles.ADMIN)));
+    this.clientToken = config.clientToken().or(() -> fileToken);
+    if (principalsByDigest.isEmpty()) {
+      LOG.warn(
+          "no API tokens are configured: every /api request will be refused with 401. "
+              + "Set relspec.security.tokens.<name>.secret or relspec.security.token-file.");
+    }
+  }
+
+  public Optional<Principal> authenticate(String secret) {
+    if (secret == null || secret.isEmpty()) {
+      return Optional.empty();
+    }
+    byte[] presented = digest(secret);
+    Principal match = null;
+    for (Map.Entry<String, Principal> entry : principalsByDigest.entrySet()) {
+      if (MessageDigest.isEqual(presented, entry.getKey().getBytes(StandardCharsets.ISO_8859_1))) {
+        match = entry.getValue();
+      }
+    }
+    return Optional.ofNullable(match);
+  }
+
+  /** The token for calls to other Relspec services, when one is configured. */
+  public Optional<String> clientToken() {
+    return clientToken;
+  }
+
+  private void register(String name, String secret, Set<String> roles) {
+    if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
+      throw new IllegalArgumentException(
+          "API token '" + name + "' is shorter than " + MIN_SECRET_LENGTH + " characters");
+    }
+    principalsByDigest.put(
+        new String(digest(secret), StandardCharsets.ISO_8859_1), new Principal(name, Roles.expand(roles)));
+  }
+
+  private static byte[] digest(String secret) {
+    return Fingerprint.sha256(secret).value().getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  private static String loadOrCreate(Path path, boolean generate) {
+    try {
+      if (Files.exists(path)) {
+        return Files.readString(path, StandardCharsets.UTF_8).strip();
+      }
+      if (!generate) {
+        throw new IllegalStateException("API token file " + path + " does not exist");
+      }
+      Files.createDirectories(path.toAbsolutePath().getParent());
+      byte[] random = new byte[32];
+      new SecureRandom().nextBytes(random);
+      String token = "rs_" + java.util.HexFormat.of().formatHex(random);
+      Files.writeString(path, token + "\n", StandardCharsets.UTF_8);
+      try {
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException notPosix) {
+        LOG.debugf("cannot restrict permissions of %s on this file system", path);
+      }
+      LOG.infof(
+          "%n  Generated an API token in %s%n  Use it with:  curl -H \"Authorization: Bearer $(cat %s)\" http://localhost:8080/api/v1/...%n",
+          path.toAbsolutePath(), path.toAbsolutePath());
+      return token;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create API token file " + path, e);
+    }
+  }
+}

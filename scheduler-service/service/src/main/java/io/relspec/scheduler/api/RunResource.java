@@ -1,0 +1,88 @@
+package io.relspec.scheduler.api;
+
+import io.relspec.contracts.messaging.RunRequested;
+import io.relspec.contracts.model.DatasetName;
+import io.relspec.platform.security.Roles;
+import io.relspec.scheduler.runs.RunAccepted;
+import io.relspec.scheduler.runs.RunService;
+import io.relspec.scheduler.runs.RunStatus;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Start, watch and cancel runs. */
+@Path("/api/v1/runs")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "scheduler")
+@SecurityRequirement(name = "bearer")
+public class RunResource {
+  private final RunService runs;
+
+  public RunResource(RunService runs) {
+    this.runs = runs;
+  }
+
+  @POST
+  @RolesAllowed(Roles.OPERATOR)
+  public Response start(RunRequest body, @Context SecurityContext security) {
+    RunRequest request = body == null ? new RunRequest(null, null, null, null, null, null) : body;
+    long fileIds =
+        countFiles(request.changedFiles()) + countFiles(request.removedFiles());
+    if (fileIds > RunRequest.MAX_FILE_IDS) {
+      throw new IllegalArgumentException(
+          "a run request may name at most " + RunRequest.MAX_FILE_IDS + " file ids, got " + fileIds);
+    }
+    RunAccepted accepted =
+        runs.start(
+            new RunRequested(
+                UUID.randomUUID(),
+                Instant.now(),
+                security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName(),
+                request.mode(),
+                request.targets(),
+                request.changedFiles(),
+                request.removedFiles(),
+                request.force(),
+                Boolean.TRUE.equals(request.allowPartial())));
+    return Response.accepted(accepted).header("Location", "/api/v1/runs/" + accepted.runId()).build();
+  }
+
+  @GET
+  @RolesAllowed(Roles.READER)
+  public List<RunStatus> list() {
+    return runs.recent();
+  }
+
+  @GET
+  @Path("{id}")
+  @RolesAllowed(Roles.READER)
+  public RunStatus get(@PathParam("id") String id) {
+    return runs.status(id);
+  }
+
+  @POST
+  @Path("{id}/cancel")
+  @RolesAllowed(Roles.OPERATOR)
+  public RunStatus cancel(@PathParam("id") String id) {
+    return runs.cancel(id);
+  }
+
+  private static long countFiles(Map<DatasetName, List<String>> files) {
+    return files == null ? 0 : files.values().stream().mapToLong(list -> list == null ? 0 : list.size()).sum();
+  }
+}

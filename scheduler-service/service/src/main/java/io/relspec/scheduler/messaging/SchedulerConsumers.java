@@ -1,0 +1,59 @@
+package io.relspec.scheduler.messaging;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
+import io.relspec.contracts.messaging.PlanCatalogCompiled;
+import io.relspec.contracts.messaging.RunRequested;
+import io.relspec.contracts.messaging.TaskRunFailed;
+import io.relspec.contracts.messaging.TaskRunHeartbeat;
+import io.relspec.contracts.messaging.TaskRunSucceeded;
+import io.relspec.platform.jdbc.JdbcProcessedMessages;
+import io.relspec.platform.messaging.InboundMessages;
+import io.relspec.scheduler.runs.RunService;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/** Every message the scheduler consumes, each deduplicated by eventId in its database. */
+@ApplicationScoped
+public class SchedulerConsumers {
+  private final RunService runs;
+  private final InboundMessages inbound;
+
+  public SchedulerConsumers(RunService runs, @DataSource("scheduler") AgroalDataSource dataSource) {
+    this.runs = runs;
+    this.inbound = new InboundMessages("scheduler", new JdbcProcessedMessages(dataSource));
+  }
+
+  @Incoming("plan-catalog-compiled")
+  @Blocking(value = "relspec-scheduler", ordered = true)
+  public CompletionStage<Void> planCatalogCompiled(Message<Object> message) {
+    return inbound.handle(message, PlanCatalogCompiled.class, runs::onPlanCatalogCompiled);
+  }
+
+  @Incoming("run-requested")
+  @Blocking(value = "relspec-scheduler", ordered = true)
+  public CompletionStage<Void> runRequested(Message<Object> message) {
+    return inbound.handle(message, RunRequested.class, runs::start);
+  }
+
+  @Incoming("task-run-succeeded")
+  @Blocking(value = "relspec-scheduler", ordered = true)
+  public CompletionStage<Void> taskRunSucceeded(Message<Object> message) {
+    return inbound.handle(message, TaskRunSucceeded.class, runs::onTaskRunSucceeded);
+  }
+
+  @Incoming("task-run-failed")
+  @Blocking(value = "relspec-scheduler", ordered = true)
+  public CompletionStage<Void> taskRunFailed(Message<Object> message) {
+    return inbound.handle(message, TaskRunFailed.class, runs::onTaskRunFailed);
+  }
+
+  @Incoming("task-run-heartbeat")
+  @Blocking(value = "relspec-scheduler", ordered = true)
+  public CompletionStage<Void> taskRunHeartbeat(Message<Object> message) {
+    return inbound.handle(message, TaskRunHeartbeat.class, runs::onHeartbeat);
+  }
+}

@@ -1,0 +1,234 @@
+package io.relspec.scheduler.runs;
+
+import io.relspec.contracts.messaging.RelspecJson;
+import io.relspec.contracts.messaging.RunMode;
+import io.relspec.contracts.messaging.RunRequested;
+import io.relspec.contracts.messaging.RunState;
+import io.relspec.contracts.model.DatasetName;
+import io.relspec.contracts.model.Fingerprint;
+import io.relspec.contracts.model.TaskName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** JDBC access to runs, task runs and materializations; runs inside the caller's transaction. */
+final class RunStore {
+
+  void insertRun(Connection connection, String runId, String planCatalogId, RunRequested request, RunState state, Instant now)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO scheduler_run (run_id, plan_catalog_id, mode, state, request, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, runId);
+      insert.setString(2, planCatalogId);
+      insert.setString(3, request.mode().name());
+      insert.setString(4, state.name());
+      insert.setString(5, RelspecJson.write(request));
+      insert.setTimestamp(6, Timestamp.from(now));
+      insert.executeUpdate();
+    }
+  }
+
+  boolean runExists(Connection connection, String runId) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM scheduler_run WHERE run_id = ?")) {
+      select.setString(1, runId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next();
+      }
+    }
+  }
+
+  /** Locks the run row so completions of one run are applied one at a time. */
+  Optional<RunStatus> lockRun(Connection connection, String runId) throws SQLException {
+    return runs(connection, "WHERE run_id = ? FOR UPDATE", runId, 1).stream().findFirst();
+  }
+
+  Optional<RunStatus> run(Connection connection, String runId) throws SQLException {
+    return runs(connection, "WHERE run_id = ?", runId, 1).stream().findFirst();
+  }
+
+  List<RunStatus> recentRuns(Connection connection, int limit) throws SQLException {
+    return runs(connection, "ORDER BY seq DESC", null, limit);
+  }
+
+  void finishRun(Connection connection, String runId, RunState state, Instant now) throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement("UPDATE scheduler_run SET state = ?, finished_at = ? WHERE run_id = ?")) {
+      update.setString(1, state.name());
+      update.setTimestamp(2, Timestamp.from(now));
+      update.setString(3, runId);
+      update.executeUpdate();
+    }
+  }
+
+  void insertTaskRun(Connection connection, String runId, TaskRunStatus task, Instant now) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO scheduler_task_run (run_id, task, output, fingerprint, priority, action, reason, state, attempt, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, runId);
+      insert.setString(2, task.task().value());
+      insert.setString(3, task.output().value());
+      insert.setString(4, task.fingerprint().value());
+      insert.setInt(5, task.priority());
+      insert.setString(6, task.action().name());
+      insert.setString(7, task.reason().name());
+      insert.setString(8, task.state().name());
+      insert.setInt(9, task.attempt());
+      insert.setTimestamp(10, Timestamp.from(now));
+      insert.executeUpdate();
+    }
+  }
+
+  void updateTaskRun(Connection connection, String runId, TaskRunStatus task, Instant now) throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE scheduler_task_run SET state = ?, attempt = ?, executor_id = ?, row_count = ?, duration_ms = ?,"
+                + " dataset_version = ?, error_code = ?, error_message = ?, updated_at = ? WHERE run_id = ? AND task = ?")) {
+      update.setString(1, task.state().name());
+      update.setInt(2, task.attempt());
+      update.setString(3, task.executorId());
+      setLong(update, 4, task.rows());
+      setLong(update, 5, task.durationMillis());
+      setLong(update, 6, task.datasetVersion());
+      update.setString(7, task.errorCode());
+      update.setString(8, truncate(task.error()));
+      update.setTimestamp(9, Timestamp.from(now));
+      update.setString(10, runId);
+      update.setString(11, task.task().value());
+      update.executeUpdate();
+    }
+  }
+
+  List<TaskRunStatus> taskRuns(Connection connection, String runId) throws SQLException {
+    List<TaskRunStatus> result = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT task, output, fingerprint, priority, action, reason, state, attempt, executor_id, row_count, duration_ms,"
+                + " dataset_version, error_code, error_message FROM scheduler_task_run WHERE run_id = ? ORDER BY task")) {
+      select.setString(1, runId);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          result.add(
+              new TaskRunStatus(
+                  TaskName.of(rows.getString(1)),
+                  DatasetName.of(rows.getString(2)),
+                  Fingerprint.of(rows.getString(3)),
+                  rows.getInt(4),
+                  TaskAction.valueOf(rows.getString(5)),
+                  SelectionReason.valueOf(rows.getString(6)),
+                  TaskRunState.valueOf(rows.getString(7)),
+                  rows.getInt(8),
+                  rows.getString(9),
+                  getLong(rows, 10),
+                  getLong(rows, 11),
+                  getLong(rows, 12),
+                  rows.getString(13),
+                  rows.getString(14)));
+        }
+      }
+    }
+    return result;
+  }
+
+  Map<DatasetName, Materialization> materializations(Connection connection) throws SQLException {
+    Map<DatasetName, Materialization> result = new HashMap<>();
+    try (PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT dataset, task, fingerprint, dataset_version, executor_id, flight_uri, row_count FROM scheduler_materialization");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        DatasetName dataset = DatasetName.of(rows.getString(1));
+        result.put(
+            dataset,
+            new Materialization(
+                dataset,
+                TaskName.of(rows.getString(2)),
+                Fingerprint.of(rows.getString(3)),
+                rows.getLong(4),
+                rows.getString(5),
+                rows.getString(6),
+                rows.getLong(7)));
+      }
+    }
+    return result;
+  }
+
+  void saveMaterialization(Connection connection, Materialization materialization, String runId, Instant now) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM scheduler_materialization WHERE dataset = ?")) {
+      delete.setString(1, materialization.dataset().value());
+      delete.executeUpdate();
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO scheduler_materialization (dataset, task, fingerprint, dataset_version, executor_id, flight_uri, row_count,"
+                + " run_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, materialization.dataset().value());
+      insert.setString(2, materialization.task().value());
+      insert.setString(3, materialization.fingerprint().value());
+      insert.setLong(4, materialization.version());
+      insert.setString(5, materialization.executorId());
+      insert.setString(6, materialization.flightUri());
+      insert.setLong(7, materialization.rows());
+      insert.setString(8, runId);
+      insert.setTimestamp(9, Timestamp.from(now));
+      insert.executeUpdate();
+    }
+  }
+
+  private List<RunStatus> runs(Connection connection, String clause, String parameter, int limit) throws SQLException {
+    List<RunStatus> result = new ArrayList<>();
+    String sql =
+        "SELECT run_id, state, mode, plan_catalog_id, created_at, finished_at FROM scheduler_run "
+            + clause.replace(" FOR UPDATE", "")
+            + " LIMIT "
+            + limit
+            + (clause.endsWith("FOR UPDATE") ? " FOR UPDATE" : "");
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      if (parameter != null) {
+        select.setString(1, parameter);
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          Timestamp finished = rows.getTimestamp(6);
+          result.add(
+              new RunStatus(
+                  rows.getString(1),
+                  RunState.valueOf(rows.getString(2)),
+                  RunMode.valueOf(rows.getString(3)),
+                  rows.getString(4),
+                  rows.getTimestamp(5).toInstant(),
+                  finished == null ? null : finished.toInstant(),
+                  List.of()));
+        }
+      }
+    }
+    return result;
+  }
+
+  private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.BIGINT);
+    } else {
+      statement.setLong(index, value);
+    }
+  }
+
+  private static Long getLong(ResultSet rows, int index) throws SQLException {
+    long value = rows.getLong(index);
+    return rows.wasNull() ? null : value;
+  }
+
+  private static String truncate(String text) {
+    return text == null || text.length() <= 2000 ? text : text.substring(0, 2000);
+  }
+}

@@ -1,0 +1,20 @@
+package io.relspec.scheduler.runs;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Why a task was selected (or not) for a run. */
+public enum SelectionReason {
+  NEW,
+  FINGERPRINT_CHANGED,
+  UPSTREAM_CHANGED,
+  FILES_CHANGED,
+  FORCED,
+  UNCHANGED,
+  BLOCKED;
+
+  @JsonValue
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
