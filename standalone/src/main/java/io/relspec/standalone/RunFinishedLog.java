@@ -17,10 +17,14 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RunFinishedLog {
   private static final Logger LOG = Logger.getLogger(RunFinishedLog.class);
-  private final InboundMessages inbound = new InboundMessages("standalone", new InMemoryProcessedMessages(1_000));
+  private final InboundMessages inbound =
+      new InboundMessages("standalone", new InMemoryProcessedMessages(1_000));
 
   @Incoming("run-finished")
   public CompletionStage<Void> consume(Message<Object> message) {
-    return inbound.handle(message, RunFinished.class, finished -> LOG.infof("run finished: %s", RelspecJson.write(finished)));
+    return inbound.handle(
+        message,
+        RunFinished.class,
+        finished -> LOG.infof("run finished: %s", RelspecJson.write(finished)));
   }
 }

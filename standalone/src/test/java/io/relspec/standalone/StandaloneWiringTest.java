@@ -31,44 +31,114 @@ class StandaloneWiringTest {
 
   @Test
   void eventCrossesEveryServiceBoundary() {
-    given().auth().oauth2(token).contentType(ContentType.JSON)
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
         .body("{\"sql\":\"SELECT 1 AS id, 'a' AS label UNION ALL SELECT 2, 'b'\"}")
-        .when().put("/api/v1/tasks/wiring_base")
-        .then().statusCode(200);
-    given().auth().oauth2(token).contentType(ContentType.JSON)
+        .when()
+        .put("/api/v1/tasks/wiring_base")
+        .then()
+        .statusCode(200);
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
         .body("{\"sql\":\"SELECT id * 10 AS score, label FROM wiring_base WHERE id > 1\"}")
-        .when().put("/api/v1/tasks/wiring_derived")
-        .then().statusCode(200);
+        .when()
+        .put("/api/v1/tasks/wiring_derived")
+        .then()
+        .statusCode(200);
 
     // catalog -> compiler -> scheduler: the plan catalog with both tasks reaches the scheduler.
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(
-        () -> given().auth().oauth2(token).when().get("/api/v1/plan-catalogs/latest")
-            .then().statusCode(200).body("plans.wiring_derived.inputs", hasItem("wiring_base")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                given()
+                    .auth()
+                    .oauth2(token)
+                    .when()
+                    .get("/api/v1/plan-catalogs/latest")
+                    .then()
+                    .statusCode(200)
+                    .body("plans.wiring_derived.inputs", hasItem("wiring_base")));
 
     // scheduler -> executor -> scheduler: the run completes with real rows.
-    String runId = await().atMost(Duration.ofSeconds(30)).until(
-        () -> given().auth().oauth2(token).contentType(ContentType.JSON)
-            .body("{\"mode\":\"full\",\"targets\":[\"wiring_derived\"]}")
-            .when().post("/api/v1/runs")
-            .then().extract(),
-        response -> response.statusCode() == 202).path("runId");
+    String runId =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    given()
+                        .auth()
+                        .oauth2(token)
+                        .contentType(ContentType.JSON)
+                        .body("{\"mode\":\"full\",\"targets\":[\"wiring_derived\"]}")
+                        .when()
+                        .post("/api/v1/runs")
+                        .then()
+                        .extract(),
+                response -> response.statusCode() == 202)
+            .path("runId");
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(
-        () -> given().auth().oauth2(token).when().get("/api/v1/runs/" + runId)
-            .then().statusCode(200).body("state", equalTo("SUCCEEDED")));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                given()
+                    .auth()
+                    .oauth2(token)
+                    .when()
+                    .get("/api/v1/runs/" + runId)
+                    .then()
+                    .statusCode(200)
+                    .body("state", equalTo("SUCCEEDED")));
 
-    JsonPath run = given().auth().oauth2(token).when().get("/api/v1/runs/" + runId).then().extract().jsonPath();
-    org.assertj.core.api.Assertions.assertThat(run.getList("tasks.task")).containsExactly("wiring_base", "wiring_derived");
-    org.assertj.core.api.Assertions.assertThat(run.getLong("tasks.find { it.task == 'wiring_derived' }.rows")).isEqualTo(1L);
-    org.assertj.core.api.Assertions.assertThat(run.getString("tasks.find { it.task == 'wiring_derived' }.executorId")).isEqualTo("standalone");
+    JsonPath run =
+        given()
+            .auth()
+            .oauth2(token)
+            .when()
+            .get("/api/v1/runs/" + runId)
+            .then()
+            .extract()
+            .jsonPath();
+    org.assertj.core.api.Assertions.assertThat(run.getList("tasks.task"))
+        .containsExactly("wiring_base", "wiring_derived");
+    org.assertj.core.api.Assertions.assertThat(
+            run.getLong("tasks.find { it.task == 'wiring_derived' }.rows"))
+        .isEqualTo(1L);
+    org.assertj.core.api.Assertions.assertThat(
+            run.getString("tasks.find { it.task == 'wiring_derived' }.executorId"))
+        .isEqualTo("standalone");
   }
 
   @Test
   void everyApiEndpointRefusesAMissingToken() {
-    for (String path : new String[] {"/api/v1/tasks", "/api/v1/datasets", "/api/v1/snapshots/latest", "/api/v1/plan-catalogs/latest", "/api/v1/runs"}) {
-      given().when().get(path).then().statusCode(401).contentType("application/problem+json").body("code", equalTo("UNAUTHENTICATED"));
+    for (String path :
+        new String[] {
+          "/api/v1/tasks",
+          "/api/v1/datasets",
+          "/api/v1/snapshots/latest",
+          "/api/v1/plan-catalogs/latest",
+          "/api/v1/runs"
+        }) {
+      given()
+          .when()
+          .get(path)
+          .then()
+          .statusCode(401)
+          .contentType("application/problem+json")
+          .body("code", equalTo("UNAUTHENTICATED"));
     }
-    given().auth().oauth2("not-a-valid-token-at-all").when().get("/api/v1/tasks").then().statusCode(401);
+    given()
+        .auth()
+        .oauth2("not-a-valid-token-at-all")
+        .when()
+        .get("/api/v1/tasks")
+        .then()
+        .statusCode(401);
   }
 
   @Test
@@ -81,35 +151,74 @@ class StandaloneWiringTest {
 
   @Test
   void nonSelectSqlIsReportedAsACompileFailure() {
-    given().auth().oauth2(token).contentType(ContentType.JSON)
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
         .body("{\"sql\":\"DELETE FROM wiring_base\"}")
-        .when().put("/api/v1/tasks/wiring_evil")
-        .then().statusCode(200);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(
-        () -> given().auth().oauth2(token).when().get("/api/v1/plan-catalogs/latest")
-            .then().statusCode(200)
-            .body("failures.findAll { it.task == 'wiring_evil' }", hasSize(1))
-            .body("failures.find { it.task == 'wiring_evil' }.code", equalTo("NOT_A_QUERY")));
+        .when()
+        .put("/api/v1/tasks/wiring_evil")
+        .then()
+        .statusCode(200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                given()
+                    .auth()
+                    .oauth2(token)
+                    .when()
+                    .get("/api/v1/plan-catalogs/latest")
+                    .then()
+                    .statusCode(200)
+                    .body("failures.findAll { it.task == 'wiring_evil' }", hasSize(1))
+                    .body(
+                        "failures.find { it.task == 'wiring_evil' }.code", equalTo("NOT_A_QUERY")));
     given().auth().oauth2(token).when().delete("/api/v1/tasks/wiring_evil").then().statusCode(200);
   }
 
   @Test
   void badInputGetsProblemDetails() {
-    given().auth().oauth2(token).contentType(ContentType.JSON)
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
         .body("{\"sql\":\"SELECT 1\",\"kind\":\"table\"}")
-        .when().put("/api/v1/tasks/bad_kind")
-        .then().statusCode(400).contentType("application/problem+json")
+        .when()
+        .put("/api/v1/tasks/bad_kind")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
         .body("code", equalTo("INVALID_REQUEST"))
         .body("detail", org.hamcrest.Matchers.containsString("view, compute, materialization"));
-    given().auth().oauth2(token).contentType(ContentType.JSON)
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
         .body("{\"sql\":\"SELECT 1\",\"priorty\":5}")
-        .when().put("/api/v1/tasks/typo_field")
-        .then().statusCode(400).body("code", equalTo("MALFORMED_REQUEST")).body("detail", org.hamcrest.Matchers.containsString("priorty"));
-    given().auth().oauth2(token).contentType(ContentType.JSON)
+        .when()
+        .put("/api/v1/tasks/typo_field")
+        .then()
+        .statusCode(400)
+        .body("code", equalTo("MALFORMED_REQUEST"))
+        .body("detail", org.hamcrest.Matchers.containsString("priorty"));
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
         .body("{\"sql\":\"SELECT 1\"}")
-        .when().put("/api/v1/tasks/not-an-identifier")
-        .then().statusCode(400).body("code", equalTo("INVALID_REQUEST"));
-    given().auth().oauth2(token).when().get("/api/v1/runs/does-not-exist")
-        .then().statusCode(404).body("code", equalTo("RUN_NOT_FOUND"));
+        .when()
+        .put("/api/v1/tasks/not-an-identifier")
+        .then()
+        .statusCode(400)
+        .body("code", equalTo("INVALID_REQUEST"));
+    given()
+        .auth()
+        .oauth2(token)
+        .when()
+        .get("/api/v1/runs/does-not-exist")
+        .then()
+        .statusCode(404)
+        .body("code", equalTo("RUN_NOT_FOUND"));
   }
 }

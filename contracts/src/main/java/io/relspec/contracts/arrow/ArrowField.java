@@ -1,11 +1,12 @@
 package io.relspec.contracts.arrow;
 
+import io.relspec.contracts.model.Collections2;
 import java.util.Map;
 import java.util.Objects;
-import io.relspec.contracts.model.Collections2;
 
 /** A field of an Arrow schema: name, type, nullability and string metadata. */
-public record ArrowField(String name, ArrowType type, boolean nullable, Map<String, String> metadata) {
+public record ArrowField(
+    String name, ArrowType type, boolean nullable, Map<String, String> metadata) {
   public ArrowField {
     Objects.requireNonNull(name, "name is null");
     if (name.isBlank()) {

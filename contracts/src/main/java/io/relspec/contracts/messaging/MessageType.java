@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Every message kind with the channel name the services use and the routing key on the {@link
- * Messaging#EXCHANGE} exchange. Events are keyed by the service that publishes the fact; commands by
- * the service that acts on them.
+ * Messaging#EXCHANGE} exchange. Events are keyed by the service that publishes the fact; commands
+ * by the service that acts on them.
  */
 public enum MessageType {
   SNAPSHOT_PUBLISHED(SnapshotPublished.class, "catalog", Kind.EVENT),

@@ -34,7 +34,8 @@ public record PlanCatalogCompiled(
   }
 
   /** A task that did not compile: stable code, message, position when known. */
-  public record CompileFailure(TaskName task, String code, String message, Integer line, Integer column) {
+  public record CompileFailure(
+      TaskName task, String code, String message, Integer line, Integer column) {
     public CompileFailure {
       Objects.requireNonNull(task, "task is null");
       Objects.requireNonNull(code, "code is null");
@@ -42,9 +43,14 @@ public record PlanCatalogCompiled(
     }
   }
 
-  /** Tasks added, removed, changed (fingerprint differs) and unchanged against the previous catalog. */
+  /**
+   * Tasks added, removed, changed (fingerprint differs) and unchanged against the previous catalog.
+   */
   public record PlanChanges(
-      List<TaskName> added, List<TaskName> removed, List<TaskName> changed, List<TaskName> unchanged) {
+      List<TaskName> added,
+      List<TaskName> removed,
+      List<TaskName> changed,
+      List<TaskName> unchanged) {
     public static final PlanChanges NONE = new PlanChanges(null, null, null, null);
 
     public PlanChanges {

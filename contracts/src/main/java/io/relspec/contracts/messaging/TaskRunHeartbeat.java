@@ -6,7 +6,12 @@ import java.util.UUID;
 
 /** An executor is still working on a task attempt. */
 public record TaskRunHeartbeat(
-    UUID eventId, Instant occurredAt, String runId, String taskRunId, int attempt, String executorId)
+    UUID eventId,
+    Instant occurredAt,
+    String runId,
+    String taskRunId,
+    int attempt,
+    String executorId)
     implements RelspecMessage {
   public TaskRunHeartbeat {
     Objects.requireNonNull(eventId, "eventId is null");

@@ -48,7 +48,8 @@ public record TaskRunRequested(
   }
 
   /** Where an input dataset version lives: the executor holding it and its Flight URI. */
-  public record InputLocation(DatasetName dataset, Long version, String executorId, String flightUri) {
+  public record InputLocation(
+      DatasetName dataset, Long version, String executorId, String flightUri) {
     public InputLocation {
       Objects.requireNonNull(dataset, "dataset is null");
     }

@@ -27,8 +27,7 @@ public record TaskSpec(
       throw new IllegalArgumentException("sql must not be blank");
     }
     if (sql.length() > MAX_SQL_LENGTH) {
-      throw new IllegalArgumentException(
-          "sql is longer than " + MAX_SQL_LENGTH + " characters");
+      throw new IllegalArgumentException("sql is longer than " + MAX_SQL_LENGTH + " characters");
     }
     kind = kind == null ? TaskKind.COMPUTE : kind;
     cachePolicy = cachePolicy == null ? CachePolicy.SESSION : cachePolicy;

@@ -14,12 +14,40 @@ class ArrowTypeTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "null", "bool", "int8", "int16", "int32", "int64", "uint8", "uint64", "float16", "float32",
-        "float64", "utf8", "large_utf8", "binary", "large_binary", "date32", "date64",
-        "timestamp[s]", "timestamp[ms]", "timestamp[us]", "timestamp[ns]", "timestamp[us, tz=UTC]",
-        "timestamp[ms, tz=Europe/Paris]", "time32[s]", "time32[ms]", "time64[us]", "time64[ns]",
-        "duration[ms]", "decimal(10,2)", "decimal(38,0)", "decimal(76,10)", "list<int64>",
-        "list<list<utf8>>", "list<timestamp[us]>"
+        "null",
+        "bool",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint64",
+        "float16",
+        "float32",
+        "float64",
+        "utf8",
+        "large_utf8",
+        "binary",
+        "large_binary",
+        "date32",
+        "date64",
+        "timestamp[s]",
+        "timestamp[ms]",
+        "timestamp[us]",
+        "timestamp[ns]",
+        "timestamp[us, tz=UTC]",
+        "timestamp[ms, tz=Europe/Paris]",
+        "time32[s]",
+        "time32[ms]",
+        "time64[us]",
+        "time64[ns]",
+        "duration[ms]",
+        "decimal(10,2)",
+        "decimal(38,0)",
+        "decimal(76,10)",
+        "list<int64>",
+        "list<list<utf8>>",
+        "list<timestamp[us]>"
       })
   void canonicalStringsRoundTrip(String text) {
     assertThat(ArrowType.parse(text).typeString()).isEqualTo(text);
@@ -72,7 +100,9 @@ class ArrowTypeTest {
   void fieldSerializesTypeAsItsString() {
     ArrowField field = ArrowField.of("amount", "decimal128(10, 2)", true);
     String json = RelspecJson.write(field);
-    assertThat(json).isEqualTo("{\"metadata\":{},\"name\":\"amount\",\"nullable\":true,\"type\":\"decimal(10,2)\"}");
+    assertThat(json)
+        .isEqualTo(
+            "{\"metadata\":{},\"name\":\"amount\",\"nullable\":true,\"type\":\"decimal(10,2)\"}");
     assertThat(RelspecJson.read(json, ArrowField.class)).isEqualTo(field);
   }
 
@@ -81,7 +111,8 @@ class ArrowTypeTest {
     assertThatThrownBy(
             () ->
                 new ArrowSchema(
-                    java.util.List.of(ArrowField.of("a", "int64", true), ArrowField.of("a", "utf8", true))))
+                    java.util.List.of(
+                        ArrowField.of("a", "int64", true), ArrowField.of("a", "utf8", true))))
         .hasMessageContaining("duplicate field name 'a'");
   }
 }

@@ -9,14 +9,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Each message type against its golden file: the sample serializes to the golden JSON, and the
- * golden JSON reads back to an equal record. Regenerate after an intended change with
- * {@code -Dgolden.update=true}, then review the diff.
+ * golden JSON reads back to an equal record. Regenerate after an intended change with {@code
+ * -Dgolden.update=true}, then review the diff.
  */
 class MessageJsonRoundTripTest {
 
@@ -42,7 +42,8 @@ class MessageJsonRoundTripTest {
   @ParameterizedTest
   @EnumSource(MessageType.class)
   void routingKeyIsServiceDotKebabCaseType(MessageType type) {
-    assertThat(type.routingKey()).matches("(catalog|compiler|scheduler|executor)\\.[a-z]+(-[a-z]+)+");
+    assertThat(type.routingKey())
+        .matches("(catalog|compiler|scheduler|executor)\\.[a-z]+(-[a-z]+)+");
     assertThat(SampleMessages.sample(type).messageType()).isEqualTo(type);
     assertThat(MessageType.ofTypeName(type.typeName())).isEqualTo(type);
   }
@@ -55,7 +56,8 @@ class MessageJsonRoundTripTest {
 
   @Test
   void malformedJsonIsReportedWithTheTypeAndCause() {
-    assertThatThrownBy(() -> RelspecJson.read("{\"eventId\":\"not-a-uuid\"}", SnapshotPublished.class))
+    assertThatThrownBy(
+            () -> RelspecJson.read("{\"eventId\":\"not-a-uuid\"}", SnapshotPublished.class))
         .isInstanceOf(MalformedMessageException.class)
         .hasMessageStartingWith("malformed SnapshotPublished:");
     assertThatThrownBy(() -> RelspecJson.read("{}", SnapshotPublished.class))
@@ -71,7 +73,8 @@ class MessageJsonRoundTripTest {
   }
 
   private static String resource(String name) throws IOException {
-    try (InputStream in = MessageJsonRoundTripTest.class.getClassLoader().getResourceAsStream(name)) {
+    try (InputStream in =
+        MessageJsonRoundTripTest.class.getClassLoader().getResourceAsStream(name)) {
       assertThat(in).as("golden file %s (create it with -Dgolden.update=true)", name).isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }

@@ -23,7 +23,8 @@ final class SampleMessages {
   private SampleMessages() {}
 
   static RelspecMessage sample(MessageType type) {
-    UUID id = UUID.nameUUIDFromBytes(type.typeName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    UUID id =
+        UUID.nameUUIDFromBytes(type.typeName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return switch (type) {
       case SNAPSHOT_PUBLISHED -> new SnapshotPublished(id, AT, "snap-b", "snap-a", 3, 7);
       case PLAN_CATALOG_COMPILED ->
@@ -64,13 +65,17 @@ final class SampleMessages {
               DatasetName.of("cpg_nodes"),
               "SELECT \"file_id\", \"name\" FROM \"cst_defs\"",
               FP,
-              List.of(new InputLocation(DatasetName.of("cst_defs"), 4L, "executor-0", "grpc://executor-0:8815")),
-              List.of(new MacroDefinition("stable_id", List.of("prefix", "k"), "prefix || ':' || k")),
+              List.of(
+                  new InputLocation(
+                      DatasetName.of("cst_defs"), 4L, "executor-0", "grpc://executor-0:8815")),
+              List.of(
+                  new MacroDefinition("stable_id", List.of("prefix", "k"), "prefix || ':' || k")),
               WriteMode.UPSERT_FILES,
               "file_id",
               List.of("f-001", "f-002"),
               AT.plusSeconds(3600));
-      case TASK_RUN_HEARTBEAT -> new TaskRunHeartbeat(id, AT, "run-1", "run-1/cpg_nodes", 1, "executor-0");
+      case TASK_RUN_HEARTBEAT ->
+          new TaskRunHeartbeat(id, AT, "run-1", "run-1/cpg_nodes", 1, "executor-0");
       case TASK_RUN_SUCCEEDED ->
           new TaskRunSucceeded(
               id,
@@ -105,7 +110,8 @@ final class SampleMessages {
               true,
               1500);
       case RUN_FINISHED ->
-          new RunFinished(id, AT, "run-1", RunState.SUCCEEDED, Map.of("SUCCEEDED", 20, "REUSED", 4), 12_345);
+          new RunFinished(
+              id, AT, "run-1", RunState.SUCCEEDED, Map.of("SUCCEEDED", 20, "REUSED", 4), 12_345);
       case SOURCE_DATA_UPDATED ->
           new SourceDataUpdated(
               id,

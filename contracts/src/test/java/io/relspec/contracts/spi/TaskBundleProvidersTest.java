@@ -15,7 +15,13 @@ class TaskBundleProvidersTest {
   public static final class Zeta implements TaskBundleProvider {
     @Override
     public TaskBundle bundle() {
-      return new TaskBundle("zeta", "1.0", "test", null, null, null,
+      return new TaskBundle(
+          "zeta",
+          "1.0",
+          "test",
+          null,
+          null,
+          null,
           Map.of(TaskName.of("z"), TaskSpec.compute(DatasetName.of("z"), "SELECT 1 AS one")));
     }
   }

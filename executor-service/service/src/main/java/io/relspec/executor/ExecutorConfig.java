@@ -45,7 +45,9 @@ public interface ExecutorConfig {
     @WithDefault("8815")
     int port();
 
-    /** URI other executors and clients use to reach this server; defaults to grpc://localhost:port. */
+    /**
+     * URI other executors and clients use to reach this server; defaults to grpc://localhost:port.
+     */
     Optional<String> advertisedUri();
 
     /** Largest gRPC message accepted (bytes). */

@@ -34,27 +34,44 @@ public final class ServiceClient {
 
   public <T> T get(String path, Class<T> type) {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(baseUri.resolve(path)).timeout(timeout).header("Accept", "application/json").GET();
+        HttpRequest.newBuilder(baseUri.resolve(path))
+            .timeout(timeout)
+            .header("Accept", "application/json")
+            .GET();
     token.ifPresent(secret -> request.header("Authorization", "Bearer " + secret));
     HttpResponse<String> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new RelspecException(
-          PlatformErrorCode.UPSTREAM_UNAVAILABLE, serviceName + " at " + baseUri + " is unreachable: " + e.getMessage(), e);
+          PlatformErrorCode.UPSTREAM_UNAVAILABLE,
+          serviceName + " at " + baseUri + " is unreachable: " + e.getMessage(),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RelspecException(PlatformErrorCode.UPSTREAM_UNAVAILABLE, "interrupted calling " + serviceName, e);
+      throw new RelspecException(
+          PlatformErrorCode.UPSTREAM_UNAVAILABLE, "interrupted calling " + serviceName, e);
     }
     if (response.statusCode() / 100 != 2) {
       throw new RelspecException(
-          response.statusCode() == 404 ? PlatformErrorCode.NOT_FOUND : PlatformErrorCode.UPSTREAM_UNAVAILABLE,
-          serviceName + " answered " + response.statusCode() + " for " + path + ": " + problemDetail(response.body()));
+          response.statusCode() == 404
+              ? PlatformErrorCode.NOT_FOUND
+              : PlatformErrorCode.UPSTREAM_UNAVAILABLE,
+          serviceName
+              + " answered "
+              + response.statusCode()
+              + " for "
+              + path
+              + ": "
+              + problemDetail(response.body()));
     }
     try {
       return RelspecJson.mapper().readValue(response.body(), type);
     } catch (IOException e) {
-      throw new RelspecException(PlatformErrorCode.INTERNAL_ERROR, serviceName + " sent an unreadable " + type.getSimpleName(), e);
+      throw new RelspecException(
+          PlatformErrorCode.INTERNAL_ERROR,
+          serviceName + " sent an unreadable " + type.getSimpleName(),
+          e);
     }
   }
 

@@ -24,7 +24,8 @@ public record ProblemDetails(
     violations = violations == null ? List.of() : List.copyOf(violations);
   }
 
-  public static ProblemDetails of(ErrorCode code, String detail, String instance, List<Violation> violations) {
+  public static ProblemDetails of(
+      ErrorCode code, String detail, String instance, List<Violation> violations) {
     return new ProblemDetails(
         TYPE_BASE + code.code().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
         code.title(),

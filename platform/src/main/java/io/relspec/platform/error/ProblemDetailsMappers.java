@@ -44,7 +44,10 @@ public class ProblemDetailsMappers {
   @ServerExceptionMapper
   public Response forbidden(ForbiddenException e, UriInfo uri) {
     return problem(
-        PlatformErrorCode.FORBIDDEN, "the API token lacks the role this operation needs", uri, List.of());
+        PlatformErrorCode.FORBIDDEN,
+        "the API token lacks the role this operation needs",
+        uri,
+        List.of());
   }
 
   @ServerExceptionMapper
@@ -63,7 +66,11 @@ public class ProblemDetailsMappers {
     String known =
         e.getKnownPropertyIds() == null
             ? ""
-            : "; known fields: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+            : "; known fields: "
+                + e.getKnownPropertyIds().stream()
+                    .map(String::valueOf)
+                    .sorted()
+                    .collect(Collectors.joining(", "));
     return problem(
         PlatformErrorCode.MALFORMED_REQUEST,
         "unknown field '" + e.getPropertyName() + "'" + known,
@@ -88,7 +95,10 @@ public class ProblemDetailsMappers {
   @ServerExceptionMapper
   public Response json(JsonProcessingException e, UriInfo uri) {
     return problem(
-        PlatformErrorCode.MALFORMED_REQUEST, "request body is not valid JSON: " + e.getOriginalMessage(), uri, List.of());
+        PlatformErrorCode.MALFORMED_REQUEST,
+        "request body is not valid JSON: " + e.getOriginalMessage(),
+        uri,
+        List.of());
   }
 
   @ServerExceptionMapper

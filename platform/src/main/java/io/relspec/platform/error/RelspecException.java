@@ -17,7 +17,10 @@ public class RelspecException extends RuntimeException {
   }
 
   public RelspecException(
-      ErrorCode errorCode, String detail, List<ProblemDetails.Violation> violations, Throwable cause) {
+      ErrorCode errorCode,
+      String detail,
+      List<ProblemDetails.Violation> violations,
+      Throwable cause) {
     super(detail, cause);
     this.errorCode = Objects.requireNonNull(errorCode, "errorCode is null");
     this.violations = List.copyOf(violations);

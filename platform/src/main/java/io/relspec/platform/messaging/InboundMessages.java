@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
@@ -59,7 +59,9 @@ public final class InboundMessages {
       return deadLetter(message, e.getMessage(), e);
     }
     if (processed.isProcessed(consumer, record.eventId())) {
-      LOG.debugf("%s: %s %s already handled, acknowledging the duplicate", consumer, type.getSimpleName(), record.eventId());
+      LOG.debugf(
+          "%s: %s %s already handled, acknowledging the duplicate",
+          consumer, type.getSimpleName(), record.eventId());
       return message.ack();
     }
     CompletionStage<Void> outcome;
@@ -76,11 +78,22 @@ public final class InboundMessages {
                 processed.markProcessed(consumer, record.eventId());
                 return message.ack();
               }
-              Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+              Throwable cause =
+                  failure instanceof CompletionException && failure.getCause() != null
+                      ? failure.getCause()
+                      : failure;
               if (cause instanceof PermanentMessageFailure) {
-                return deadLetter(message, type.getSimpleName() + " " + record.eventId() + ": " + cause.getMessage(), cause);
+                return deadLetter(
+                    message,
+                    type.getSimpleName() + " " + record.eventId() + ": " + cause.getMessage(),
+                    cause);
               }
-              LOG.warnf(cause, "%s: %s %s failed, returning it for redelivery", consumer, type.getSimpleName(), record.eventId());
+              LOG.warnf(
+                  cause,
+                  "%s: %s %s failed, returning it for redelivery",
+                  consumer,
+                  type.getSimpleName(),
+                  record.eventId());
               return message.nack(cause, Metadata.of(new RabbitMQRejectMetadata(true)));
             });
   }
@@ -107,6 +120,9 @@ public final class InboundMessages {
       return buffer.toString(StandardCharsets.UTF_8);
     }
     throw new MalformedMessageException(
-        "message", new IllegalArgumentException("unsupported payload type " + (payload == null ? "null" : payload.getClass().getName())));
+        "message",
+        new IllegalArgumentException(
+            "unsupported payload type "
+                + (payload == null ? "null" : payload.getClass().getName())));
   }
 }

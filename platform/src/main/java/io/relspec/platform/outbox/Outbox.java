@@ -37,7 +37,12 @@ public final class Outbox implements AutoCloseable {
   private final ScheduledExecutorService relayThread;
   private final AtomicBoolean relayQueued = new AtomicBoolean();
 
-  public Outbox(DataSource dataSource, MessageSender sender, String service, Duration pollInterval, Duration confirmTimeout) {
+  public Outbox(
+      DataSource dataSource,
+      MessageSender sender,
+      String service,
+      Duration pollInterval,
+      Duration confirmTimeout) {
     this.dataSource = dataSource;
     this.sender = sender;
     this.confirmTimeout = confirmTimeout;
@@ -48,7 +53,8 @@ public final class Outbox implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    relayThread.scheduleWithFixedDelay(this::relaySafely, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    relayThread.scheduleWithFixedDelay(
+        this::relaySafely, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Appends a message inside the caller's transaction. Call {@link #wake()} after commit. */
@@ -84,13 +90,20 @@ public final class Outbox implements AutoCloseable {
         return published;
       }
       for (Pending pending : batch) {
-        RelspecMessage message = RelspecJson.read(pending.payload(), MessageType.ofTypeName(pending.type()).recordType());
+        RelspecMessage message =
+            RelspecJson.read(
+                pending.payload(), MessageType.ofTypeName(pending.type()).recordType());
         try {
-          sender.send(message).toCompletableFuture().get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+          sender
+              .send(message)
+              .toCompletableFuture()
+              .get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
           Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
           recordFailure(pending.seq(), cause);
-          LOG.warnf("outbox: %s %s not published yet (%s); will retry", pending.type(), message.eventId(), cause.toString());
+          LOG.warnf(
+              "outbox: %s %s not published yet (%s); will retry",
+              pending.type(), message.eventId(), cause.toString());
           return published;
         }
         markPublished(pending.seq());
@@ -104,7 +117,9 @@ public final class Outbox implements AutoCloseable {
     return Jdbc.inTransaction(
         dataSource,
         connection -> {
-          try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM relspec_outbox WHERE published_at IS NULL");
+          try (PreparedStatement count =
+                  connection.prepareStatement(
+                      "SELECT COUNT(*) FROM relspec_outbox WHERE published_at IS NULL");
               ResultSet rows = count.executeQuery()) {
             rows.next();
             return rows.getInt(1);
@@ -128,7 +143,8 @@ public final class Outbox implements AutoCloseable {
         connection -> {
           try (PreparedStatement select =
               connection.prepareStatement(
-                  "SELECT seq, message_type, payload FROM relspec_outbox WHERE published_at IS NULL ORDER BY seq LIMIT " + BATCH)) {
+                  "SELECT seq, message_type, payload FROM relspec_outbox WHERE published_at IS NULL ORDER BY seq LIMIT "
+                      + BATCH)) {
             List<Pending> result = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
@@ -144,7 +160,9 @@ public final class Outbox implements AutoCloseable {
     Jdbc.inTransaction(
         dataSource,
         connection -> {
-          try (PreparedStatement update = connection.prepareStatement("UPDATE relspec_outbox SET published_at = ? WHERE seq = ?")) {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE relspec_outbox SET published_at = ? WHERE seq = ?")) {
             update.setTimestamp(1, Timestamp.from(Instant.now()));
             update.setLong(2, seq);
             return update.executeUpdate();
@@ -158,7 +176,8 @@ public final class Outbox implements AutoCloseable {
         dataSource,
         connection -> {
           try (PreparedStatement update =
-              connection.prepareStatement("UPDATE relspec_outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?")) {
+              connection.prepareStatement(
+                  "UPDATE relspec_outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?")) {
             update.setString(1, error.length() > 1000 ? error.substring(0, 1000) : error);
             update.setLong(2, seq);
             return update.executeUpdate();

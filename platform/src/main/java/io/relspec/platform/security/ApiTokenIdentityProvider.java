@@ -25,7 +25,8 @@ public class ApiTokenIdentityProvider implements IdentityProvider<TokenAuthentic
   }
 
   @Override
-  public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+  public Uni<SecurityIdentity> authenticate(
+      TokenAuthenticationRequest request, AuthenticationRequestContext context) {
     return tokens
         .authenticate(request.getToken().getToken())
         .<Uni<SecurityIdentity>>map(
@@ -36,6 +37,7 @@ public class ApiTokenIdentityProvider implements IdentityProvider<TokenAuthentic
                             .setPrincipal(new QuarkusPrincipal(principal.name()))
                             .addRoles(principal.roles())
                             .build()))
-        .orElseGet(() -> Uni.createFrom().failure(new AuthenticationFailedException("invalid API token")));
+        .orElseGet(
+            () -> Uni.createFrom().failure(new AuthenticationFailedException("invalid API token")));
   }
 }

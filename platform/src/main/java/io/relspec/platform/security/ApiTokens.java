@@ -19,7 +19,9 @@ import org.jboss.logging.Logger;
 /**
  * The accepted API tokens. Secrets are kept only as SHA-256 digests and compared in constant time.
  */
-/** Created at start-up so a generated token file exists (and is announced) before the first request. */
+/**
+ * Created at start-up so a generated token file exists (and is announced) before the first request.
+ */
 @io.quarkus.runtime.Startup
 @ApplicationScoped
 public class ApiTokens {
@@ -34,7 +36,8 @@ public class ApiTokens {
 
   public ApiTokens(SecurityConfig config) {
     config.tokens().forEach((name, token) -> register(name, token.secret(), token.roles()));
-    Optional<String> fileToken = config.tokenFile().map(path -> loadOrCreate(path, config.generateTokenFile()));
+    Optional<String> fileToken =
+        config.tokenFile().map(path -> loadOrCreate(path, config.generateTokenFile()));
     fileToken.ifPresent(secret -> register("token-file", secret, Set.of(Roles.ADMIN)));
     this.clientToken = config.clientToken().or(() -> fileToken);
     if (principalsByDigest.isEmpty()) {
@@ -69,7 +72,8 @@ public class ApiTokens {
           "API token '" + name + "' is shorter than " + MIN_SECRET_LENGTH + " characters");
     }
     principalsByDigest.put(
-        new String(digest(secret), StandardCharsets.ISO_8859_1), new Principal(name, Roles.expand(roles)));
+        new String(digest(secret), StandardCharsets.ISO_8859_1),
+        new Principal(name, Roles.expand(roles)));
   }
 
   private static byte[] digest(String secret) {

@@ -18,7 +18,8 @@ public class BearerTokenAuthenticationMechanism implements HttpAuthenticationMec
   static final String SCHEME = "Bearer";
 
   @Override
-  public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
+  public Uni<SecurityIdentity> authenticate(
+      RoutingContext context, IdentityProviderManager identityProviderManager) {
     String header = context.request().getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, SCHEME + " ", 0, SCHEME.length() + 1)) {
       return Uni.createFrom().nullItem();
@@ -30,7 +31,8 @@ public class BearerTokenAuthenticationMechanism implements HttpAuthenticationMec
 
   @Override
   public Uni<ChallengeData> getChallenge(RoutingContext context) {
-    return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", SCHEME + " realm=\"relspec\""));
+    return Uni.createFrom()
+        .item(new ChallengeData(401, "WWW-Authenticate", SCHEME + " realm=\"relspec\""));
   }
 
   @Override

@@ -22,7 +22,8 @@ public final class Roles {
     Set<String> roles = new TreeSet<>();
     for (String role : declared) {
       if (!ALL.contains(role)) {
-        throw new IllegalArgumentException("unknown role '" + role + "': expected one of " + new TreeSet<>(ALL));
+        throw new IllegalArgumentException(
+            "unknown role '" + role + "': expected one of " + new TreeSet<>(ALL));
       }
       roles.add(role);
       if (role.equals(ADMIN)) {

@@ -32,8 +32,9 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
- * Registers datasets and tasks. Every change that alters the catalog commits a new content-addressed
- * snapshot and, in the same transaction, a {@link SnapshotPublished} event in the outbox.
+ * Registers datasets and tasks. Every change that alters the catalog commits a new
+ * content-addressed snapshot and, in the same transaction, a {@link SnapshotPublished} event in the
+ * outbox.
  */
 @ApplicationScoped
 public class CatalogService {
@@ -47,12 +48,14 @@ public class CatalogService {
   public CatalogService(
       @DataSource("catalog") AgroalDataSource dataSource,
       CatalogConfig config,
-      @Channel("snapshot-published") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<String> snapshotPublished) {
+      @Channel("snapshot-published") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+          Emitter<String> snapshotPublished) {
     this.dataSource = dataSource;
     this.outbox =
         new Outbox(
             dataSource,
-            new EmitterMessageSender("catalog", Map.of(MessageType.SNAPSHOT_PUBLISHED, snapshotPublished)),
+            new EmitterMessageSender(
+                "catalog", Map.of(MessageType.SNAPSHOT_PUBLISHED, snapshotPublished)),
             "catalog",
             config.outboxPollInterval(),
             config.publishConfirmTimeout());
@@ -71,13 +74,15 @@ public class CatalogService {
   }
 
   public DatasetContract dataset(DatasetName name) {
-    return Jdbc.inTransaction(dataSource, connection -> store.datasets(connection).get(name)) instanceof DatasetContract found
+    return Jdbc.inTransaction(dataSource, connection -> store.datasets(connection).get(name))
+            instanceof DatasetContract found
         ? found
         : notFound(CatalogErrorCode.DATASET_NOT_FOUND, "no dataset named '" + name + "'");
   }
 
   public TaskSpec task(TaskName name) {
-    return Jdbc.inTransaction(dataSource, connection -> store.tasks(connection).get(name)) instanceof TaskSpec found
+    return Jdbc.inTransaction(dataSource, connection -> store.tasks(connection).get(name))
+            instanceof TaskSpec found
         ? found
         : notFound(CatalogErrorCode.TASK_NOT_FOUND, "no task named '" + name + "'");
   }
@@ -90,7 +95,11 @@ public class CatalogService {
           if (producer != null) {
             throw new RelspecException(
                 CatalogErrorCode.OUTPUT_CONFLICT,
-                "'" + name + "' is the output of task '" + producer + "'; a source dataset cannot share its name");
+                "'"
+                    + name
+                    + "' is the output of task '"
+                    + producer
+                    + "'; a source dataset cannot share its name");
           }
           return store.upsert(connection, DATASETS, name.value(), contract);
         });
@@ -113,10 +122,15 @@ public class CatalogService {
     return change(
         connection -> {
           for (Map.Entry<TaskName, TaskSpec> other : store.tasks(connection).entrySet()) {
-            if (!other.getKey().equals(name) && other.getValue().output().equals(normalized.output())) {
+            if (!other.getKey().equals(name)
+                && other.getValue().output().equals(normalized.output())) {
               throw new RelspecException(
                   CatalogErrorCode.OUTPUT_CONFLICT,
-                  "output '" + normalized.output() + "' is already produced by task '" + other.getKey() + "'");
+                  "output '"
+                      + normalized.output()
+                      + "' is already produced by task '"
+                      + other.getKey()
+                      + "'");
             }
           }
           if (store.datasets(connection).containsKey(normalized.output())) {
@@ -132,7 +146,8 @@ public class CatalogService {
     return change(
         connection -> {
           if (!store.delete(connection, DATASETS, name.value())) {
-            throw new RelspecException(CatalogErrorCode.DATASET_NOT_FOUND, "no dataset named '" + name + "'");
+            throw new RelspecException(
+                CatalogErrorCode.DATASET_NOT_FOUND, "no dataset named '" + name + "'");
           }
           return true;
         });
@@ -142,7 +157,8 @@ public class CatalogService {
     return change(
         connection -> {
           if (!store.delete(connection, TASKS, name.value())) {
-            throw new RelspecException(CatalogErrorCode.TASK_NOT_FOUND, "no task named '" + name + "'");
+            throw new RelspecException(
+                CatalogErrorCode.TASK_NOT_FOUND, "no task named '" + name + "'");
           }
           return true;
         });
@@ -153,12 +169,16 @@ public class CatalogService {
         .orElseThrow(
             () ->
                 new RelspecException(
-                    CatalogErrorCode.NO_SNAPSHOT_YET, "nothing has been registered yet, so there is no snapshot"));
+                    CatalogErrorCode.NO_SNAPSHOT_YET,
+                    "nothing has been registered yet, so there is no snapshot"));
   }
 
   public CatalogSnapshot snapshot(String id) {
     return Jdbc.inTransaction(dataSource, connection -> store.snapshot(connection, id))
-        .orElseThrow(() -> new RelspecException(CatalogErrorCode.SNAPSHOT_NOT_FOUND, "no snapshot with id '" + id + "'"));
+        .orElseThrow(
+            () ->
+                new RelspecException(
+                    CatalogErrorCode.SNAPSHOT_NOT_FOUND, "no snapshot with id '" + id + "'"));
   }
 
   /** Messages not yet confirmed by the broker (exposed for health and tests). */
@@ -183,16 +203,19 @@ public class CatalogService {
               Optional<CatalogSnapshot> previous = store.latestSnapshot(connection);
               SortedMap<DatasetName, DatasetContract> datasets = store.datasets(connection);
               SortedMap<TaskName, TaskSpec> tasks = store.tasks(connection);
-              String id = Fingerprint.sha256(CatalogStore.canonicalContent(datasets, tasks)).value();
+              String id =
+                  Fingerprint.sha256(CatalogStore.canonicalContent(datasets, tasks)).value();
               if (previous.isPresent() && previous.get().id().equals(id)) {
                 return new Change(changed, id);
               }
               Instant now = Instant.now();
               String previousId = previous.map(CatalogSnapshot::id).orElse(null);
-              store.insertSnapshot(connection, new CatalogSnapshot(id, previousId, now, datasets, tasks));
+              store.insertSnapshot(
+                  connection, new CatalogSnapshot(id, previousId, now, datasets, tasks));
               outbox.append(
                   connection,
-                  new SnapshotPublished(UUID.randomUUID(), now, id, previousId, datasets.size(), tasks.size()));
+                  new SnapshotPublished(
+                      UUID.randomUUID(), now, id, previousId, datasets.size(), tasks.size()));
               return new Change(true, id);
             });
     outbox.wake();

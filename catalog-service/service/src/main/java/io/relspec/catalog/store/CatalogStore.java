@@ -20,12 +20,16 @@ import java.util.TreeMap;
 /** JDBC access to the catalog tables; every method runs inside the caller's transaction. */
 public final class CatalogStore {
 
-  public SortedMap<DatasetName, DatasetContract> datasets(Connection connection) throws SQLException {
+  public SortedMap<DatasetName, DatasetContract> datasets(Connection connection)
+      throws SQLException {
     SortedMap<DatasetName, DatasetContract> result = new TreeMap<>();
-    try (PreparedStatement select = connection.prepareStatement("SELECT name, spec FROM catalog_dataset ORDER BY name");
+    try (PreparedStatement select =
+            connection.prepareStatement("SELECT name, spec FROM catalog_dataset ORDER BY name");
         ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
-        result.put(DatasetName.of(rows.getString(1)), RelspecJson.read(rows.getString(2), DatasetContract.class));
+        result.put(
+            DatasetName.of(rows.getString(1)),
+            RelspecJson.read(rows.getString(2), DatasetContract.class));
       }
     }
     return result;
@@ -33,17 +37,20 @@ public final class CatalogStore {
 
   public SortedMap<TaskName, TaskSpec> tasks(Connection connection) throws SQLException {
     SortedMap<TaskName, TaskSpec> result = new TreeMap<>();
-    try (PreparedStatement select = connection.prepareStatement("SELECT name, spec FROM catalog_task ORDER BY name");
+    try (PreparedStatement select =
+            connection.prepareStatement("SELECT name, spec FROM catalog_task ORDER BY name");
         ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
-        result.put(TaskName.of(rows.getString(1)), RelspecJson.read(rows.getString(2), TaskSpec.class));
+        result.put(
+            TaskName.of(rows.getString(1)), RelspecJson.read(rows.getString(2), TaskSpec.class));
       }
     }
     return result;
   }
 
   /** Inserts or replaces; returns true when the stored spec changed. */
-  public boolean upsert(Connection connection, String table, String name, Object spec) throws SQLException {
+  public boolean upsert(Connection connection, String table, String name, Object spec)
+      throws SQLException {
     String json = RelspecJson.write(spec);
     Optional<String> current = spec(connection, table, name);
     if (current.isPresent() && current.get().equals(json)) {
@@ -63,14 +70,17 @@ public final class CatalogStore {
   }
 
   public boolean delete(Connection connection, String table, String name) throws SQLException {
-    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE name = ?")) {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM " + table + " WHERE name = ?")) {
       delete.setString(1, name);
       return delete.executeUpdate() == 1;
     }
   }
 
-  public Optional<String> spec(Connection connection, String table, String name) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement("SELECT spec FROM " + table + " WHERE name = ?")) {
+  public Optional<String> spec(Connection connection, String table, String name)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT spec FROM " + table + " WHERE name = ?")) {
       select.setString(1, name);
       try (ResultSet rows = select.executeQuery()) {
         return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
@@ -86,7 +96,16 @@ public final class CatalogStore {
     return snapshotWhere(connection, "WHERE snapshot_id = ?", id);
   }
 
+  /**
+   * Stores a snapshot as the latest. A catalog that returns to an earlier state has that state's id
+   * again: the old row is replaced so the id becomes the latest once more.
+   */
   public void insertSnapshot(Connection connection, CatalogSnapshot snapshot) throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM catalog_snapshot WHERE snapshot_id = ?")) {
+      delete.setString(1, snapshot.id());
+      delete.executeUpdate();
+    }
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO catalog_snapshot (snapshot_id, previous_id, content, created_at) VALUES (?, ?, ?, ?)")) {
@@ -98,14 +117,17 @@ public final class CatalogStore {
     }
   }
 
-  private Optional<CatalogSnapshot> snapshotWhere(Connection connection, String clause, String parameter)
-      throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement("SELECT content FROM catalog_snapshot " + clause)) {
+  private Optional<CatalogSnapshot> snapshotWhere(
+      Connection connection, String clause, String parameter) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT content FROM catalog_snapshot " + clause)) {
       if (parameter != null) {
         select.setString(1, parameter);
       }
       try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(RelspecJson.read(rows.getString(1), CatalogSnapshot.class)) : Optional.empty();
+        return rows.next()
+            ? Optional.of(RelspecJson.read(rows.getString(1), CatalogSnapshot.class))
+            : Optional.empty();
       }
     }
   }

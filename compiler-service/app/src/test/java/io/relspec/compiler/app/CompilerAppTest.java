@@ -24,8 +24,25 @@ class CompilerAppTest {
 
   @Test
   void apiRefusesAMissingOrWrongToken() {
-    given().when().get("/api/v1/plan-catalogs/latest").then().statusCode(401).body("code", equalTo("UNAUTHENTICATED"));
-    given().auth().oauth2("wrong-token-0123456789").when().get("/api/v1/plan-catalogs/latest").then().statusCode(401);
-    given().auth().oauth2("test-reader-token-0123456789").when().get("/api/v1/plan-catalogs/latest").then().statusCode(org.hamcrest.Matchers.not(401));
+    given()
+        .when()
+        .get("/api/v1/plan-catalogs/latest")
+        .then()
+        .statusCode(401)
+        .body("code", equalTo("UNAUTHENTICATED"));
+    given()
+        .auth()
+        .oauth2("wrong-token-0123456789")
+        .when()
+        .get("/api/v1/plan-catalogs/latest")
+        .then()
+        .statusCode(401);
+    given()
+        .auth()
+        .oauth2("test-reader-token-0123456789")
+        .when()
+        .get("/api/v1/plan-catalogs/latest")
+        .then()
+        .statusCode(org.hamcrest.Matchers.not(401));
   }
 }

@@ -33,7 +33,9 @@ public class PlanCatalogResource {
     return repository
         .latest()
         .orElseThrow(
-            () -> new RelspecException(CompilerErrorCode.NO_PLAN_CATALOG_YET, "no snapshot has been compiled yet"));
+            () ->
+                new RelspecException(
+                    CompilerErrorCode.NO_PLAN_CATALOG_YET, "no snapshot has been compiled yet"));
   }
 
   @GET

@@ -14,7 +14,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 @ApplicationScoped
 public class SnapshotPublishedConsumer {
   private final CompilationService compilation;
-  private final InboundMessages inbound = new InboundMessages("compiler", new InMemoryProcessedMessages(10_000));
+  private final InboundMessages inbound =
+      new InboundMessages("compiler", new InMemoryProcessedMessages(10_000));
 
   public SnapshotPublishedConsumer(CompilationService compilation) {
     this.compilation = compilation;

@@ -48,16 +48,22 @@ public class CompilationService {
       CompilerConfig config,
       ApiTokens tokens,
       PlanCatalogRepository repository,
-      @Channel("plan-catalog-compiled") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<String> planCatalogCompiled) {
+      @Channel("plan-catalog-compiled") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+          Emitter<String> planCatalogCompiled) {
     this.config = config;
-    this.catalog = new ServiceClient("catalog-service", config.catalogUrl(), tokens.clientToken(), config.catalogTimeout());
+    this.catalog =
+        new ServiceClient(
+            "catalog-service", config.catalogUrl(), tokens.clientToken(), config.catalogTimeout());
     this.repository = repository;
-    this.sender = new EmitterMessageSender("compiler", Map.of(MessageType.PLAN_CATALOG_COMPILED, planCatalogCompiled));
+    this.sender =
+        new EmitterMessageSender(
+            "compiler", Map.of(MessageType.PLAN_CATALOG_COMPILED, planCatalogCompiled));
   }
 
   /** Compiles and publishes; the stage completes when the broker confirmed PlanCatalogCompiled. */
   public CompletionStage<Void> onSnapshotPublished(SnapshotPublished event) {
-    CatalogSnapshot snapshot = catalog.get("/api/v1/snapshots/" + event.snapshotId(), CatalogSnapshot.class);
+    CatalogSnapshot snapshot =
+        catalog.get("/api/v1/snapshots/" + event.snapshotId(), CatalogSnapshot.class);
     Optional<PlanCatalog> previous = repository.latest();
     PlanCatalog compiled = compiler.compile(snapshot, Instant.now());
     repository.save(compiled);
@@ -73,8 +79,14 @@ public class CompilationService {
             changes(previous.orElse(null), compiled));
     LOG.infof(
         "compiled snapshot %s: %d plans, %d failures -> plan catalog %s",
-        shortId(snapshot.id()), compiled.plans().size(), compiled.failures().size(), shortId(compiled.id()));
-    return sender.send(result).toCompletableFuture().orTimeout(config.publishConfirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        shortId(snapshot.id()),
+        compiled.plans().size(),
+        compiled.failures().size(),
+        shortId(compiled.id()));
+    return sender
+        .send(result)
+        .toCompletableFuture()
+        .orTimeout(config.publishConfirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   static Map<TaskName, Fingerprint> fingerprints(PlanCatalog catalog) {
@@ -88,18 +100,21 @@ public class CompilationService {
     List<TaskName> added = new ArrayList<>();
     List<TaskName> changed = new ArrayList<>();
     List<TaskName> unchanged = new ArrayList<>();
-    current.plans().forEach(
-        (task, plan) -> {
-          PlanArtifact old = before.get(task);
-          if (old == null) {
-            added.add(task);
-          } else if (old.fingerprint().equals(plan.fingerprint())) {
-            unchanged.add(task);
-          } else {
-            changed.add(task);
-          }
-        });
-    List<TaskName> removed = before.keySet().stream().filter(task -> !current.plans().containsKey(task)).toList();
+    current
+        .plans()
+        .forEach(
+            (task, plan) -> {
+              PlanArtifact old = before.get(task);
+              if (old == null) {
+                added.add(task);
+              } else if (old.fingerprint().equals(plan.fingerprint())) {
+                unchanged.add(task);
+              } else {
+                changed.add(task);
+              }
+            });
+    List<TaskName> removed =
+        before.keySet().stream().filter(task -> !current.plans().containsKey(task)).toList();
     return new PlanChanges(added, removed, changed, unchanged);
   }
 

@@ -40,7 +40,8 @@ public class PlanCatalogRepository {
   public synchronized PlanCatalog get(String id) {
     PlanCatalog catalog = byId.get(id);
     if (catalog == null) {
-      throw new RelspecException(CompilerErrorCode.PLAN_CATALOG_NOT_FOUND, "no plan catalog with id '" + id + "'");
+      throw new RelspecException(
+          CompilerErrorCode.PLAN_CATALOG_NOT_FOUND, "no plan catalog with id '" + id + "'");
     }
     return catalog;
   }

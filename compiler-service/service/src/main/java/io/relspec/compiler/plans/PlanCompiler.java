@@ -39,14 +39,18 @@ public final class PlanCompiler {
                 query.fingerprint(),
                 query.duckDbSql()));
       } catch (SqlCompileException e) {
-        failures.add(new CompileFailure(entry.getKey(), e.code().code(), e.getMessage(), e.line(), e.column()));
+        failures.add(
+            new CompileFailure(
+                entry.getKey(), e.code().code(), e.getMessage(), e.line(), e.column()));
       }
     }
-    return new PlanCatalog(planCatalogId(snapshot.id()), snapshot.id(), now, snapshot.datasets(), plans, failures);
+    return new PlanCatalog(
+        planCatalogId(snapshot.id()), snapshot.id(), now, snapshot.datasets(), plans, failures);
   }
 
   /** Deterministic: the same snapshot compiled by the same compiler version has the same id. */
   static String planCatalogId(String snapshotId) {
-    return Fingerprint.sha256("plan-catalog\n" + QueryParser.NORMALIZER_VERSION + "\n" + snapshotId).value();
+    return Fingerprint.sha256("plan-catalog\n" + QueryParser.NORMALIZER_VERSION + "\n" + snapshotId)
+        .value();
   }
 }

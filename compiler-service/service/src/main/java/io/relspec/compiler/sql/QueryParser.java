@@ -35,9 +35,9 @@ import org.apache.calcite.sql.validate.SqlConformanceEnum;
  * scheduler and executors need: referenced tables, a fingerprint of the normalized parse tree, and
  * DuckDB SQL regenerated from that tree (user text never reaches an executor).
  *
- * <p>The fingerprint here is of the normalized parse tree (whitespace, comments and keyword case
- * do not change it). Plan-level normalization (aliases, CTE vs subquery, operand order) belongs to
- * the validated-plan fingerprint.
+ * <p>The fingerprint here is of the normalized parse tree (whitespace, comments and keyword case do
+ * not change it). Plan-level normalization (aliases, CTE vs subquery, operand order) belongs to the
+ * validated-plan fingerprint.
  */
 public final class QueryParser {
   /** Bumped whenever normalization changes, so fingerprints of old and new code never collide. */
@@ -60,7 +60,10 @@ public final class QueryParser {
     try {
       node = SqlParser.create(sql, PARSER).parseQuery();
     } catch (SqlParseException e) {
-      String message = e.getMessage() == null ? "parse error" : e.getMessage().lines().findFirst().orElse("parse error");
+      String message =
+          e.getMessage() == null
+              ? "parse error"
+              : e.getMessage().lines().findFirst().orElse("parse error");
       Integer line = e.getPos() == null ? null : e.getPos().getLineNum();
       Integer column = e.getPos() == null ? null : e.getPos().getColumnNum();
       throw new SqlCompileException(CompilerErrorCode.SQL_PARSE_ERROR, message, line, column);
@@ -68,7 +71,8 @@ public final class QueryParser {
     if (!node.getKind().belongsTo(SqlKind.QUERY)) {
       throw new SqlCompileException(
           CompilerErrorCode.NOT_A_QUERY,
-          "only SELECT queries are allowed, got " + node.getKind().lowerName.toUpperCase(java.util.Locale.ROOT),
+          "only SELECT queries are allowed, got "
+              + node.getKind().lowerName.toUpperCase(java.util.Locale.ROOT),
           node.getParserPosition().getLineNum(),
           node.getParserPosition().getColumnNum());
     }
@@ -78,19 +82,29 @@ public final class QueryParser {
     for (String table : tables) {
       if (!Identifiers.isIdentifier(table)) {
         throw new SqlCompileException(
-            CompilerErrorCode.SQL_PARSE_ERROR, "table reference '" + table + "' is not a dataset name", null, null);
+            CompilerErrorCode.SQL_PARSE_ERROR,
+            "table reference '" + table + "' is not a dataset name",
+            null,
+            null);
       }
       inputs.add(DatasetName.of(table));
     }
     String normalized = node.toSqlString(NORMAL_FORM).getSql();
     Fingerprint fingerprint =
-        Fingerprint.sha256("calcite=" + CALCITE_VERSION + "\nnormalizer=" + NORMALIZER_VERSION + "\n" + normalized);
+        Fingerprint.sha256(
+            "calcite="
+                + CALCITE_VERSION
+                + "\nnormalizer="
+                + NORMALIZER_VERSION
+                + "\n"
+                + normalized);
     String duckDb = node.toSqlString(DuckDBSqlDialect.DEFAULT).getSql();
     return new ParsedQuery(List.copyOf(inputs), fingerprint, normalized, duckDb);
   }
 
   /** Walks FROM clauses, joins, sub-queries and CTEs; CTE names in scope are not tables. */
-  private static void collectTables(SqlNode node, Deque<Set<String>> cteScopes, Set<String> tables) {
+  private static void collectTables(
+      SqlNode node, Deque<Set<String>> cteScopes, Set<String> tables) {
     if (node == null) {
       return;
     }
@@ -140,12 +154,14 @@ public final class QueryParser {
         collectFrom(join.getRight(), cteScopes, tables);
         collectSubQueries(join.getCondition(), cteScopes, tables);
       }
-      case SqlBasicCall call when call.getKind() == SqlKind.AS -> collectFrom(call.operand(0), cteScopes, tables);
+      case SqlBasicCall call when call.getKind() == SqlKind.AS ->
+          collectFrom(call.operand(0), cteScopes, tables);
       default -> collectTables(from, cteScopes, tables);
     }
   }
 
-  private static void collectSubQueries(SqlNode node, Deque<Set<String>> cteScopes, Set<String> tables) {
+  private static void collectSubQueries(
+      SqlNode node, Deque<Set<String>> cteScopes, Set<String> tables) {
     if (node == null) {
       return;
     }

@@ -37,8 +37,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs task attempts on the locked-down store and reports the outcome. The work-queue message is
- * acknowledged only after the output is committed and the result event confirmed by the broker;
- * if the confirm fails the message is redelivered and the (idempotent) attempt runs again.
+ * acknowledged only after the output is committed and the result event confirmed by the broker; if
+ * the confirm fails the message is redelivered and the (idempotent) attempt runs again.
  */
 @ApplicationScoped
 public class TaskExecution {
@@ -54,9 +54,12 @@ public class TaskExecution {
   public TaskExecution(
       ExecutorConfig config,
       ApiTokens tokens,
-      @Channel("task-run-succeeded") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<String> succeeded,
-      @Channel("task-run-failed") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<String> failed,
-      @Channel("task-run-heartbeat") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<String> heartbeat) {
+      @Channel("task-run-succeeded") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+          Emitter<String> succeeded,
+      @Channel("task-run-failed") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+          Emitter<String> failed,
+      @Channel("task-run-heartbeat") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+          Emitter<String> heartbeat) {
     this.config = config;
     this.tokens = tokens;
     this.sender =
@@ -78,7 +81,9 @@ public class TaskExecution {
   void start(@Observes StartupEvent event) throws SQLException {
     store = DatasetStore.open(config.dataDir(), config.memoryLimit(), config.threads());
     flight = new FlightEndpointServer(config, store, tokens);
-    LOG.infof("executor %s ready: store %s, %d slots", config.id(), config.dataDir().toAbsolutePath(), config.slots());
+    LOG.infof(
+        "executor %s ready: store %s, %d slots",
+        config.id(), config.dataDir().toAbsolutePath(), config.slots());
   }
 
   void stop(@Observes ShutdownEvent event) throws Exception {
@@ -109,12 +114,19 @@ public class TaskExecution {
     } finally {
       beating.cancel(false);
     }
-    return sender.send(result).toCompletableFuture().orTimeout(config.publishConfirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return sender
+        .send(result)
+        .toCompletableFuture()
+        .orTimeout(config.publishConfirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private RelspecMessage run(TaskRunRequested request, Instant started) {
     if (request.deadline() != null && started.isAfter(request.deadline())) {
-      return failure(request, started, ExecutorErrorCode.DEADLINE_EXCEEDED, "the attempt's deadline " + request.deadline() + " has passed");
+      return failure(
+          request,
+          started,
+          ExecutorErrorCode.DEADLINE_EXCEEDED,
+          "the attempt's deadline " + request.deadline() + " has passed");
     }
     try {
       for (InputLocation input : request.inputs()) {
@@ -123,28 +135,50 @@ public class TaskExecution {
               request,
               started,
               ExecutorErrorCode.INPUT_NOT_AVAILABLE,
-              "input '" + input.dataset() + "' is not held by executor " + config.id()
-                  + (input.executorId() == null ? "" : " (it lives on " + input.executorId() + " at " + input.flightUri() + ")"));
+              "input '"
+                  + input.dataset()
+                  + "' is not held by executor "
+                  + config.id()
+                  + (input.executorId() == null
+                      ? ""
+                      : " (it lives on " + input.executorId() + " at " + input.flightUri() + ")"));
         }
       }
       StoredDataset stored = store.replace(request.output(), request.sql(), request.macros());
       long millis = Duration.between(started, Instant.now()).toMillis();
-      LOG.infof("%s: %s -> %d rows (version %d) in %d ms", request.taskRunId(), request.output(), stored.rows(), stored.version(), millis);
+      LOG.infof(
+          "%s: %s -> %d rows (version %d) in %d ms",
+          request.taskRunId(), request.output(), stored.rows(), stored.version(), millis);
       return new TaskRunSucceeded(
-          UUID.randomUUID(), Instant.now(), request.runId(), request.taskRunId(), request.task(), request.attempt(), config.id(),
-          request.output(), stored.version(), stored.rows(), 0L, stored.schema(), flight.advertisedUri(), millis);
+          UUID.randomUUID(),
+          Instant.now(),
+          request.runId(),
+          request.taskRunId(),
+          request.task(),
+          request.attempt(),
+          config.id(),
+          request.output(),
+          stored.version(),
+          stored.rows(),
+          0L,
+          stored.schema(),
+          flight.advertisedUri(),
+          millis);
     } catch (SqlRefusedException e) {
       return failure(request, started, ExecutorErrorCode.SQL_REFUSED, e.getMessage());
     } catch (SQLException e) {
       String message = firstLine(e.getMessage());
       ExecutorErrorCode code =
-          message.contains("Out of Memory") ? ExecutorErrorCode.OUT_OF_MEMORY
-              : message.contains("does not exist") ? ExecutorErrorCode.INPUT_NOT_AVAILABLE
-              : ExecutorErrorCode.SQL_ERROR;
+          message.contains("Out of Memory")
+              ? ExecutorErrorCode.OUT_OF_MEMORY
+              : message.contains("does not exist")
+                  ? ExecutorErrorCode.INPUT_NOT_AVAILABLE
+                  : ExecutorErrorCode.SQL_ERROR;
       return failure(request, started, code, message);
     } catch (RuntimeException e) {
       LOG.errorf(e, "%s failed unexpectedly", request.taskRunId());
-      return failure(request, started, ExecutorErrorCode.INTERNAL_ERROR, String.valueOf(e.getMessage()));
+      return failure(
+          request, started, ExecutorErrorCode.INTERNAL_ERROR, String.valueOf(e.getMessage()));
     }
   }
 
@@ -153,11 +187,21 @@ public class TaskExecution {
     return input.executorId() == null;
   }
 
-  private TaskRunFailed failure(TaskRunRequested request, Instant started, ExecutorErrorCode code, String message) {
+  private TaskRunFailed failure(
+      TaskRunRequested request, Instant started, ExecutorErrorCode code, String message) {
     LOG.warnf("%s failed: %s %s", request.taskRunId(), code, message);
     return new TaskRunFailed(
-        UUID.randomUUID(), Instant.now(), request.runId(), request.taskRunId(), request.task(), request.attempt(), config.id(),
-        code.name(), message, code.retryable(), Duration.between(started, Instant.now()).toMillis());
+        UUID.randomUUID(),
+        Instant.now(),
+        request.runId(),
+        request.taskRunId(),
+        request.task(),
+        request.attempt(),
+        config.id(),
+        code.name(),
+        message,
+        code.retryable(),
+        Duration.between(started, Instant.now()).toMillis());
   }
 
   private ScheduledFuture<?> startHeartbeat(TaskRunRequested request) {
@@ -165,7 +209,13 @@ public class TaskExecution {
     return heartbeats.scheduleAtFixedRate(
         () ->
             sender.send(
-                new TaskRunHeartbeat(UUID.randomUUID(), Instant.now(), request.runId(), request.taskRunId(), request.attempt(), config.id())),
+                new TaskRunHeartbeat(
+                    UUID.randomUUID(),
+                    Instant.now(),
+                    request.runId(),
+                    request.taskRunId(),
+                    request.attempt(),
+                    config.id())),
         0,
         interval,
         TimeUnit.MILLISECONDS);

@@ -24,7 +24,11 @@ final class BearerTokenFlightAuthenticator implements CallHeaderAuthenticator {
     ApiTokens.Principal principal =
         tokens
             .authenticate(header.substring(7).strip())
-            .orElseThrow(() -> CallStatus.UNAUTHENTICATED.withDescription("invalid API token").toRuntimeException());
+            .orElseThrow(
+                () ->
+                    CallStatus.UNAUTHENTICATED
+                        .withDescription("invalid API token")
+                        .toRuntimeException());
     return principal::name;
   }
 }

@@ -31,7 +31,10 @@ final class DatasetFlightProducer extends NoOpFlightProducer {
   private final int batchRows;
 
   DatasetFlightProducer(
-      DatasetStore store, BufferAllocator allocator, java.util.function.Supplier<Location> location, int batchRows) {
+      DatasetStore store,
+      BufferAllocator allocator,
+      java.util.function.Supplier<Location> location,
+      int batchRows) {
     this.store = store;
     this.allocator = allocator;
     this.location = location;
@@ -55,7 +58,10 @@ final class DatasetFlightProducer extends NoOpFlightProducer {
     } catch (SQLException e) {
       listener.error(notFoundOrInternal(dataset, e).toRuntimeException());
     } catch (Exception e) {
-      listener.error(CallStatus.INTERNAL.withDescription("streaming '" + dataset + "' failed: " + e.getMessage()).toRuntimeException());
+      listener.error(
+          CallStatus.INTERNAL
+              .withDescription("streaming '" + dataset + "' failed: " + e.getMessage())
+              .toRuntimeException());
     }
   }
 
@@ -64,18 +70,24 @@ final class DatasetFlightProducer extends NoOpFlightProducer {
     if (!descriptor.isCommand() && descriptor.getPath().size() == 1) {
       return info(datasetName(descriptor.getPath().get(0)));
     }
-    throw CallStatus.INVALID_ARGUMENT.withDescription("use a path descriptor: [dataset]").toRuntimeException();
+    throw CallStatus.INVALID_ARGUMENT
+        .withDescription("use a path descriptor: [dataset]")
+        .toRuntimeException();
   }
 
   @Override
-  public void listFlights(CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
+  public void listFlights(
+      CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
     try {
       for (StoredDataset dataset : store.list()) {
         listener.onNext(info(dataset.name()));
       }
       listener.onCompleted();
     } catch (SQLException e) {
-      listener.onError(CallStatus.INTERNAL.withDescription("listing datasets failed: " + e.getMessage()).toRuntimeException());
+      listener.onError(
+          CallStatus.INTERNAL
+              .withDescription("listing datasets failed: " + e.getMessage())
+              .toRuntimeException());
     }
   }
 
@@ -94,13 +106,18 @@ final class DatasetFlightProducer extends NoOpFlightProducer {
     } catch (Exception e) {
       throw CallStatus.INTERNAL.withDescription(e.getMessage()).toRuntimeException();
     }
-    FlightEndpoint endpoint = new FlightEndpoint(new Ticket(dataset.value().getBytes(StandardCharsets.UTF_8)), location.get());
-    return new FlightInfo(schema, FlightDescriptor.path(dataset.value()), List.of(endpoint), -1, stored.rows());
+    FlightEndpoint endpoint =
+        new FlightEndpoint(
+            new Ticket(dataset.value().getBytes(StandardCharsets.UTF_8)), location.get());
+    return new FlightInfo(
+        schema, FlightDescriptor.path(dataset.value()), List.of(endpoint), -1, stored.rows());
   }
 
   private static DatasetName datasetName(String text) {
     if (!Identifiers.isIdentifier(text)) {
-      throw CallStatus.INVALID_ARGUMENT.withDescription("'" + text + "' is not a dataset name").toRuntimeException();
+      throw CallStatus.INVALID_ARGUMENT
+          .withDescription("'" + text + "' is not a dataset name")
+          .toRuntimeException();
     }
     return DatasetName.of(text);
   }
@@ -112,6 +129,7 @@ final class DatasetFlightProducer extends NoOpFlightProducer {
   private static CallStatus notFoundOrInternal(DatasetName dataset, SQLException e) {
     return e.getMessage() != null && e.getMessage().contains("does not exist")
         ? notFound(dataset)
-        : CallStatus.INTERNAL.withDescription("reading '" + dataset + "' failed: " + e.getMessage());
+        : CallStatus.INTERNAL.withDescription(
+            "reading '" + dataset + "' failed: " + e.getMessage());
   }
 }

@@ -28,7 +28,8 @@ public final class FlightEndpointServer implements AutoCloseable {
       // The producer needs the advertised location, known only after binding when port is 0.
       LocationHolder holder = new LocationHolder();
       this.server =
-          FlightServer.builder(allocator, bind, holder.producer(store, allocator, flight.batchRows()))
+          FlightServer.builder(
+                  allocator, bind, holder.producer(store, allocator, flight.batchRows()))
               .headerAuthenticator(new BearerTokenFlightAuthenticator(tokens))
               .maxInboundMessageSize(flight.maxMessageSize())
               .build()
@@ -39,7 +40,8 @@ public final class FlightEndpointServer implements AutoCloseable {
       allocator.close();
       throw new UncheckedIOException("cannot start the Flight server on " + bind.getUri(), e);
     }
-    LOG.infof("Flight server listening on port %d, advertised as %s", server.getPort(), advertisedUri);
+    LOG.infof(
+        "Flight server listening on port %d, advertised as %s", server.getPort(), advertisedUri);
   }
 
   public String advertisedUri() {

@@ -14,7 +14,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 @ApplicationScoped
 public class TaskRunRequestedConsumer {
   private final TaskExecution execution;
-  private final InboundMessages inbound = new InboundMessages("executor", new InMemoryProcessedMessages(100_000));
+  private final InboundMessages inbound =
+      new InboundMessages("executor", new InMemoryProcessedMessages(100_000));
 
   public TaskRunRequestedConsumer(TaskExecution execution) {
     this.execution = execution;

@@ -41,7 +41,8 @@ public final class DatasetStore implements AutoCloseable {
     this.root = root;
   }
 
-  public static DatasetStore open(Path dataDir, String memoryLimit, int threads) throws SQLException {
+  public static DatasetStore open(Path dataDir, String memoryLimit, int threads)
+      throws SQLException {
     try {
       Files.createDirectories(dataDir.resolve("spill"));
     } catch (IOException e) {
@@ -57,7 +58,8 @@ public final class DatasetStore implements AutoCloseable {
     settings.setProperty("allow_community_extensions", "false");
     settings.setProperty("enable_external_access", "false");
     DuckDBConnection connection =
-        (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve("store.duckdb"), settings);
+        (DuckDBConnection)
+            DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve("store.duckdb"), settings);
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE SCHEMA IF NOT EXISTS " + META_SCHEMA);
       statement.execute(
@@ -79,8 +81,10 @@ public final class DatasetStore implements AutoCloseable {
    * Refuses anything but exactly one SELECT, judged by DuckDB's own parser. A forged message with
    * DDL, COPY, ATTACH, PRAGMA or several statements never reaches execution.
    */
-  public void requireSingleSelect(Connection connection, String sql) throws SQLException, SqlRefusedException {
-    try (PreparedStatement check = connection.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
+  public void requireSingleSelect(Connection connection, String sql)
+      throws SQLException, SqlRefusedException {
+    try (PreparedStatement check =
+        connection.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
       check.setString(1, sql);
       try (ResultSet rows = check.executeQuery()) {
         rows.next();
@@ -88,11 +92,13 @@ public final class DatasetStore implements AutoCloseable {
             io.relspec.contracts.messaging.RelspecJson.mapper().readTree(rows.getString(1));
         if (result.path("error").asBoolean(true)) {
           throw new SqlRefusedException(
-              "only a single SELECT may run on an executor: " + result.path("error_message").asText("not a SELECT statement"));
+              "only a single SELECT may run on an executor: "
+                  + result.path("error_message").asText("not a SELECT statement"));
         }
         int statements = result.path("statements").size();
         if (statements != 1) {
-          throw new SqlRefusedException("exactly one SELECT statement is allowed, got " + statements);
+          throw new SqlRefusedException(
+              "exactly one SELECT statement is allowed, got " + statements);
         }
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new SqlRefusedException("cannot check the statement: " + e.getOriginalMessage());
@@ -119,16 +125,20 @@ public final class DatasetStore implements AutoCloseable {
         }
         statement.execute("BEGIN TRANSACTION");
         try {
-          statement.execute("CREATE OR REPLACE TABLE " + quote(output.value()) + " AS " + selectSql);
+          statement.execute(
+              "CREATE OR REPLACE TABLE " + quote(output.value()) + " AS " + selectSql);
           long rows;
-          try (ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM " + quote(output.value()))) {
+          try (ResultSet count =
+              statement.executeQuery("SELECT COUNT(*) FROM " + quote(output.value()))) {
             count.next();
             rows = count.getLong(1);
           }
           long version = currentVersion(connection, output).orElse(0L) + 1;
           try (PreparedStatement upsert =
               connection.prepareStatement(
-                  "INSERT OR REPLACE INTO " + META_SCHEMA + ".dataset_version VALUES (?, ?, ?, current_timestamp)")) {
+                  "INSERT OR REPLACE INTO "
+                      + META_SCHEMA
+                      + ".dataset_version VALUES (?, ?, ?, current_timestamp)")) {
             upsert.setString(1, output.value());
             upsert.setLong(2, version);
             upsert.setLong(3, rows);
@@ -147,13 +157,18 @@ public final class DatasetStore implements AutoCloseable {
   public Optional<StoredDataset> describe(DatasetName dataset) throws SQLException {
     try (Connection connection = connect();
         PreparedStatement select =
-            connection.prepareStatement("SELECT version, row_count FROM " + META_SCHEMA + ".dataset_version WHERE dataset = ?")) {
+            connection.prepareStatement(
+                "SELECT version, row_count FROM "
+                    + META_SCHEMA
+                    + ".dataset_version WHERE dataset = ?")) {
       select.setString(1, dataset.value());
       try (ResultSet rows = select.executeQuery()) {
         if (!rows.next()) {
           return Optional.empty();
         }
-        return Optional.of(new StoredDataset(dataset, rows.getLong(1), rows.getLong(2), schema(connection, dataset)));
+        return Optional.of(
+            new StoredDataset(
+                dataset, rows.getLong(1), rows.getLong(2), schema(connection, dataset)));
       }
     }
   }
@@ -162,7 +177,9 @@ public final class DatasetStore implements AutoCloseable {
     List<String> names = new ArrayList<>();
     try (Connection connection = connect();
         Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT dataset FROM " + META_SCHEMA + ".dataset_version ORDER BY dataset")) {
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT dataset FROM " + META_SCHEMA + ".dataset_version ORDER BY dataset")) {
       while (rows.next()) {
         names.add(rows.getString(1));
       }
@@ -175,11 +192,13 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   /** An Arrow stream of a dataset; closing the returned export closes its reader and connection. */
-  public Export export(DatasetName dataset, BufferAllocator allocator, int batchRows) throws SQLException {
+  public Export export(DatasetName dataset, BufferAllocator allocator, int batchRows)
+      throws SQLException {
     Connection connection = connect();
     try {
       Statement statement = connection.createStatement();
-      DuckDBResultSet rows = (DuckDBResultSet) statement.executeQuery("SELECT * FROM " + quote(dataset.value()));
+      DuckDBResultSet rows =
+          (DuckDBResultSet) statement.executeQuery("SELECT * FROM " + quote(dataset.value()));
       ArrowReader reader = (ArrowReader) rows.arrowExportStream(allocator, batchRows);
       return new Export(reader, statement, connection);
     } catch (SQLException | RuntimeException e) {
@@ -189,7 +208,8 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   /** An open Arrow export of one dataset. */
-  public record Export(ArrowReader reader, Statement statement, Connection connection) implements AutoCloseable {
+  public record Export(ArrowReader reader, Statement statement, Connection connection)
+      implements AutoCloseable {
     @Override
     public void close() throws Exception {
       try (connection;
@@ -199,8 +219,11 @@ public final class DatasetStore implements AutoCloseable {
     }
   }
 
-  private static Optional<Long> currentVersion(Connection connection, DatasetName dataset) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement("SELECT version FROM " + META_SCHEMA + ".dataset_version WHERE dataset = ?")) {
+  private static Optional<Long> currentVersion(Connection connection, DatasetName dataset)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT version FROM " + META_SCHEMA + ".dataset_version WHERE dataset = ?")) {
       select.setString(1, dataset.value());
       try (ResultSet rows = select.executeQuery()) {
         return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
@@ -208,13 +231,18 @@ public final class DatasetStore implements AutoCloseable {
     }
   }
 
-  private static ArrowSchema schema(Connection connection, DatasetName dataset) throws SQLException {
+  private static ArrowSchema schema(Connection connection, DatasetName dataset)
+      throws SQLException {
     List<ArrowField> fields = new ArrayList<>();
     try (Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery("DESCRIBE " + quote(dataset.value()))) {
       while (rows.next()) {
         fields.add(
-            new ArrowField(rows.getString("column_name"), DuckDbTypes.toArrow(rows.getString("column_type")), "YES".equals(rows.getString("null")), Map.of()));
+            new ArrowField(
+                rows.getString("column_name"),
+                DuckDbTypes.toArrow(rows.getString("column_type")),
+                "YES".equals(rows.getString("null")),
+                Map.of()));
       }
     }
     return new ArrowSchema(fields);

@@ -18,7 +18,8 @@ public final class DuckDbTypes {
     }
     Matcher decimal = DECIMAL.matcher(type);
     if (decimal.matches()) {
-      return new ArrowType.Decimal(Integer.parseInt(decimal.group(1)), Integer.parseInt(decimal.group(2)));
+      return new ArrowType.Decimal(
+          Integer.parseInt(decimal.group(1)), Integer.parseInt(decimal.group(2)));
     }
     String arrow =
         switch (type) {
@@ -44,7 +45,9 @@ public final class DuckDbTypes {
           case "TIMESTAMP_NS" -> "timestamp[ns]";
           case "TIMESTAMP WITH TIME ZONE" -> "timestamp[us, tz=UTC]";
           case "\"NULL\"", "NULL" -> "null";
-          default -> throw new IllegalArgumentException("DuckDB type " + duckDbType + " has no Arrow mapping in Relspec");
+          default ->
+              throw new IllegalArgumentException(
+                  "DuckDB type " + duckDbType + " has no Arrow mapping in Relspec");
         };
     return ArrowType.parse(arrow);
   }

@@ -6,7 +6,10 @@ import io.relspec.contracts.model.TaskName;
 import java.util.List;
 import java.util.Map;
 
-/** Body of POST /api/v1/runs. Every field is optional: the default is an incremental run of everything. */
+/**
+ * Body of POST /api/v1/runs. Every field is optional: the default is an incremental run of
+ * everything.
+ */
 public record RunRequest(
     RunMode mode,
     List<DatasetName> targets,
@@ -14,6 +17,8 @@ public record RunRequest(
     Map<DatasetName, List<String>> removedFiles,
     List<TaskName> force,
     Boolean allowPartial) {
-  /** Upper bound on file ids in one request; larger changes belong in a SourceDataUpdated stream. */
+  /**
+   * Upper bound on file ids in one request; larger changes belong in a SourceDataUpdated stream.
+   */
   public static final int MAX_FILE_IDS = 1_000_000;
 }

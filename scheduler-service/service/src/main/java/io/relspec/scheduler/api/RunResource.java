@@ -41,11 +41,13 @@ public class RunResource {
   @RolesAllowed(Roles.OPERATOR)
   public Response start(RunRequest body, @Context SecurityContext security) {
     RunRequest request = body == null ? new RunRequest(null, null, null, null, null, null) : body;
-    long fileIds =
-        countFiles(request.changedFiles()) + countFiles(request.removedFiles());
+    long fileIds = countFiles(request.changedFiles()) + countFiles(request.removedFiles());
     if (fileIds > RunRequest.MAX_FILE_IDS) {
       throw new IllegalArgumentException(
-          "a run request may name at most " + RunRequest.MAX_FILE_IDS + " file ids, got " + fileIds);
+          "a run request may name at most "
+              + RunRequest.MAX_FILE_IDS
+              + " file ids, got "
+              + fileIds);
     }
     RunAccepted accepted =
         runs.start(
@@ -59,7 +61,9 @@ public class RunResource {
                 request.removedFiles(),
                 request.force(),
                 Boolean.TRUE.equals(request.allowPartial())));
-    return Response.accepted(accepted).header("Location", "/api/v1/runs/" + accepted.runId()).build();
+    return Response.accepted(accepted)
+        .header("Location", "/api/v1/runs/" + accepted.runId())
+        .build();
   }
 
   @GET
@@ -83,6 +87,8 @@ public class RunResource {
   }
 
   private static long countFiles(Map<DatasetName, List<String>> files) {
-    return files == null ? 0 : files.values().stream().mapToLong(list -> list == null ? 0 : list.size()).sum();
+    return files == null
+        ? 0
+        : files.values().stream().mapToLong(list -> list == null ? 0 : list.size()).sum();
   }
 }

@@ -19,8 +19,8 @@ import org.jgrapht.graph.DirectedAcyclicGraph;
 import org.jgrapht.traverse.TopologicalOrderIterator;
 
 /**
- * Task dependencies inferred from the plans: an edge producer → consumer for every input dataset
- * a task reads that another task writes. Built on a {@link DirectedAcyclicGraph}, which refuses a
+ * Task dependencies inferred from the plans: an edge producer → consumer for every input dataset a
+ * task reads that another task writes. Built on a {@link DirectedAcyclicGraph}, which refuses a
  * cycle-forming edge; a cycle is reported with its path.
  */
 public final class TaskGraph {
@@ -29,7 +29,9 @@ public final class TaskGraph {
   private final Map<TaskName, PlanArtifact> plans;
 
   private TaskGraph(
-      DirectedAcyclicGraph<TaskName, DefaultEdge> graph, Map<DatasetName, TaskName> producers, Map<TaskName, PlanArtifact> plans) {
+      DirectedAcyclicGraph<TaskName, DefaultEdge> graph,
+      Map<DatasetName, TaskName> producers,
+      Map<TaskName, PlanArtifact> plans) {
     this.graph = graph;
     this.producers = producers;
     this.plans = plans;
@@ -38,7 +40,8 @@ public final class TaskGraph {
   public static TaskGraph build(PlanCatalog catalog) throws CycleException {
     Map<DatasetName, TaskName> producers = new HashMap<>();
     catalog.plans().forEach((task, plan) -> producers.put(plan.output(), task));
-    DirectedAcyclicGraph<TaskName, DefaultEdge> graph = new DirectedAcyclicGraph<>(DefaultEdge.class);
+    DirectedAcyclicGraph<TaskName, DefaultEdge> graph =
+        new DirectedAcyclicGraph<>(DefaultEdge.class);
     catalog.plans().keySet().forEach(graph::addVertex);
     for (PlanArtifact plan : catalog.plans().values()) {
       for (DatasetName input : plan.inputs()) {
@@ -59,7 +62,8 @@ public final class TaskGraph {
   /** Tasks in dependency order; ties broken by priority (lower first), then name. */
   public List<TaskName> topologicalOrder() {
     Comparator<TaskName> tieBreak =
-        Comparator.<TaskName>comparingInt(task -> plans.get(task).priority()).thenComparing(Comparator.naturalOrder());
+        Comparator.<TaskName>comparingInt(task -> plans.get(task).priority())
+            .thenComparing(Comparator.naturalOrder());
     List<TaskName> order = new ArrayList<>();
     new TopologicalOrderIterator<>(graph, tieBreak).forEachRemaining(order::add);
     return order;
@@ -90,7 +94,8 @@ public final class TaskGraph {
     private final List<TaskName> path;
 
     CycleException(List<TaskName> path) {
-      super("dependency cycle: " + String.join(" -> ", path.stream().map(TaskName::value).toList()));
+      super(
+          "dependency cycle: " + String.join(" -> ", path.stream().map(TaskName::value).toList()));
       this.path = List.copyOf(path);
     }
 
@@ -99,15 +104,20 @@ public final class TaskGraph {
     }
   }
 
-  private static List<TaskName> cyclePath(PlanCatalog catalog, Map<DatasetName, TaskName> producers) {
-    DefaultDirectedGraph<TaskName, DefaultEdge> full = new DefaultDirectedGraph<>(DefaultEdge.class);
+  private static List<TaskName> cyclePath(
+      PlanCatalog catalog, Map<DatasetName, TaskName> producers) {
+    DefaultDirectedGraph<TaskName, DefaultEdge> full =
+        new DefaultDirectedGraph<>(DefaultEdge.class);
     catalog.plans().keySet().forEach(full::addVertex);
-    catalog.plans().values().forEach(
-        plan ->
-            plan.inputs().stream()
-                .map(producers::get)
-                .filter(java.util.Objects::nonNull)
-                .forEach(producer -> full.addEdge(producer, plan.task())));
+    catalog
+        .plans()
+        .values()
+        .forEach(
+            plan ->
+                plan.inputs().stream()
+                    .map(producers::get)
+                    .filter(java.util.Objects::nonNull)
+                    .forEach(producer -> full.addEdge(producer, plan.task())));
     Set<TaskName> onCycle = new TreeSet<>(new CycleDetector<>(full).findCycles());
     TaskName start = onCycle.iterator().next();
     List<TaskName> path = new ArrayList<>(List.of(start));
@@ -115,7 +125,11 @@ public final class TaskGraph {
     do {
       TaskName from = current;
       current =
-          Graphs.successorListOf(full, from).stream().filter(onCycle::contains).sorted().findFirst().orElseThrow();
+          Graphs.successorListOf(full, from).stream()
+              .filter(onCycle::contains)
+              .sorted()
+              .findFirst()
+              .orElseThrow();
       path.add(current);
     } while (!current.equals(start) && path.size() <= onCycle.size() + 1);
     return path;

@@ -13,15 +13,19 @@ import java.util.Optional;
 /** The plan catalogs this scheduler received; the newest is what runs use. */
 public final class PlanCatalogStore {
 
-  /** Saves a plan catalog once; false when it was already stored. */
+  /**
+   * Saves a plan catalog as the latest; false when it already was the latest. A catalog compiled
+   * again (the catalog returned to an earlier snapshot) becomes the latest once more.
+   */
   public boolean save(Connection connection, PlanCatalog catalog) throws SQLException {
-    try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM scheduler_plan_catalog WHERE plan_catalog_id = ?")) {
-      exists.setString(1, catalog.id());
-      try (ResultSet rows = exists.executeQuery()) {
-        if (rows.next()) {
-          return false;
-        }
-      }
+    if (latest(connection).map(PlanCatalog::id).filter(catalog.id()::equals).isPresent()) {
+      return false;
+    }
+    try (PreparedStatement delete =
+        connection.prepareStatement(
+            "DELETE FROM scheduler_plan_catalog WHERE plan_catalog_id = ?")) {
+      delete.setString(1, catalog.id());
+      delete.executeUpdate();
     }
     try (PreparedStatement insert =
         connection.prepareStatement(
@@ -43,13 +47,17 @@ public final class PlanCatalogStore {
     return where(connection, "WHERE plan_catalog_id = ?", id);
   }
 
-  private Optional<PlanCatalog> where(Connection connection, String clause, String parameter) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement("SELECT content FROM scheduler_plan_catalog " + clause)) {
+  private Optional<PlanCatalog> where(Connection connection, String clause, String parameter)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT content FROM scheduler_plan_catalog " + clause)) {
       if (parameter != null) {
         select.setString(1, parameter);
       }
       try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(RelspecJson.read(rows.getString(1), PlanCatalog.class)) : Optional.empty();
+        return rows.next()
+            ? Optional.of(RelspecJson.read(rows.getString(1), PlanCatalog.class))
+            : Optional.empty();
       }
     }
   }

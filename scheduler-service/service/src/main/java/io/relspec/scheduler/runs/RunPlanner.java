@@ -33,24 +33,46 @@ public final class RunPlanner {
   public record Plan(List<PlannedTask> tasks, List<Problem> problems) {}
 
   public Plan plan(
-      PlanCatalog catalog, TaskGraph graph, RunRequested request, Map<DatasetName, Materialization> materializations) {
+      PlanCatalog catalog,
+      TaskGraph graph,
+      RunRequested request,
+      Map<DatasetName, Materialization> materializations) {
     List<Problem> problems = new ArrayList<>();
     for (TaskName forced : request.force()) {
       if (!catalog.plans().containsKey(forced)) {
-        problems.add(new Problem("UNKNOWN_TASK", forced, "forced task '" + forced + "' does not exist or did not compile"));
+        problems.add(
+            new Problem(
+                "UNKNOWN_TASK",
+                forced,
+                "forced task '" + forced + "' does not exist or did not compile"));
       }
     }
     Set<TaskName> selected = select(catalog, graph, request, problems);
     Map<TaskName, String> blockedBy = new HashMap<>();
-    for (CompileFailure failure : catalog.failures()) {
-      problems.add(new Problem("COMPILE_FAILED", failure.task(), failure.code() + ": " + failure.message()));
+    if (request.targets().isEmpty()) {
+      // A run of everything includes the tasks that did not compile; a targeted run only its
+      // selection.
+      for (CompileFailure failure : catalog.failures()) {
+        problems.add(
+            new Problem(
+                "COMPILE_FAILED", failure.task(), failure.code() + ": " + failure.message()));
+      }
     }
     for (TaskName task : graph.topologicalOrder()) {
       PlanArtifact plan = graph.plan(task);
       for (DatasetName input : plan.inputs()) {
         if (graph.producer(input) == null && !catalog.sources().containsKey(input)) {
-          blockedBy.put(task, "MISSING_SOURCE: '" + input + "' is neither a source dataset nor a task output");
-          problems.add(new Problem("MISSING_SOURCE", task, "reads '" + input + "', which is neither a source dataset nor a task output"));
+          blockedBy.put(
+              task,
+              "MISSING_SOURCE: '" + input + "' is neither a source dataset nor a task output");
+          if (!selected.contains(task)) {
+            continue;
+          }
+          problems.add(
+              new Problem(
+                  "MISSING_SOURCE",
+                  task,
+                  "reads '" + input + "', which is neither a source dataset nor a task output"));
         }
       }
     }
@@ -75,7 +97,9 @@ public final class RunPlanner {
       }
       if (blocked != null) {
         actions.put(task, TaskAction.SKIP);
-        planned.add(new PlannedTask(task, plan.output(), TaskAction.SKIP, SelectionReason.BLOCKED, List.of(), blocked));
+        planned.add(
+            new PlannedTask(
+                task, plan.output(), TaskAction.SKIP, SelectionReason.BLOCKED, List.of(), blocked));
         continue;
       }
       Materialization current = materializations.get(plan.output());
@@ -104,7 +128,8 @@ public final class RunPlanner {
   }
 
   /** Targets and everything upstream of them; no targets means every task. */
-  private static Set<TaskName> select(PlanCatalog catalog, TaskGraph graph, RunRequested request, List<Problem> problems) {
+  private static Set<TaskName> select(
+      PlanCatalog catalog, TaskGraph graph, RunRequested request, List<Problem> problems) {
     if (request.targets().isEmpty()) {
       return new TreeSet<>(catalog.plans().keySet());
     }
@@ -112,7 +137,9 @@ public final class RunPlanner {
     for (DatasetName target : request.targets()) {
       TaskName producer = graph.producer(target);
       if (producer == null) {
-        problems.add(new Problem("UNKNOWN_TARGET", null, "no task produces target dataset '" + target + "'"));
+        problems.add(
+            new Problem(
+                "UNKNOWN_TARGET", null, "no task produces target dataset '" + target + "'"));
         continue;
       }
       selected.add(producer);

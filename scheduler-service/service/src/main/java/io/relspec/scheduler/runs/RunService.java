@@ -51,8 +51,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs: plans a run over the newest plan catalog, dispatches ready tasks to the executors' work
- * queue (through the outbox, in the same transaction as the state change), and advances the run
- * on every completion. Completions of an old attempt are ignored.
+ * queue (through the outbox, in the same transaction as the state change), and advances the run on
+ * every completion. Completions of an old attempt are ignored.
  */
 @ApplicationScoped
 public class RunService {
@@ -81,16 +81,28 @@ public class RunService {
       @DataSource("scheduler") AgroalDataSource dataSource,
       SchedulerConfig config,
       ApiTokens tokens,
-      @Channel("task-run-requested") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<String> taskRunRequested,
-      @Channel("run-finished") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) Emitter<String> runFinished) {
+      @Channel("task-run-requested") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+          Emitter<String> taskRunRequested,
+      @Channel("run-finished") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+          Emitter<String> runFinished) {
     this.dataSource = dataSource;
     this.config = config;
-    this.compiler = new ServiceClient("compiler-service", config.compilerUrl(), tokens.clientToken(), config.compilerTimeout());
+    this.compiler =
+        new ServiceClient(
+            "compiler-service",
+            config.compilerUrl(),
+            tokens.clientToken(),
+            config.compilerTimeout());
     this.outbox =
         new Outbox(
             dataSource,
             new EmitterMessageSender(
-                "scheduler", Map.of(MessageType.TASK_RUN_REQUESTED, taskRunRequested, MessageType.RUN_FINISHED, runFinished)),
+                "scheduler",
+                Map.of(
+                    MessageType.TASK_RUN_REQUESTED,
+                    taskRunRequested,
+                    MessageType.RUN_FINISHED,
+                    runFinished)),
             "scheduler",
             config.outboxPollInterval(),
             config.publishConfirmTimeout());
@@ -101,12 +113,17 @@ public class RunService {
   }
 
   public void onPlanCatalogCompiled(PlanCatalogCompiled event) {
-    PlanCatalog catalog = compiler.get("/api/v1/plan-catalogs/" + event.planCatalogId(), PlanCatalog.class);
-    boolean saved = Jdbc.inTransaction(dataSource, connection -> planCatalogs.save(connection, catalog));
+    PlanCatalog catalog =
+        compiler.get("/api/v1/plan-catalogs/" + event.planCatalogId(), PlanCatalog.class);
+    boolean saved =
+        Jdbc.inTransaction(dataSource, connection -> planCatalogs.save(connection, catalog));
     if (saved) {
       LOG.infof(
           "plan catalog %s for snapshot %s: %d plans, %d compile failures",
-          shortId(catalog.id()), shortId(catalog.snapshotId()), catalog.plans().size(), catalog.failures().size());
+          shortId(catalog.id()),
+          shortId(catalog.snapshotId()),
+          catalog.plans().size(),
+          catalog.failures().size());
     }
   }
 
@@ -119,7 +136,10 @@ public class RunService {
                     "no plan catalog has been compiled yet: register tasks in the catalog first"));
   }
 
-  /** Plans and starts a run; the request's eventId is the run id, so a redelivery starts nothing twice. */
+  /**
+   * Plans and starts a run; the request's eventId is the run id, so a redelivery starts nothing
+   * twice.
+   */
   public RunAccepted start(RunRequested request) {
     String runId = request.eventId().toString();
     RunAccepted accepted =
@@ -130,29 +150,43 @@ public class RunService {
                 return new RunAccepted(runId, plannedFromStore(connection, runId));
               }
               PlanCatalog catalog =
-                  planCatalogs.latest(connection)
+                  planCatalogs
+                      .latest(connection)
                       .orElseThrow(
                           () ->
                               new RelspecException(
                                   SchedulerErrorCode.NO_PLAN_CATALOG,
                                   "no plan catalog has been compiled yet: register tasks in the catalog first"));
               LoadedPlan loaded = load(catalog);
-              RunPlanner.Plan plan = planner.plan(catalog, loaded.graph(), request, runs.materializations(connection));
+              RunPlanner.Plan plan =
+                  planner.plan(catalog, loaded.graph(), request, runs.materializations(connection));
               List<RunPlanner.Problem> refusing =
                   plan.problems().stream()
-                      .filter(problem -> !request.allowPartial() || problem.code().startsWith("UNKNOWN_"))
+                      .filter(
+                          problem ->
+                              !request.allowPartial() || problem.code().startsWith("UNKNOWN_"))
                       .toList();
               if (!refusing.isEmpty()) {
                 throw new RelspecException(
                     refusing.stream().allMatch(problem -> problem.code().equals("UNKNOWN_TARGET"))
                         ? SchedulerErrorCode.UNKNOWN_TARGET
-                        : refusing.stream().allMatch(problem -> problem.code().equals("UNKNOWN_TASK"))
+                        : refusing.stream()
+                                .allMatch(problem -> problem.code().equals("UNKNOWN_TASK"))
                             ? SchedulerErrorCode.UNKNOWN_TASK
                             : SchedulerErrorCode.VALIDATION_FAILED,
-                    refusing.size() + " problem(s) refuse this run"
-                        + (request.allowPartial() ? "" : "; fix them or set allowPartial to run what is unaffected"),
+                    refusing.size()
+                        + " problem(s) refuse this run"
+                        + (request.allowPartial()
+                            ? ""
+                            : "; fix them or set allowPartial to run what is unaffected"),
                     refusing.stream()
-                        .map(problem -> new ProblemDetails.Violation(problem.task() == null ? problem.code() : problem.task().value(), problem.code() + ": " + problem.message()))
+                        .map(
+                            problem ->
+                                new ProblemDetails.Violation(
+                                    problem.task() == null
+                                        ? problem.code()
+                                        : problem.task().value(),
+                                    problem.code() + ": " + problem.message()))
                         .toList(),
                     null);
               }
@@ -170,8 +204,20 @@ public class RunService {
                     connection,
                     runId,
                     new TaskRunStatus(
-                        task.task(), task.output(), artifact.fingerprint(), artifact.priority(), task.action(), task.reason(), state, 0,
-                        null, null, null, null, task.action() == TaskAction.SKIP ? "BLOCKED" : null, task.blockedBy()),
+                        task.task(),
+                        task.output(),
+                        artifact.fingerprint(),
+                        artifact.priority(),
+                        task.action(),
+                        task.reason(),
+                        state,
+                        0,
+                        null,
+                        null,
+                        null,
+                        null,
+                        task.action() == TaskAction.SKIP ? "BLOCKED" : null,
+                        task.blockedBy()),
                     now);
               }
               advance(connection, runId, loaded, now);
@@ -202,8 +248,20 @@ public class RunService {
               now);
           return List.of(
               new TaskRunStatus(
-                  task.task(), task.output(), task.fingerprint(), task.priority(), task.action(), task.reason(), TaskRunState.SUCCEEDED,
-                  task.attempt(), event.executorId(), event.rows(), event.durationMillis(), event.datasetVersion(), null, null));
+                  task.task(),
+                  task.output(),
+                  task.fingerprint(),
+                  task.priority(),
+                  task.action(),
+                  task.reason(),
+                  TaskRunState.SUCCEEDED,
+                  task.attempt(),
+                  event.executorId(),
+                  event.rows(),
+                  event.durationMillis(),
+                  event.datasetVersion(),
+                  null,
+                  null));
         });
   }
 
@@ -216,20 +274,45 @@ public class RunService {
           boolean retry = event.retryable() && task.attempt() < config.maxAttempts();
           TaskRunStatus failed =
               new TaskRunStatus(
-                  task.task(), task.output(), task.fingerprint(), task.priority(), task.action(), task.reason(),
-                  retry ? TaskRunState.PENDING : TaskRunState.FAILED, task.attempt(), event.executorId(), null,
-                  event.durationMillis(), null, event.errorCode(), event.message());
+                  task.task(),
+                  task.output(),
+                  task.fingerprint(),
+                  task.priority(),
+                  task.action(),
+                  task.reason(),
+                  retry ? TaskRunState.PENDING : TaskRunState.FAILED,
+                  task.attempt(),
+                  event.executorId(),
+                  null,
+                  event.durationMillis(),
+                  null,
+                  event.errorCode(),
+                  event.message());
           if (retry) {
-            LOG.warnf("run %s: %s attempt %d failed (%s), retrying", event.runId(), task.task(), task.attempt(), event.errorCode());
+            LOG.warnf(
+                "run %s: %s attempt %d failed (%s), retrying",
+                event.runId(), task.task(), task.attempt(), event.errorCode());
             return List.of(failed);
           }
           List<TaskRunStatus> updates = new ArrayList<>(List.of(failed));
           for (TaskRunStatus other : runs.taskRuns(connection, event.runId())) {
-            if (loaded.graph().descendants(task.task()).contains(other.task()) && !other.state().isTerminal()) {
+            if (loaded.graph().descendants(task.task()).contains(other.task())
+                && !other.state().isTerminal()) {
               updates.add(
                   new TaskRunStatus(
-                      other.task(), other.output(), other.fingerprint(), other.priority(), other.action(), other.reason(),
-                      TaskRunState.SKIPPED, other.attempt(), null, null, null, null, "UPSTREAM_FAILED",
+                      other.task(),
+                      other.output(),
+                      other.fingerprint(),
+                      other.priority(),
+                      other.action(),
+                      other.reason(),
+                      TaskRunState.SKIPPED,
+                      other.attempt(),
+                      null,
+                      null,
+                      null,
+                      null,
+                      "UPSTREAM_FAILED",
                       "upstream task '" + task.task() + "' failed"));
             }
           }
@@ -246,13 +329,27 @@ public class RunService {
             return null;
           }
           for (TaskRunStatus current : runs.taskRuns(connection, event.runId())) {
-            if (current.task().equals(task) && current.attempt() == event.attempt() && current.state() == TaskRunState.DISPATCHED) {
+            if (current.task().equals(task)
+                && current.attempt() == event.attempt()
+                && current.state() == TaskRunState.DISPATCHED) {
               runs.updateTaskRun(
                   connection,
                   event.runId(),
                   new TaskRunStatus(
-                      current.task(), current.output(), current.fingerprint(), current.priority(), current.action(), current.reason(),
-                      TaskRunState.RUNNING, current.attempt(), event.executorId(), null, null, null, null, null),
+                      current.task(),
+                      current.output(),
+                      current.fingerprint(),
+                      current.priority(),
+                      current.action(),
+                      current.reason(),
+                      TaskRunState.RUNNING,
+                      current.attempt(),
+                      event.executorId(),
+                      null,
+                      null,
+                      null,
+                      null,
+                      null),
                   Instant.now());
             }
           }
@@ -266,7 +363,9 @@ public class RunService {
         connection -> {
           RunStatus run = runs.lockRun(connection, runId).orElseThrow(() -> runNotFound(runId));
           if (run.state().isTerminal()) {
-            throw new RelspecException(SchedulerErrorCode.RUN_ALREADY_FINISHED, "run " + runId + " already finished as " + run.state());
+            throw new RelspecException(
+                SchedulerErrorCode.RUN_ALREADY_FINISHED,
+                "run " + runId + " already finished as " + run.state());
           }
           Instant now = Instant.now();
           for (TaskRunStatus task : runs.taskRuns(connection, runId)) {
@@ -275,8 +374,20 @@ public class RunService {
                   connection,
                   runId,
                   new TaskRunStatus(
-                      task.task(), task.output(), task.fingerprint(), task.priority(), task.action(), task.reason(), TaskRunState.SKIPPED,
-                      task.attempt(), task.executorId(), null, null, null, "CANCELLED", "run cancelled"),
+                      task.task(),
+                      task.output(),
+                      task.fingerprint(),
+                      task.priority(),
+                      task.action(),
+                      task.reason(),
+                      TaskRunState.SKIPPED,
+                      task.attempt(),
+                      task.executorId(),
+                      null,
+                      null,
+                      null,
+                      "CANCELLED",
+                      "run cancelled"),
                   now);
             }
           }
@@ -293,7 +404,13 @@ public class RunService {
         connection -> {
           RunStatus run = runs.run(connection, runId).orElseThrow(() -> runNotFound(runId));
           return new RunStatus(
-              run.runId(), run.state(), run.mode(), run.planCatalogId(), run.createdAt(), run.finishedAt(), runs.taskRuns(connection, runId));
+              run.runId(),
+              run.state(),
+              run.mode(),
+              run.planCatalogId(),
+              run.createdAt(),
+              run.finishedAt(),
+              runs.taskRuns(connection, runId));
         });
   }
 
@@ -303,7 +420,9 @@ public class RunService {
 
   @FunctionalInterface
   private interface CompletionUpdate {
-    List<TaskRunStatus> apply(TaskRunStatus task, LoadedPlan loaded, Connection connection, Instant now) throws SQLException;
+    List<TaskRunStatus> apply(
+        TaskRunStatus task, LoadedPlan loaded, Connection connection, Instant now)
+        throws SQLException;
   }
 
   private void onCompletion(String runId, TaskName taskName, int attempt, CompletionUpdate update) {
@@ -316,11 +435,16 @@ public class RunService {
             return null;
           }
           TaskRunStatus task =
-              runs.taskRuns(connection, runId).stream().filter(candidate -> candidate.task().equals(taskName)).findFirst().orElse(null);
+              runs.taskRuns(connection, runId).stream()
+                  .filter(candidate -> candidate.task().equals(taskName))
+                  .findFirst()
+                  .orElse(null);
           if (task == null
               || task.attempt() != attempt
-              || !(task.state() == TaskRunState.DISPATCHED || task.state() == TaskRunState.RUNNING)) {
-            LOG.debugf("ignoring stale completion of %s attempt %d in run %s", taskName, attempt, runId);
+              || !(task.state() == TaskRunState.DISPATCHED
+                  || task.state() == TaskRunState.RUNNING)) {
+            LOG.debugf(
+                "ignoring stale completion of %s attempt %d in run %s", taskName, attempt, runId);
             return null;
           }
           LoadedPlan loaded = load(run.get().planCatalogId(), connection);
@@ -334,10 +458,15 @@ public class RunService {
     outbox.wake();
   }
 
-  /** Dispatches every pending task whose upstream outputs exist; finishes the run when all are terminal. */
-  private void advance(Connection connection, String runId, LoadedPlan loaded, Instant now) throws SQLException {
+  /**
+   * Dispatches every pending task whose upstream outputs exist; finishes the run when all are
+   * terminal.
+   */
+  private void advance(Connection connection, String runId, LoadedPlan loaded, Instant now)
+      throws SQLException {
     List<TaskRunStatus> tasks = runs.taskRuns(connection, runId);
-    Map<TaskName, TaskRunStatus> byTask = tasks.stream().collect(Collectors.toMap(TaskRunStatus::task, Function.identity()));
+    Map<TaskName, TaskRunStatus> byTask =
+        tasks.stream().collect(Collectors.toMap(TaskRunStatus::task, Function.identity()));
     Map<DatasetName, Materialization> locations = runs.materializations(connection);
     List<TaskRunStatus> ready =
         tasks.stream()
@@ -345,42 +474,81 @@ public class RunService {
             .filter(
                 task ->
                     loaded.graph().upstreamTasks(task.task()).stream()
-                        .allMatch(parent -> byTask.get(parent) == null || byTask.get(parent).state().providesOutput()))
-            .sorted(Comparator.comparingInt(TaskRunStatus::priority).thenComparing(TaskRunStatus::task))
+                        .allMatch(
+                            parent ->
+                                byTask.get(parent) == null
+                                    || byTask.get(parent).state().providesOutput()))
+            .sorted(
+                Comparator.comparingInt(TaskRunStatus::priority).thenComparing(TaskRunStatus::task))
             .toList();
     for (TaskRunStatus task : ready) {
       int attempt = task.attempt() + 1;
       PlanArtifact plan = loaded.catalog().plans().get(task.task());
       List<InputLocation> inputs = new ArrayList<>();
       for (DatasetName input : plan.inputs()) {
-        Materialization location = loaded.graph().producer(input) == null ? null : locations.get(input);
+        Materialization location =
+            loaded.graph().producer(input) == null ? null : locations.get(input);
         inputs.add(
             location == null
                 ? new InputLocation(input, null, null, null)
-                : new InputLocation(input, location.version(), location.executorId(), location.flightUri()));
+                : new InputLocation(
+                    input, location.version(), location.executorId(), location.flightUri()));
       }
       outbox.append(
           connection,
           new TaskRunRequested(
-              UUID.randomUUID(), now, runId, runId + "/" + task.task(), task.task(), attempt, plan.output(), plan.executableSql(),
-              plan.fingerprint(), inputs, List.of(), TaskRunRequested.WriteMode.REPLACE, null, List.of(),
+              UUID.randomUUID(),
+              now,
+              runId,
+              runId + "/" + task.task(),
+              task.task(),
+              attempt,
+              plan.output(),
+              plan.executableSql(),
+              plan.fingerprint(),
+              inputs,
+              List.of(),
+              TaskRunRequested.WriteMode.REPLACE,
+              null,
+              List.of(),
               now.plus(config.taskTimeout())));
       runs.updateTaskRun(
           connection,
           runId,
           new TaskRunStatus(
-              task.task(), task.output(), task.fingerprint(), task.priority(), task.action(), task.reason(), TaskRunState.DISPATCHED,
-              attempt, null, null, null, null, null, null),
+              task.task(),
+              task.output(),
+              task.fingerprint(),
+              task.priority(),
+              task.action(),
+              task.reason(),
+              TaskRunState.DISPATCHED,
+              attempt,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null),
           now);
       byTask.put(task.task(), task.withState(TaskRunState.DISPATCHED));
     }
     if (byTask.values().stream().allMatch(task -> task.state().isTerminal())) {
-      boolean failed = byTask.values().stream().anyMatch(task -> task.state() == TaskRunState.FAILED || task.state() == TaskRunState.BLOCKED);
-      finish(connection, runs.run(connection, runId).orElseThrow(), failed ? RunState.FAILED : RunState.SUCCEEDED, now);
+      boolean failed =
+          byTask.values().stream()
+              .anyMatch(
+                  task ->
+                      task.state() == TaskRunState.FAILED || task.state() == TaskRunState.BLOCKED);
+      finish(
+          connection,
+          runs.run(connection, runId).orElseThrow(),
+          failed ? RunState.FAILED : RunState.SUCCEEDED,
+          now);
     }
   }
 
-  private void finish(Connection connection, RunStatus run, RunState state, Instant now) throws SQLException {
+  private void finish(Connection connection, RunStatus run, RunState state, Instant now)
+      throws SQLException {
     runs.finishRun(connection, run.runId(), state, now);
     Map<String, Integer> counts = new TreeMap<>();
     Map<TaskRunState, Integer> byState = new EnumMap<>(TaskRunState.class);
@@ -390,13 +558,23 @@ public class RunService {
     byState.forEach((taskState, count) -> counts.put(taskState.name(), count));
     outbox.append(
         connection,
-        new RunFinished(UUID.randomUUID(), now, run.runId(), state, counts, Duration.between(run.createdAt(), now).toMillis()));
+        new RunFinished(
+            UUID.randomUUID(),
+            now,
+            run.runId(),
+            state,
+            counts,
+            Duration.between(run.createdAt(), now).toMillis()));
     LOG.infof("run %s finished: %s %s", run.runId(), state, counts);
   }
 
-  private List<PlannedTask> plannedFromStore(Connection connection, String runId) throws SQLException {
+  private List<PlannedTask> plannedFromStore(Connection connection, String runId)
+      throws SQLException {
     return runs.taskRuns(connection, runId).stream()
-        .map(task -> new PlannedTask(task.task(), task.output(), task.action(), task.reason(), List.of(), null))
+        .map(
+            task ->
+                new PlannedTask(
+                    task.task(), task.output(), task.action(), task.reason(), List.of(), null))
         .toList();
   }
 
@@ -405,7 +583,11 @@ public class RunService {
     if (cached != null) {
       return cached;
     }
-    return load(planCatalogs.get(connection, planCatalogId).orElseThrow(() -> new IllegalStateException("plan catalog " + planCatalogId + " is gone")));
+    return load(
+        planCatalogs
+            .get(connection, planCatalogId)
+            .orElseThrow(
+                () -> new IllegalStateException("plan catalog " + planCatalogId + " is gone")));
   }
 
   private LoadedPlan load(PlanCatalog catalog) {

@@ -23,7 +23,13 @@ import java.util.Optional;
 /** JDBC access to runs, task runs and materializations; runs inside the caller's transaction. */
 final class RunStore {
 
-  void insertRun(Connection connection, String runId, String planCatalogId, RunRequested request, RunState state, Instant now)
+  void insertRun(
+      Connection connection,
+      String runId,
+      String planCatalogId,
+      RunRequested request,
+      RunState state,
+      Instant now)
       throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
@@ -39,7 +45,8 @@ final class RunStore {
   }
 
   boolean runExists(Connection connection, String runId) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM scheduler_run WHERE run_id = ?")) {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT 1 FROM scheduler_run WHERE run_id = ?")) {
       select.setString(1, runId);
       try (ResultSet rows = select.executeQuery()) {
         return rows.next();
@@ -60,9 +67,11 @@ final class RunStore {
     return runs(connection, "ORDER BY seq DESC", null, limit);
   }
 
-  void finishRun(Connection connection, String runId, RunState state, Instant now) throws SQLException {
+  void finishRun(Connection connection, String runId, RunState state, Instant now)
+      throws SQLException {
     try (PreparedStatement update =
-        connection.prepareStatement("UPDATE scheduler_run SET state = ?, finished_at = ? WHERE run_id = ?")) {
+        connection.prepareStatement(
+            "UPDATE scheduler_run SET state = ?, finished_at = ? WHERE run_id = ?")) {
       update.setString(1, state.name());
       update.setTimestamp(2, Timestamp.from(now));
       update.setString(3, runId);
@@ -70,7 +79,8 @@ final class RunStore {
     }
   }
 
-  void insertTaskRun(Connection connection, String runId, TaskRunStatus task, Instant now) throws SQLException {
+  void insertTaskRun(Connection connection, String runId, TaskRunStatus task, Instant now)
+      throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO scheduler_task_run (run_id, task, output, fingerprint, priority, action, reason, state, attempt, updated_at)"
@@ -89,7 +99,8 @@ final class RunStore {
     }
   }
 
-  void updateTaskRun(Connection connection, String runId, TaskRunStatus task, Instant now) throws SQLException {
+  void updateTaskRun(Connection connection, String runId, TaskRunStatus task, Instant now)
+      throws SQLException {
     try (PreparedStatement update =
         connection.prepareStatement(
             "UPDATE scheduler_task_run SET state = ?, attempt = ?, executor_id = ?, row_count = ?, duration_ms = ?,"
@@ -163,8 +174,11 @@ final class RunStore {
     return result;
   }
 
-  void saveMaterialization(Connection connection, Materialization materialization, String runId, Instant now) throws SQLException {
-    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM scheduler_materialization WHERE dataset = ?")) {
+  void saveMaterialization(
+      Connection connection, Materialization materialization, String runId, Instant now)
+      throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM scheduler_materialization WHERE dataset = ?")) {
       delete.setString(1, materialization.dataset().value());
       delete.executeUpdate();
     }
@@ -185,7 +199,8 @@ final class RunStore {
     }
   }
 
-  private List<RunStatus> runs(Connection connection, String clause, String parameter, int limit) throws SQLException {
+  private List<RunStatus> runs(Connection connection, String clause, String parameter, int limit)
+      throws SQLException {
     List<RunStatus> result = new ArrayList<>();
     String sql =
         "SELECT run_id, state, mode, plan_catalog_id, created_at, finished_at FROM scheduler_run "
@@ -215,7 +230,8 @@ final class RunStore {
     return result;
   }
 
-  private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
+  private static void setLong(PreparedStatement statement, int index, Long value)
+      throws SQLException {
     if (value == null) {
       statement.setNull(index, Types.BIGINT);
     } else {

@@ -13,7 +13,11 @@ public enum TaskRunState {
   REUSED;
 
   public boolean isTerminal() {
-    return this == SUCCEEDED || this == FAILED || this == SKIPPED || this == BLOCKED || this == REUSED;
+    return this == SUCCEEDED
+        || this == FAILED
+        || this == SKIPPED
+        || this == BLOCKED
+        || this == REUSED;
   }
 
   /** Satisfies downstream tasks: their input exists. */

@@ -23,6 +23,19 @@ public record TaskRunStatus(
 
   TaskRunStatus withState(TaskRunState newState) {
     return new TaskRunStatus(
-        task, output, fingerprint, priority, action, reason, newState, attempt, executorId, rows, durationMillis, datasetVersion, errorCode, error);
+        task,
+        output,
+        fingerprint,
+        priority,
+        action,
+        reason,
+        newState,
+        attempt,
+        executorId,
+        rows,
+        durationMillis,
+        datasetVersion,
+        errorCode,
+        error);
   }
 }

@@ -1,0 +1,210 @@
+package io.relspec.distributed;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.relspec.contracts.messaging.MessageType;
+import io.relspec.contracts.messaging.Messaging;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The four services as separate processes against the real RabbitMQ and PostgreSQL on localhost: a
+ * task registered in the catalog travels catalog → compiler → scheduler → executor → scheduler over
+ * the broker, and the run completes with the executor's rows.
+ */
+class DistributedSuiteTest {
+  private static final String TOKEN =
+      "distributed-test-token-" + Long.toHexString(System.nanoTime());
+  private static final String POSTGRES = "jdbc:postgresql://localhost:5432/";
+  private static final List<ServiceProcess> processes = new ArrayList<>();
+  private static ServiceProcess catalog;
+  private static ServiceProcess compiler;
+  private static ServiceProcess scheduler;
+
+  @BeforeAll
+  static void startSuite() throws Exception {
+    recreateDatabase("relspec_it_catalog");
+    recreateDatabase("relspec_it_scheduler");
+    deleteQueues();
+    Path logs = Files.createDirectories(Path.of("target", "service-logs"));
+    Path data = Files.createDirectories(Path.of("target", "executor-data")).toAbsolutePath();
+    Map<String, String> common = new HashMap<>(Map.of("RELSPEC_API_TOKEN", TOKEN));
+    catalog =
+        start("catalog", with(common, "RELSPEC_DB_URL", POSTGRES + "relspec_it_catalog"), logs);
+    compiler = start("compiler", with(common, "RELSPEC_CATALOG_URL", catalog.baseUrl()), logs);
+    scheduler =
+        start(
+            "scheduler",
+            with(
+                with(common, "RELSPEC_DB_URL", POSTGRES + "relspec_it_scheduler"),
+                "RELSPEC_COMPILER_URL",
+                compiler.baseUrl()),
+            logs);
+    Map<String, String> executor =
+        with(
+            with(common, "RELSPEC_EXECUTOR_ID", "executor-it"),
+            "RELSPEC_DATA_DIR",
+            data.toString());
+    start(
+        "executor",
+        with(executor, "RELSPEC_FLIGHT_PORT", Integer.toString(ServiceProcess.freePort())),
+        logs);
+    for (ServiceProcess process : processes) {
+      await("ready: " + process.baseUrl())
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                assertThat(process.isAlive()).as(process.logTail()).isTrue();
+                given()
+                    .when()
+                    .get(process.baseUrl() + "/q/health/ready")
+                    .then()
+                    .statusCode(200)
+                    .body("status", equalTo("UP"));
+              });
+    }
+  }
+
+  @AfterAll
+  static void stopSuite() throws Exception {
+    for (ServiceProcess process : processes) {
+      process.close();
+    }
+  }
+
+  @Test
+  void runCrossesEveryServiceBoundaryOverTheBroker() {
+    given()
+        .auth()
+        .oauth2(TOKEN)
+        .contentType(ContentType.JSON)
+        .body(
+            "{\"sql\":\"SELECT 1 AS id, 'x' AS label UNION ALL SELECT 2, 'y' UNION ALL SELECT 3, 'z'\"}")
+        .when()
+        .put(catalog.baseUrl() + "/api/v1/tasks/dist_base")
+        .then()
+        .statusCode(200);
+    given()
+        .auth()
+        .oauth2(TOKEN)
+        .contentType(ContentType.JSON)
+        .body("{\"sql\":\"SELECT label, id * 2 AS doubled FROM dist_base WHERE id >= 2\"}")
+        .when()
+        .put(catalog.baseUrl() + "/api/v1/tasks/dist_derived")
+        .then()
+        .statusCode(200);
+
+    await("plan catalog at the compiler")
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                given()
+                    .auth()
+                    .oauth2(TOKEN)
+                    .when()
+                    .get(compiler.baseUrl() + "/api/v1/plan-catalogs/latest")
+                    .then()
+                    .statusCode(200)
+                    .body("plans.size()", equalTo(2)));
+
+    String runId =
+        await("scheduler has the plan catalog")
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    given()
+                        .auth()
+                        .oauth2(TOKEN)
+                        .contentType(ContentType.JSON)
+                        .body("{\"mode\":\"full\"}")
+                        .when()
+                        .post(scheduler.baseUrl() + "/api/v1/runs")
+                        .then()
+                        .extract(),
+                response ->
+                    response.statusCode() == 202 && response.jsonPath().getList("plan").size() == 2)
+            .path("runId");
+
+    await("run finishes")
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () ->
+                given()
+                    .auth()
+                    .oauth2(TOKEN)
+                    .when()
+                    .get(scheduler.baseUrl() + "/api/v1/runs/" + runId)
+                    .then()
+                    .statusCode(200)
+                    .body("state", equalTo("SUCCEEDED")));
+
+    JsonPath run =
+        given()
+            .auth()
+            .oauth2(TOKEN)
+            .when()
+            .get(scheduler.baseUrl() + "/api/v1/runs/" + runId)
+            .then()
+            .extract()
+            .jsonPath();
+    assertThat(run.getList("tasks.state")).containsOnly("SUCCEEDED");
+    assertThat(run.getList("tasks.executorId")).containsOnly("executor-it");
+    assertThat(run.getLong("tasks.find { it.task == 'dist_derived' }.rows")).isEqualTo(2L);
+  }
+
+  private static ServiceProcess start(String service, Map<String, String> environment, Path logs)
+      throws Exception {
+    ServiceProcess process = ServiceProcess.start(service, environment, logs);
+    processes.add(process);
+    return process;
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String key, String value) {
+    Map<String, String> copy = new HashMap<>(base);
+    copy.put(key, value);
+    return copy;
+  }
+
+  private static void recreateDatabase(String name) throws Exception {
+    try (var connection = DriverManager.getConnection(POSTGRES + "postgres", "postgres", "");
+        Statement statement = connection.createStatement()) {
+      statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      statement.execute("CREATE DATABASE " + name);
+    }
+  }
+
+  /** Durable queues outlive runs; start from empty ones so old messages cannot interfere. */
+  private static void deleteQueues() throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost("localhost");
+    try (Connection connection = factory.newConnection();
+        Channel channel = connection.createChannel()) {
+      for (MessageType type : MessageType.values()) {
+        for (String consumer : List.of("compiler", "scheduler", "executor")) {
+          String queue = Messaging.queueName(consumer, type);
+          channel.queueDelete(queue);
+          channel.queueDelete(Messaging.deadLetterQueueName(queue));
+        }
+      }
+    }
+  }
+}

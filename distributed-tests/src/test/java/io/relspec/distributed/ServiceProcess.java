@@ -1,0 +1,89 @@
+package io.relspec.distributed;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One Relspec service app started as its own JVM from its packaged Quarkus jar. */
+final class ServiceProcess implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final Path log;
+  final int httpPort;
+
+  private ServiceProcess(String name, Process process, Path log, int httpPort) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+    this.httpPort = httpPort;
+  }
+
+  static ServiceProcess start(String service, Map<String, String> environment, Path logDirectory)
+      throws IOException {
+    Path jar =
+        Path.of("..", service + "-service", "app", "target", "quarkus-app", "quarkus-run.jar")
+            .toAbsolutePath()
+            .normalize();
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(
+          jar
+              + " is missing: package the apps first (./mvnw verify builds them before this module)");
+    }
+    int port = freePort();
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED"));
+    if (Runtime.version().feature() >= 24) {
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    command.addAll(List.of("-Xmx512m", "-jar", jar.toString()));
+    Path log = logDirectory.resolve(service + ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    builder.environment().put("RELSPEC_HTTP_PORT", Integer.toString(port));
+    return new ServiceProcess(service, builder.start(), log, port);
+  }
+
+  String baseUrl() {
+    return "http://localhost:" + httpPort;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return name
+          + " log (last lines):\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return name + " log unreadable: " + e.getMessage();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}
