@@ -71,6 +71,7 @@ class DistributedSuiteTest {
       await("ready: " + process.baseUrl())
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions()
           .untilAsserted(
               () -> {
                 assertThat(process.isAlive()).as(process.logTail()).isTrue();
