@@ -247,13 +247,7 @@ public class RunService {
               event.runId(),
               now);
           return List.of(
-              new TaskRunStatus(
-                  task.task(),
-                  task.output(),
-                  task.fingerprint(),
-                  task.priority(),
-                  task.action(),
-                  task.reason(),
+              task.progress(
                   TaskRunState.SUCCEEDED,
                   task.attempt(),
                   event.executorId(),
@@ -273,13 +267,7 @@ public class RunService {
         (task, loaded, connection, now) -> {
           boolean retry = event.retryable() && task.attempt() < config.maxAttempts();
           TaskRunStatus failed =
-              new TaskRunStatus(
-                  task.task(),
-                  task.output(),
-                  task.fingerprint(),
-                  task.priority(),
-                  task.action(),
-                  task.reason(),
+              task.progress(
                   retry ? TaskRunState.PENDING : TaskRunState.FAILED,
                   task.attempt(),
                   event.executorId(),
@@ -299,13 +287,7 @@ public class RunService {
             if (loaded.graph().descendants(task.task()).contains(other.task())
                 && !other.state().isTerminal()) {
               updates.add(
-                  new TaskRunStatus(
-                      other.task(),
-                      other.output(),
-                      other.fingerprint(),
-                      other.priority(),
-                      other.action(),
-                      other.reason(),
+                  other.progress(
                       TaskRunState.SKIPPED,
                       other.attempt(),
                       null,
@@ -335,13 +317,7 @@ public class RunService {
               runs.updateTaskRun(
                   connection,
                   event.runId(),
-                  new TaskRunStatus(
-                      current.task(),
-                      current.output(),
-                      current.fingerprint(),
-                      current.priority(),
-                      current.action(),
-                      current.reason(),
+                  current.progress(
                       TaskRunState.RUNNING,
                       current.attempt(),
                       event.executorId(),
@@ -373,13 +349,7 @@ public class RunService {
               runs.updateTaskRun(
                   connection,
                   runId,
-                  new TaskRunStatus(
-                      task.task(),
-                      task.output(),
-                      task.fingerprint(),
-                      task.priority(),
-                      task.action(),
-                      task.reason(),
+                  task.progress(
                       TaskRunState.SKIPPED,
                       task.attempt(),
                       task.executorId(),
@@ -515,21 +485,7 @@ public class RunService {
       runs.updateTaskRun(
           connection,
           runId,
-          new TaskRunStatus(
-              task.task(),
-              task.output(),
-              task.fingerprint(),
-              task.priority(),
-              task.action(),
-              task.reason(),
-              TaskRunState.DISPATCHED,
-              attempt,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null),
+          task.progress(TaskRunState.DISPATCHED, attempt, null, null, null, null, null, null),
           now);
       byTask.put(task.task(), task.withState(TaskRunState.DISPATCHED));
     }

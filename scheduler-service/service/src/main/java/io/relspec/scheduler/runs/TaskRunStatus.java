@@ -21,7 +21,16 @@ public record TaskRunStatus(
     String errorCode,
     String error) {
 
-  TaskRunStatus withState(TaskRunState newState) {
+  /** The same task in this run with new execution progress; what the task is stays unchanged. */
+  TaskRunStatus progress(
+      TaskRunState newState,
+      int newAttempt,
+      String newExecutorId,
+      Long newRows,
+      Long newDurationMillis,
+      Long newDatasetVersion,
+      String newErrorCode,
+      String newError) {
     return new TaskRunStatus(
         task,
         output,
@@ -30,12 +39,17 @@ public record TaskRunStatus(
         action,
         reason,
         newState,
-        attempt,
-        executorId,
-        rows,
-        durationMillis,
-        datasetVersion,
-        errorCode,
-        error);
+        newAttempt,
+        newExecutorId,
+        newRows,
+        newDurationMillis,
+        newDatasetVersion,
+        newErrorCode,
+        newError);
+  }
+
+  TaskRunStatus withState(TaskRunState newState) {
+    return progress(
+        newState, attempt, executorId, rows, durationMillis, datasetVersion, errorCode, error);
   }
 }
