@@ -1,5 +1,6 @@
 package io.relspec.catalog;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -14,4 +15,29 @@ public interface CatalogConfig {
   /** How long to wait for a publisher confirm before retrying. */
   @WithDefault("10s")
   Duration publishConfirmTimeout();
+
+  /** Largest JSON request body (PUT and POST /bundles); larger gets 413. */
+  @WithDefault("4M")
+  MemorySize maxRequestSize();
+
+  /** Limits on POST /bundles/archive. */
+  Archive archive();
+
+  interface Archive {
+    /** Largest archive upload; larger gets 413. */
+    @WithDefault("16M")
+    MemorySize maxSize();
+
+    /** Most files an archive may hold. */
+    @WithDefault("5000")
+    int maxEntries();
+
+    /** Largest single file once expanded. */
+    @WithDefault("1M")
+    MemorySize maxEntrySize();
+
+    /** Most bytes all files may expand to together. */
+    @WithDefault("64M")
+    MemorySize maxExpandedSize();
+  }
 }

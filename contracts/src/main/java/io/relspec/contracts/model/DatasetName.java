@@ -7,7 +7,7 @@ import java.util.Objects;
 /** Name of a dataset: a source contract or the output of a task. Case-sensitive identifier. */
 public record DatasetName(String value) implements Comparable<DatasetName> {
   public DatasetName {
-    Identifiers.requireIdentifier(value, "dataset name");
+    Identifiers.requireName(value, "dataset name");
   }
 
   @JsonCreator

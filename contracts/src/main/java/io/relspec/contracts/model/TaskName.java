@@ -7,7 +7,7 @@ import java.util.Objects;
 /** Name of a registered SQL transformation task. */
 public record TaskName(String value) implements Comparable<TaskName> {
   public TaskName {
-    Identifiers.requireIdentifier(value, "task name");
+    Identifiers.requireName(value, "task name");
   }
 
   @JsonCreator

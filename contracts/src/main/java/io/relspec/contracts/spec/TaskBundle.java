@@ -2,6 +2,7 @@ package io.relspec.contracts.spec;
 
 import io.relspec.contracts.model.Collections2;
 import io.relspec.contracts.model.DatasetName;
+import io.relspec.contracts.model.Identifiers;
 import io.relspec.contracts.model.TaskName;
 import java.util.Map;
 import java.util.Objects;
@@ -16,8 +17,11 @@ public record TaskBundle(
     Map<String, TaskTemplate> templates,
     Map<TaskName, TaskSpec> tasks) {
   public TaskBundle {
-    Objects.requireNonNull(name, "name is null");
+    Identifiers.requireName(name, "bundle name");
     Objects.requireNonNull(version, "version is null");
+    if (version.isBlank() || version.length() > 64) {
+      throw new IllegalArgumentException("version must be 1 to 64 characters");
+    }
     datasets = Collections2.sortedCopy(datasets);
     functions = Collections2.sortedCopy(functions);
     templates = Collections2.sortedCopy(templates);

@@ -17,26 +17,32 @@ public record TaskSpec(
     Integer priority,
     String domain,
     String bundle,
-    Map<String, String> metadata) {
+    Map<String, String> metadata,
+    TaskOrigin origin) {
   public static final int DEFAULT_PRIORITY = 100;
-  public static final int MAX_SQL_LENGTH = 1_000_000;
+
+  /** Largest accepted SQL text, in UTF-8 bytes; larger gets 413 from the catalog. */
+  public static final int MAX_SQL_BYTES = 256 * 1024;
 
   public TaskSpec {
     Objects.requireNonNull(sql, "sql is null");
     if (sql.isBlank()) {
       throw new IllegalArgumentException("sql must not be blank");
     }
-    if (sql.length() > MAX_SQL_LENGTH) {
-      throw new IllegalArgumentException("sql is longer than " + MAX_SQL_LENGTH + " characters");
-    }
     kind = kind == null ? TaskKind.COMPUTE : kind;
     cachePolicy = cachePolicy == null ? CachePolicy.SESSION : cachePolicy;
     priority = priority == null ? DEFAULT_PRIORITY : priority;
     metadata = Collections2.sortedCopy(metadata);
+    origin = origin == null ? TaskOrigin.API : origin;
+  }
+
+  /** The same task with its output, bundle, domain and origin set by the catalog. */
+  public TaskSpec placed(DatasetName output, String domain, String bundle, TaskOrigin origin) {
+    return new TaskSpec(output, sql, kind, cachePolicy, priority, domain, bundle, metadata, origin);
   }
 
   /** A compute task with defaults, for tests and examples. */
   public static TaskSpec compute(DatasetName output, String sql) {
-    return new TaskSpec(output, sql, null, null, null, null, null, null);
+    return new TaskSpec(output, sql, null, null, null, null, null, null, null);
   }
 }

@@ -47,9 +47,7 @@ public class DatasetResource {
   @Path("{name}")
   @RolesAllowed(Roles.WRITER)
   public CatalogService.Change put(@PathParam("name") String name, DatasetContract contract) {
-    if (contract == null) {
-      throw new IllegalArgumentException("request body with the dataset contract is required");
-    }
+    Names.requireBody(contract, "dataset contract");
     return catalog.putDataset(DatasetName.of(name), contract);
   }
 

@@ -47,9 +47,7 @@ public class TaskResource {
   @Path("{name}")
   @RolesAllowed(Roles.WRITER)
   public CatalogService.Change put(@PathParam("name") String name, TaskSpec spec) {
-    if (spec == null) {
-      throw new IllegalArgumentException("request body with the task spec is required");
-    }
+    Names.requireBody(spec, "task spec");
     return catalog.putTask(TaskName.of(name), spec);
   }
 

@@ -3,9 +3,12 @@ package io.relspec.catalog.snapshot;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.relspec.catalog.CatalogConfig;
 import io.relspec.catalog.CatalogErrorCode;
+import io.relspec.catalog.model.CatalogState;
 import io.relspec.catalog.store.CatalogStore;
+import io.relspec.contracts.api.BundleSummary;
 import io.relspec.contracts.api.CatalogSnapshot;
 import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.SnapshotPublished;
@@ -13,33 +16,38 @@ import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.DatasetContract;
+import io.relspec.contracts.spec.FunctionSpec;
+import io.relspec.contracts.spec.TaskBundle;
 import io.relspec.contracts.spec.TaskSpec;
+import io.relspec.contracts.spec.TaskTemplate;
+import io.relspec.contracts.spi.TaskBundleProviders;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.jdbc.Jdbc;
 import io.relspec.platform.messaging.EmitterMessageSender;
 import io.relspec.platform.outbox.Outbox;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SortedMap;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
 
 /**
- * Registers datasets and tasks. Every change that alters the catalog commits a new
- * content-addressed snapshot and, in the same transaction, a {@link SnapshotPublished} event in the
- * outbox.
+ * Registers datasets, functions, templates, tasks and bundles. Every change that alters the catalog
+ * commits a new content-addressed snapshot and, in the same transaction, one {@link
+ * SnapshotPublished} event in the outbox; a change that alters nothing commits and publishes
+ * nothing.
  */
 @ApplicationScoped
 public class CatalogService {
-  static final String DATASETS = "catalog_dataset";
-  static final String TASKS = "catalog_task";
+  private static final Logger LOG = Logger.getLogger(CatalogService.class);
 
   private final AgroalDataSource dataSource;
   private final CatalogStore store = new CatalogStore();
@@ -61,107 +69,123 @@ public class CatalogService {
             config.publishConfirmTimeout());
   }
 
+  /**
+   * Registers the extension packs on the class path, in bundle-name order. A pack that conflicts
+   * with the catalog stops start-up with the reason.
+   */
+  void registerExtensionPacks(@Observes @Priority(10) StartupEvent event) {
+    for (TaskBundleProviders.Discovered pack :
+        TaskBundleProviders.discover(Thread.currentThread().getContextClassLoader())) {
+      try {
+        Change change = putBundle(pack.bundle(), pack.provider());
+        LOG.infof(
+            "extension pack %s: bundle '%s' %s %s",
+            pack.provider(),
+            pack.bundle().name(),
+            pack.bundle().version(),
+            change.changed() ? "registered" : "already registered");
+      } catch (RelspecException e) {
+        throw new IllegalStateException(
+            "extension pack "
+                + pack.provider()
+                + " (bundle '"
+                + pack.bundle().name()
+                + "') cannot be registered: "
+                + e.getMessage(),
+            e);
+      }
+    }
+  }
+
   void stop(@Observes ShutdownEvent event) {
     outbox.close();
   }
 
-  public SortedMap<DatasetName, DatasetContract> datasets() {
-    return Jdbc.inTransaction(dataSource, store::datasets);
+  /** The catalog as stored now. */
+  public CatalogState state() {
+    return Jdbc.inTransaction(dataSource, store::load);
   }
 
+  public SortedMap<DatasetName, DatasetContract> datasets() {
+    return state().datasets();
+  }
+
+  /** Every effective task: registered ones and those synthesized from contracts. */
   public SortedMap<TaskName, TaskSpec> tasks() {
-    return Jdbc.inTransaction(dataSource, store::tasks);
+    return state().effectiveTasks();
+  }
+
+  public SortedMap<String, FunctionSpec> functions() {
+    return state().functions();
+  }
+
+  public SortedMap<String, TaskTemplate> templates() {
+    return state().templates();
+  }
+
+  public SortedMap<String, BundleSummary> bundles() {
+    return state().bundles();
   }
 
   public DatasetContract dataset(DatasetName name) {
-    return Jdbc.inTransaction(dataSource, connection -> store.datasets(connection).get(name))
-            instanceof DatasetContract found
-        ? found
-        : notFound(CatalogErrorCode.DATASET_NOT_FOUND, "no dataset named '" + name + "'");
+    return found(datasets().get(name), CatalogErrorCode.DATASET_NOT_FOUND, "dataset", name);
   }
 
   public TaskSpec task(TaskName name) {
-    return Jdbc.inTransaction(dataSource, connection -> store.tasks(connection).get(name))
-            instanceof TaskSpec found
-        ? found
-        : notFound(CatalogErrorCode.TASK_NOT_FOUND, "no task named '" + name + "'");
+    return found(tasks().get(name), CatalogErrorCode.TASK_NOT_FOUND, "task", name);
   }
 
-  /** Registers or replaces a source dataset contract. */
+  public FunctionSpec function(String name) {
+    return found(functions().get(name), CatalogErrorCode.FUNCTION_NOT_FOUND, "function", name);
+  }
+
+  public TaskTemplate template(String name) {
+    return found(templates().get(name), CatalogErrorCode.TEMPLATE_NOT_FOUND, "template", name);
+  }
+
+  public BundleSummary bundle(String name) {
+    return found(bundles().get(name), CatalogErrorCode.BUNDLE_NOT_FOUND, "bundle", name);
+  }
+
   public Change putDataset(DatasetName name, DatasetContract contract) {
-    return change(
-        connection -> {
-          TaskName producer = producerOf(connection, name);
-          if (producer != null) {
-            throw new RelspecException(
-                CatalogErrorCode.OUTPUT_CONFLICT,
-                "'"
-                    + name
-                    + "' is the output of task '"
-                    + producer
-                    + "'; a source dataset cannot share its name");
-          }
-          return store.upsert(connection, DATASETS, name.value(), contract);
-        });
-  }
-
-  /** Registers or replaces a task; its output defaults to its name. */
-  public Change putTask(TaskName name, TaskSpec spec) {
-    TaskSpec normalized =
-        spec.output() != null
-            ? spec
-            : new TaskSpec(
-                DatasetName.of(name.value()),
-                spec.sql(),
-                spec.kind(),
-                spec.cachePolicy(),
-                spec.priority(),
-                spec.domain(),
-                spec.bundle(),
-                spec.metadata());
-    return change(
-        connection -> {
-          for (Map.Entry<TaskName, TaskSpec> other : store.tasks(connection).entrySet()) {
-            if (!other.getKey().equals(name)
-                && other.getValue().output().equals(normalized.output())) {
-              throw new RelspecException(
-                  CatalogErrorCode.OUTPUT_CONFLICT,
-                  "output '"
-                      + normalized.output()
-                      + "' is already produced by task '"
-                      + other.getKey()
-                      + "'");
-            }
-          }
-          if (store.datasets(connection).containsKey(normalized.output())) {
-            throw new RelspecException(
-                CatalogErrorCode.OUTPUT_CONFLICT,
-                "output '" + normalized.output() + "' is a registered source dataset");
-          }
-          return store.upsert(connection, TASKS, name.value(), normalized);
-        });
+    return change(state -> state.putDataset(name, contract));
   }
 
   public Change deleteDataset(DatasetName name) {
-    return change(
-        connection -> {
-          if (!store.delete(connection, DATASETS, name.value())) {
-            throw new RelspecException(
-                CatalogErrorCode.DATASET_NOT_FOUND, "no dataset named '" + name + "'");
-          }
-          return true;
-        });
+    return change(state -> state.removeDataset(name));
+  }
+
+  public Change putTask(TaskName name, TaskSpec spec) {
+    return change(state -> state.putTask(name, spec));
   }
 
   public Change deleteTask(TaskName name) {
-    return change(
-        connection -> {
-          if (!store.delete(connection, TASKS, name.value())) {
-            throw new RelspecException(
-                CatalogErrorCode.TASK_NOT_FOUND, "no task named '" + name + "'");
-          }
-          return true;
-        });
+    return change(state -> state.removeTask(name));
+  }
+
+  public Change putFunction(String name, FunctionSpec function) {
+    return change(state -> state.putFunction(name, function));
+  }
+
+  public Change deleteFunction(String name) {
+    return change(state -> state.removeFunction(name));
+  }
+
+  public Change putTemplate(String name, TaskTemplate template) {
+    return change(state -> state.putTemplate(name, template));
+  }
+
+  public Change deleteTemplate(String name) {
+    return change(state -> state.removeTemplate(name));
+  }
+
+  /** Registers or replaces a bundle atomically; {@code provider} is null for API bundles. */
+  public Change putBundle(TaskBundle bundle, String provider) {
+    return change(state -> state.putBundle(bundle, provider));
+  }
+
+  public Change deleteBundle(String name) {
+    return change(state -> state.removeBundle(name));
   }
 
   public CatalogSnapshot latestSnapshot() {
@@ -181,6 +205,11 @@ public class CatalogService {
                     CatalogErrorCode.SNAPSHOT_NOT_FOUND, "no snapshot with id '" + id + "'"));
   }
 
+  /** The newest snapshots first. */
+  public List<CatalogStore.SnapshotEntry> history(int limit) {
+    return Jdbc.inTransaction(dataSource, connection -> store.history(connection, limit));
+  }
+
   /** Messages not yet confirmed by the broker (exposed for health and tests). */
   public int pendingEvents() {
     return outbox.pendingCount();
@@ -189,48 +218,58 @@ public class CatalogService {
   /** The outcome of a registration: whether anything changed, and the snapshot now current. */
   public record Change(boolean changed, String snapshotId) {}
 
-  @FunctionalInterface
-  private interface Mutation {
-    boolean apply(Connection connection) throws SQLException;
-  }
-
-  private Change change(Mutation mutation) {
+  private Change change(UnaryOperator<CatalogState> mutation) {
     Change change =
         Jdbc.inTransaction(
             dataSource,
             connection -> {
-              boolean changed = mutation.apply(connection);
-              Optional<CatalogSnapshot> previous = store.latestSnapshot(connection);
-              SortedMap<DatasetName, DatasetContract> datasets = store.datasets(connection);
-              SortedMap<TaskName, TaskSpec> tasks = store.tasks(connection);
-              String id =
-                  Fingerprint.sha256(CatalogStore.canonicalContent(datasets, tasks)).value();
-              if (previous.isPresent() && previous.get().id().equals(id)) {
-                return new Change(changed, id);
+              store.lock(connection);
+              CatalogState before = store.load(connection);
+              CatalogState after = mutation.apply(before);
+              String previousId =
+                  store.latestSnapshot(connection).map(CatalogSnapshot::id).orElse(null);
+              if (after.equals(before) && previousId != null) {
+                return new Change(false, previousId);
+              }
+              store.save(connection, before, after);
+              SortedMap<TaskName, TaskSpec> tasks = after.effectiveTasks();
+              String id = Fingerprint.sha256(CatalogStore.canonicalContent(after, tasks)).value();
+              if (id.equals(previousId)) {
+                return new Change(false, id);
               }
               Instant now = Instant.now();
-              String previousId = previous.map(CatalogSnapshot::id).orElse(null);
               store.insertSnapshot(
-                  connection, new CatalogSnapshot(id, previousId, now, datasets, tasks));
+                  connection,
+                  new CatalogSnapshot(
+                      id,
+                      previousId,
+                      now,
+                      after.datasets(),
+                      after.functions(),
+                      after.templates(),
+                      tasks,
+                      after.bundles()));
               outbox.append(
                   connection,
                   new SnapshotPublished(
-                      UUID.randomUUID(), now, id, previousId, datasets.size(), tasks.size()));
+                      UUID.randomUUID(),
+                      now,
+                      id,
+                      previousId,
+                      after.datasets().size(),
+                      tasks.size()));
               return new Change(true, id);
             });
-    outbox.wake();
+    if (change.changed()) {
+      outbox.wake();
+    }
     return change;
   }
 
-  private TaskName producerOf(Connection connection, DatasetName dataset) throws SQLException {
-    return store.tasks(connection).entrySet().stream()
-        .filter(entry -> entry.getValue().output().equals(dataset))
-        .map(Map.Entry::getKey)
-        .findFirst()
-        .orElse(null);
-  }
-
-  private static <T> T notFound(CatalogErrorCode code, String detail) {
-    throw new RelspecException(code, detail);
+  private static <T> T found(T value, CatalogErrorCode code, String noun, Object name) {
+    if (value == null) {
+      throw new RelspecException(code, "no " + noun + " named '" + name + "'");
+    }
+    return value;
   }
 }

@@ -114,7 +114,7 @@ final class DatasetFlightProducer extends NoOpFlightProducer {
   }
 
   private static DatasetName datasetName(String text) {
-    if (!Identifiers.isIdentifier(text)) {
+    if (!Identifiers.isName(text)) {
       throw CallStatus.INVALID_ARGUMENT
           .withDescription("'" + text + "' is not a dataset name")
           .toRuntimeException();

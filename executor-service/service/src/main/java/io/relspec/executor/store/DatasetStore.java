@@ -249,7 +249,7 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   static String quote(String identifier) {
-    if (!Identifiers.isIdentifier(identifier)) {
+    if (!Identifiers.isIdentifier(identifier) && !Identifiers.isName(identifier)) {
       throw new IllegalArgumentException("'" + identifier + "' is not a valid identifier");
     }
     return "\"" + identifier + "\"";

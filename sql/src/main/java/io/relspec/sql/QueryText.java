@@ -1,0 +1,86 @@
+package io.relspec.sql;
+
+import io.relspec.contracts.spec.TaskSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+
+/**
+ * The one gate every task's SQL passes: at most {@link TaskSpec#MAX_SQL_BYTES}, exactly one
+ * statement, and that statement a query (SELECT, WITH, UNION, VALUES). Parse errors are reported as
+ * one line with a position, never Calcite's list of expected tokens.
+ */
+public final class QueryText {
+  /** Identifiers keep their case; double quotes quote them, as in DuckDB. */
+  public static final SqlParser.Config PARSER =
+      SqlParser.config()
+          .withQuoting(Quoting.DOUBLE_QUOTE)
+          .withUnquotedCasing(Casing.UNCHANGED)
+          .withQuotedCasing(Casing.UNCHANGED)
+          .withCaseSensitive(true)
+          .withConformance(SqlConformanceEnum.LENIENT);
+
+  private QueryText() {}
+
+  /** Parses {@code sql} as one query. */
+  public static SqlNode parseQuery(String sql) throws SqlRefusal {
+    if (sql == null || sql.isBlank()) {
+      throw new SqlRefusal(SqlErrorKind.SYNTAX_ERROR, "SQL is empty", null, null);
+    }
+    int bytes = sql.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > TaskSpec.MAX_SQL_BYTES) {
+      throw new SqlRefusal(
+          SqlErrorKind.TOO_LARGE,
+          "SQL is " + bytes + " bytes; the limit is " + TaskSpec.MAX_SQL_BYTES,
+          null,
+          null);
+    }
+    SqlNodeList statements;
+    try {
+      statements = SqlParser.create(sql, PARSER).parseStmtList();
+    } catch (SqlParseException e) {
+      throw syntaxError(e);
+    }
+    if (statements.size() != 1) {
+      SqlNode second = statements.size() > 1 ? statements.get(1) : null;
+      throw new SqlRefusal(
+          SqlErrorKind.MULTIPLE_STATEMENTS,
+          "expected exactly one statement, found " + statements.size(),
+          second == null ? null : second.getParserPosition().getLineNum(),
+          second == null ? null : second.getParserPosition().getColumnNum());
+    }
+    SqlNode node = statements.get(0);
+    if (!node.getKind().belongsTo(SqlKind.QUERY)) {
+      throw new SqlRefusal(
+          SqlErrorKind.NOT_A_QUERY,
+          "only queries (SELECT, WITH, UNION, VALUES) are allowed, got "
+              + node.getKind().lowerName.toUpperCase(Locale.ROOT).replace('_', ' '),
+          node.getParserPosition().getLineNum(),
+          node.getParserPosition().getColumnNum());
+    }
+    return node;
+  }
+
+  private static SqlRefusal syntaxError(SqlParseException e) {
+    String first = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+    // Calcite's first line is "Encountered \"x\" at line 1, column 8." followed by the expected
+    // tokens; keep what was found and drop the position (reported separately) and the list.
+    String message = first.replaceAll(" at line \\d+, column \\d+\\.?$", "").trim();
+    if (message.isEmpty() || message.startsWith("Was expecting")) {
+      message = "syntax error";
+    }
+    if (message.startsWith("Encountered")) {
+      message = "unexpected " + message.substring("Encountered".length()).trim();
+    }
+    Integer line = e.getPos() == null ? null : e.getPos().getLineNum();
+    Integer column = e.getPos() == null ? null : e.getPos().getColumnNum();
+    return new SqlRefusal(SqlErrorKind.SYNTAX_ERROR, message, line, column);
+  }
+}
