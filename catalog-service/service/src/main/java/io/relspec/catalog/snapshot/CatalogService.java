@@ -25,7 +25,6 @@ import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.jdbc.Jdbc;
 import io.relspec.platform.messaging.EmitterMessageSender;
 import io.relspec.platform.outbox.Outbox;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
@@ -73,7 +72,7 @@ public class CatalogService {
    * Registers the extension packs on the class path, in bundle-name order. A pack that conflicts
    * with the catalog stops start-up with the reason.
    */
-  void registerExtensionPacks(@Observes @Priority(10) StartupEvent event) {
+  void registerExtensionPacks(@Observes StartupEvent event) {
     for (TaskBundleProviders.Discovered pack :
         TaskBundleProviders.discover(Thread.currentThread().getContextClassLoader())) {
       try {
