@@ -68,20 +68,7 @@ class DistributedSuiteTest {
         with(executor, "RELSPEC_FLIGHT_PORT", Integer.toString(ServiceProcess.freePort())),
         logs);
     for (ServiceProcess process : processes) {
-      await("ready: " + process.baseUrl())
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(500))
-          .ignoreExceptions()
-          .untilAsserted(
-              () -> {
-                assertThat(process.isAlive()).as(process.logTail()).isTrue();
-                given()
-                    .when()
-                    .get(process.baseUrl() + "/q/health/ready")
-                    .then()
-                    .statusCode(200)
-                    .body("status", equalTo("UP"));
-              });
+      process.awaitReady();
     }
   }
 
@@ -185,7 +172,7 @@ class DistributedSuiteTest {
     return copy;
   }
 
-  private static void recreateDatabase(String name) throws Exception {
+  static void recreateDatabase(String name) throws Exception {
     try (var connection = DriverManager.getConnection(POSTGRES + "postgres", "postgres", "");
         Statement statement = connection.createStatement()) {
       statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");

@@ -25,10 +25,18 @@ final class ServiceProcess implements AutoCloseable {
 
   static ServiceProcess start(String service, Map<String, String> environment, Path logDirectory)
       throws IOException {
-    Path jar =
-        Path.of("..", service + "-service", "app", "target", "quarkus-app", "quarkus-run.jar")
-            .toAbsolutePath()
-            .normalize();
+    return startJar(
+        service,
+        Path.of("..", service + "-service", "app", "target", "quarkus-app", "quarkus-run.jar"),
+        environment,
+        logDirectory);
+  }
+
+  /** Starts a packaged Quarkus jar; its HTTP port is free and chosen here. */
+  static ServiceProcess startJar(
+      String service, Path quarkusRunJar, Map<String, String> environment, Path logDirectory)
+      throws IOException {
+    Path jar = quarkusRunJar.toAbsolutePath().normalize();
     if (!Files.exists(jar)) {
       throw new IllegalStateException(
           jar
@@ -51,7 +59,27 @@ final class ServiceProcess implements AutoCloseable {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     builder.environment().put("RELSPEC_HTTP_PORT", Integer.toString(port));
+    builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
     return new ServiceProcess(service, builder.start(), log, port);
+  }
+
+  /** Waits until /q/health/ready says UP, failing with the log tail if the process dies. */
+  ServiceProcess awaitReady() {
+    org.awaitility.Awaitility.await("ready: " + baseUrl())
+        .atMost(java.time.Duration.ofSeconds(90))
+        .pollInterval(java.time.Duration.ofMillis(500))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              org.assertj.core.api.Assertions.assertThat(isAlive()).as(logTail()).isTrue();
+              io.restassured.RestAssured.given()
+                  .when()
+                  .get(baseUrl() + "/q/health/ready")
+                  .then()
+                  .statusCode(200)
+                  .body("status", org.hamcrest.Matchers.equalTo("UP"));
+            });
+    return this;
   }
 
   String baseUrl() {

@@ -500,6 +500,12 @@ class CatalogApiTest {
     snapshot.tasks().forEach((name, spec) -> tasks.put(name.value(), spec));
     assertThat(SpecTables.read(SpecTables.Table.TASKS, new ByteArrayInputStream(stream)))
         .isEqualTo(tasks);
+    given()
+        .auth()
+        .oauth2(READER)
+        .get("/api/v1/snapshots/latest/arrow/tasks")
+        .then()
+        .statusCode(200);
     for (String table : new String[] {"datasets", "functions", "templates"}) {
       given()
           .auth()
@@ -555,6 +561,50 @@ class CatalogApiTest {
         .body("bundle", equalTo("example.calendar"))
         .body("kind", equalTo("materialization"))
         .body("sql", notNullValue());
+  }
+
+  /** The README's worked example: examples/bundles/shop, zipped as a user would. */
+  @Test
+  void theReadmeExampleBundleRegistersAsDocumented() throws IOException {
+    java.nio.file.Path root = java.nio.file.Path.of("..", "..", "examples", "bundles", "shop");
+    Map<String, String> files = new TreeMap<>();
+    try (var paths = java.nio.file.Files.walk(root)) {
+      for (java.nio.file.Path path : paths.filter(java.nio.file.Files::isRegularFile).toList()) {
+        files.put(
+            root.relativize(path).toString().replace('\\', '/'),
+            java.nio.file.Files.readString(path));
+      }
+    }
+    admin()
+        .contentType("application/zip")
+        .body(zip(files))
+        .post("/api/v1/bundles/archive")
+        .then()
+        .statusCode(200);
+    admin()
+        .get("/api/v1/bundles/shop")
+        .then()
+        .body("version", equalTo("1.0.0"))
+        .body("tasks", org.hamcrest.Matchers.contains("big_orders", "revenue_by_country"));
+    admin()
+        .get("/api/v1/tasks/big_orders")
+        .then()
+        .body("kind", equalTo("materialization"))
+        .body("cachePolicy", equalTo("persistent"))
+        .body("metadata.owner", equalTo("sales-analytics"));
+    admin()
+        .get("/api/v1/tasks/orders__latest_by_key")
+        .then()
+        .statusCode(200)
+        .body("origin", equalTo("contract"))
+        .body("kind", equalTo("view"))
+        .body("bundle", equalTo("shop"));
+    admin()
+        .get("/api/v1/coverage")
+        .then()
+        .body("bundles.shop.coverage.reads", hasItem("customers"))
+        .body("bundles.shop.coverage.outputsNeverRead", hasItem("revenue_by_country"));
+    admin().delete("/api/v1/bundles/shop").then().statusCode(200);
   }
 
   static byte[] zip(Map<String, String> files) throws IOException {

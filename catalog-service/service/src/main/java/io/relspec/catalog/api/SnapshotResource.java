@@ -60,15 +60,15 @@ public class SnapshotResource {
     return catalog.snapshot(id);
   }
 
-  /** What changed from snapshot {@code a} to snapshot {@code b}. */
+  /** What changed from snapshot {@code a} to snapshot {@code b} (either may be {@code latest}). */
   @GET
   @Path("{a}/diff/{b}")
   @RolesAllowed(Roles.READER)
   public SnapshotDiff diff(@PathParam("a") String a, @PathParam("b") String b) {
-    return SnapshotDiff.between(catalog.snapshot(a), catalog.snapshot(b));
+    return SnapshotDiff.between(resolve(a), resolve(b));
   }
 
-  /** One table of the snapshot as an Arrow IPC stream. */
+  /** One table of the snapshot ({@code latest} for the newest) as an Arrow IPC stream. */
   @GET
   @Path("{id}/arrow/{table}")
   @Produces(SpecTables.MEDIA_TYPE)
@@ -83,10 +83,15 @@ public class SnapshotResource {
               + "'; tables: "
               + Arrays.stream(SpecTables.Table.values()).map(SpecTables.Table::wireName).toList());
     }
-    CatalogSnapshot snapshot = catalog.snapshot(id);
+    CatalogSnapshot snapshot = resolve(id);
     StreamingOutput body = out -> SpecTables.write(snapshot, which, out);
     return Response.ok(body, SpecTables.MEDIA_TYPE)
         .header("Content-Disposition", "attachment; filename=\"" + table + ".arrows\"")
         .build();
+  }
+
+  /** A snapshot id, or {@code latest}. */
+  private CatalogSnapshot resolve(String id) {
+    return "latest".equals(id) ? catalog.latestSnapshot() : catalog.snapshot(id);
   }
 }
