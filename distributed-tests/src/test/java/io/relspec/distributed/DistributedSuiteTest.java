@@ -114,6 +114,9 @@ class DistributedSuiteTest {
                     .statusCode(200)
                     .body("plans.size()", equalTo(2)));
 
+    // Targeting dist_derived makes the POST a 400 (unknown target) until the scheduler holds the
+    // plan catalog with both tasks, so polling starts exactly one run. Polling without a target
+    // started a run for every earlier plan catalog, and those runs raced this one on dist_base.
     String runId =
         await("scheduler has the plan catalog")
             .atMost(Duration.ofSeconds(60))
@@ -123,7 +126,7 @@ class DistributedSuiteTest {
                         .auth()
                         .oauth2(TOKEN)
                         .contentType(ContentType.JSON)
-                        .body("{\"mode\":\"full\"}")
+                        .body("{\"mode\":\"full\",\"targets\":[\"dist_derived\"]}")
                         .when()
                         .post(scheduler.baseUrl() + "/api/v1/runs")
                         .then()
