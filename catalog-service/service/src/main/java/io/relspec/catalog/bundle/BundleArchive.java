@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.relspec.catalog.CatalogErrorCode;
 import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.contracts.model.DatasetName;
@@ -73,10 +72,7 @@ public final class BundleArchive {
   record TemplateFrontMatter(List<TaskTemplate.Parameter> parameters, TaskKind kind) {}
 
   private static final ObjectMapper YAML =
-      YAMLMapper.builder()
-          .addModule(new JavaTimeModule())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .build();
+      YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   private final List<Violation> problems = new ArrayList<>();
 
@@ -170,7 +166,10 @@ public final class BundleArchive {
     }
   }
 
-  private TaskSpec task(String path, String text) {
+  /** A .sql file's front matter (its default when absent) and SQL, or null after a problem. */
+  private record Parsed<F>(F front, String body) {}
+
+  private <F> Parsed<F> parseSql(String path, String text, Class<F> type, F absent) {
     if (text == null) {
       return null;
     }
@@ -179,21 +178,29 @@ public final class BundleArchive {
       problem(path, split.error());
       return null;
     }
-    TaskFrontMatter front =
-        split.yaml() == null
-            ? new TaskFrontMatter(null, null, null, null, null, null)
-            : yaml(path + " front matter", split.yaml(), TaskFrontMatter.class);
-    if (front == null) {
+    F front = split.yaml() == null ? absent : yaml(path + " front matter", split.yaml(), type);
+    return front == null ? null : new Parsed<>(front, split.body());
+  }
+
+  private TaskSpec task(String path, String text) {
+    Parsed<TaskFrontMatter> parsed =
+        parseSql(
+            path,
+            text,
+            TaskFrontMatter.class,
+            new TaskFrontMatter(null, null, null, null, null, null));
+    if (parsed == null) {
       return null;
     }
-    if (split.body().isBlank()) {
+    TaskFrontMatter front = parsed.front();
+    if (parsed.body().isBlank()) {
       problem(path, "no SQL after the front matter");
       return null;
     }
     try {
       return new TaskSpec(
           front.output() == null ? null : DatasetName.of(front.output()),
-          split.body(),
+          parsed.body(),
           front.kind(),
           front.cachePolicy(),
           front.priority(),
@@ -208,23 +215,14 @@ public final class BundleArchive {
   }
 
   private TaskTemplate template(String path, String text) {
-    if (text == null) {
+    Parsed<TemplateFrontMatter> parsed =
+        parseSql(path, text, TemplateFrontMatter.class, new TemplateFrontMatter(List.of(), null));
+    if (parsed == null) {
       return null;
     }
-    FrontMatter split = FrontMatter.split(text);
-    if (split.error() != null) {
-      problem(path, split.error());
-      return null;
-    }
-    TemplateFrontMatter front =
-        split.yaml() == null
-            ? new TemplateFrontMatter(List.of(), null)
-            : yaml(path + " front matter", split.yaml(), TemplateFrontMatter.class);
-    if (front == null) {
-      return null;
-    }
+    TemplateFrontMatter front = parsed.front();
     try {
-      return new TaskTemplate(front.parameters(), split.body(), front.kind());
+      return new TaskTemplate(front.parameters(), parsed.body(), front.kind());
     } catch (IllegalArgumentException e) {
       problem(path, e.getMessage());
       return null;

@@ -136,14 +136,14 @@ public record CatalogState(
       throw invalid("origin", "is set by the catalog; leave it out");
     }
     requireNotOwned(Kind.TASK, name.value(), "registered");
-    requireNotSynthesized(name);
+    requireNotSynthesized(name, effectiveTasks());
     checkTaskSql(spec.sql(), "sql");
     DatasetName output = spec.output() != null ? spec.output() : DatasetName.of(name.value());
     return withTask(name, spec.placed(output, spec.domain(), null, TaskOrigin.API)).checked();
   }
 
   public CatalogState removeTask(TaskName name) {
-    requireNotSynthesized(name);
+    requireNotSynthesized(name, effectiveTasks());
     requirePresent(tasks.containsKey(name), CatalogErrorCode.TASK_NOT_FOUND, "task", name);
     requireNotOwned(Kind.TASK, name.value(), "deleted");
     TreeMap<TaskName, TaskSpec> next = new TreeMap<>(tasks);
@@ -186,9 +186,12 @@ public record CatalogState(
     state =
         new CatalogState(
             state.datasets, state.functions, nextTemplates, state.tasks, state.bundles);
+    // Synthesized tasks depend on datasets and templates only, all in place now: expand once.
+    CatalogState withMembers = state;
+    SortedMap<TaskName, TaskSpec> effective = withMembers.effectiveTasks();
     for (Map.Entry<TaskName, TaskSpec> entry : bundle.tasks().entrySet()) {
       TaskSpec spec = entry.getValue();
-      state.requireNotSynthesized(entry.getKey());
+      withMembers.requireNotSynthesized(entry.getKey(), effective);
       state =
           state.withTask(
               entry.getKey(),
@@ -453,8 +456,8 @@ public record CatalogState(
     }
   }
 
-  private void requireNotSynthesized(TaskName name) {
-    if (!tasks.containsKey(name) && effectiveTasks().get(name) instanceof TaskSpec synthesized) {
+  private void requireNotSynthesized(TaskName name, SortedMap<TaskName, TaskSpec> effective) {
+    if (!tasks.containsKey(name) && effective.get(name) instanceof TaskSpec synthesized) {
       throw new RelspecException(
           CatalogErrorCode.SYNTHESIZED_TASK,
           "task '"
