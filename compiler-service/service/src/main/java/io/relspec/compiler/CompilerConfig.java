@@ -19,6 +19,18 @@ public interface CompilerConfig {
   @WithDefault("20")
   int retainedPlanCatalogs();
 
+  /** The longest one task's compile may take before it fails with TIMEOUT. */
+  @WithDefault("10s")
+  Duration compileTimeout();
+
+  /** Compiled queries kept for reuse by later snapshots (one per distinct task and inputs). */
+  @WithDefault("20000")
+  int cacheSize();
+
+  /** Compile the catalog's latest snapshot at start, so the API answers after a restart. */
+  @WithDefault("true")
+  boolean compileLatestAtStart();
+
   /** How long to wait for the broker's confirm of PlanCatalogCompiled. */
   @WithDefault("10s")
   Duration publishConfirmTimeout();

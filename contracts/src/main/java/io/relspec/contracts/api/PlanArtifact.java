@@ -1,5 +1,6 @@
 package io.relspec.contracts.api;
 
+import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.model.Collections2;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;
@@ -7,23 +8,62 @@ import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.CachePolicy;
 import io.relspec.contracts.spec.TaskKind;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
-/** What the compiler derived for one task: inputs, fingerprint and the SQL executors run. */
+/**
+ * What the compiler derived for one task (GET /api/v1/plan-catalogs/{id}/plans/{task}).
+ *
+ * @param sql the task's SQL as written
+ * @param outputSchema the Arrow schema of the task's output, in select-list order
+ * @param logicalInputs the datasets the SQL names, views included
+ * @param physicalInputs the datasets the executable SQL reads, after inlining {@code view} tasks
+ * @param requiredColumns per logical input, every column the SQL references, with its type
+ * @param lineage per output column (in output order), its source columns
+ * @param fingerprint changes exactly when the plan's meaning changes
+ * @param normalizedPlan the normalized relational plan the fingerprint is computed from
+ * @param executableSql DuckDB SQL regenerated from the validated plan, views inlined
+ * @param functions catalog functions the plan calls (views included)
+ * @param fileScope whether the task can re-run for a subset of file ids
+ */
 public record PlanArtifact(
     TaskName task,
     DatasetName output,
     TaskKind kind,
     CachePolicy cachePolicy,
     int priority,
-    List<DatasetName> inputs,
+    String sql,
+    ArrowSchema outputSchema,
+    List<DatasetName> logicalInputs,
+    List<DatasetName> physicalInputs,
+    Map<DatasetName, List<RequiredColumn>> requiredColumns,
+    List<ColumnLineage> lineage,
     Fingerprint fingerprint,
-    String executableSql) {
+    String normalizedPlan,
+    String executableSql,
+    List<String> functions,
+    FileScope fileScope) {
   public PlanArtifact {
     Objects.requireNonNull(task, "task is null");
     Objects.requireNonNull(output, "output is null");
     Objects.requireNonNull(fingerprint, "fingerprint is null");
     Objects.requireNonNull(executableSql, "executableSql is null");
-    inputs = Collections2.sortedDistinct(inputs);
+    outputSchema = outputSchema == null ? new ArrowSchema(List.of()) : outputSchema;
+    logicalInputs = Collections2.sortedDistinct(logicalInputs);
+    physicalInputs = Collections2.sortedDistinct(physicalInputs);
+    java.util.TreeMap<DatasetName, List<RequiredColumn>> required = new java.util.TreeMap<>();
+    if (requiredColumns != null) {
+      requiredColumns.forEach(
+          (dataset, columns) -> required.put(dataset, Collections2.sortedDistinct(columns)));
+    }
+    requiredColumns = java.util.Collections.unmodifiableSortedMap(required);
+    lineage = Collections2.copy(lineage);
+    functions = Collections2.sortedDistinct(functions);
+    fileScope = fileScope == null ? FileScope.notScopable("not analysed", Map.of()) : fileScope;
+  }
+
+  /** The lineage of one output column, if the task has it. */
+  public java.util.Optional<ColumnLineage> lineageOf(String column) {
+    return lineage.stream().filter(entry -> entry.column().equals(column)).findFirst();
   }
 }

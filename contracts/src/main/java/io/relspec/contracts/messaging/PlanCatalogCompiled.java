@@ -1,5 +1,6 @@
 package io.relspec.contracts.messaging;
 
+import io.relspec.contracts.api.PlanCatalogDiff;
 import io.relspec.contracts.model.Collections2;
 import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.model.TaskName;
@@ -44,20 +45,35 @@ public record PlanCatalogCompiled(
   }
 
   /**
-   * Tasks added, removed, changed (fingerprint differs) and unchanged against the previous catalog.
+   * Tasks added, removed, changed and unchanged against the previous catalog; each changed task
+   * with its category (the full diff is GET /api/v1/plan-catalogs/{a}/diff/{b}).
    */
   public record PlanChanges(
       List<TaskName> added,
       List<TaskName> removed,
       List<TaskName> changed,
-      List<TaskName> unchanged) {
-    public static final PlanChanges NONE = new PlanChanges(null, null, null, null);
+      List<TaskName> unchanged,
+      Map<TaskName, PlanCatalogDiff.Category> categories) {
+    public static final PlanChanges NONE = new PlanChanges(null, null, null, null, null);
 
     public PlanChanges {
       added = Collections2.sortedDistinct(added);
       removed = Collections2.sortedDistinct(removed);
       changed = Collections2.sortedDistinct(changed);
       unchanged = Collections2.sortedDistinct(unchanged);
+      categories = Collections2.sortedCopy(categories);
+    }
+
+    /** The event's summary of a full diff. */
+    public static PlanChanges of(PlanCatalogDiff diff) {
+      Map<TaskName, PlanCatalogDiff.Category> categories = new java.util.TreeMap<>();
+      diff.changed().forEach(change -> categories.put(change.task(), change.category()));
+      return new PlanChanges(
+          diff.added(),
+          diff.removed(),
+          List.copyOf(categories.keySet()),
+          diff.unchanged(),
+          categories);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.relspec.contracts.messaging;
 
+import io.relspec.contracts.api.PlanCatalogDiff;
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.messaging.PlanCatalogCompiled.CompileFailure;
@@ -37,12 +38,13 @@ final class SampleMessages {
               Map.of(TaskName.of("cpg_nodes"), FP, TaskName.of("cst_defs_norm"), FP),
               List.of(
                   new CompileFailure(
-                      TaskName.of("broken"), "SQL_PARSE_ERROR", "Encountered \"FORM\"", 1, 10)),
+                      TaskName.of("broken"), "SYNTAX_ERROR", "unexpected \"FORM\"", 1, 10)),
               new PlanChanges(
                   List.of(TaskName.of("cpg_nodes")),
                   List.of(TaskName.of("old_task")),
-                  List.of(),
-                  List.of(TaskName.of("cst_defs_norm"))));
+                  List.of(TaskName.of("cpg_edges")),
+                  List.of(TaskName.of("cst_defs_norm")),
+                  Map.of(TaskName.of("cpg_edges"), PlanCatalogDiff.Category.NON_BREAKING)));
       case RUN_REQUESTED ->
           new RunRequested(
               id,

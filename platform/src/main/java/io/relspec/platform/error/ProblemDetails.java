@@ -37,6 +37,14 @@ public record ProblemDetails(
         violations);
   }
 
-  /** One failed check: where (a field path or name) and why. */
-  public record Violation(String field, String message) {}
+  /**
+   * One failed check: where (a field path or name) and why; SQL diagnostics add their own code and
+   * the line and column in the SQL text.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Violation(String field, String message, String code, Integer line, Integer column) {
+    public Violation(String field, String message) {
+      this(field, message, null, null, null);
+    }
+  }
 }

@@ -2,7 +2,11 @@ package io.relspec.compiler.api;
 
 import io.relspec.compiler.CompilerErrorCode;
 import io.relspec.compiler.plans.PlanCatalogRepository;
+import io.relspec.compiler.plans.PlanDiffer;
+import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.api.PlanCatalogDiff;
+import io.relspec.contracts.model.TaskName;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -11,10 +15,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Compiled plan catalogs, one per catalog snapshot. */
+/** Compiled plan catalogs, one per catalog snapshot; {@code latest} names the newest. */
 @Path("/api/v1/plan-catalogs")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "compiler")
@@ -27,21 +32,44 @@ public class PlanCatalogResource {
   }
 
   @GET
-  @Path("latest")
+  @Path("{id}")
   @RolesAllowed(Roles.READER)
-  public PlanCatalog latest() {
-    return repository
-        .latest()
-        .orElseThrow(
-            () ->
-                new RelspecException(
-                    CompilerErrorCode.NO_PLAN_CATALOG_YET, "no snapshot has been compiled yet"));
+  @Operation(summary = "A plan catalog: every task's plan and the compile failures")
+  public PlanCatalog get(@PathParam("id") String id) {
+    return repository.get(id);
   }
 
   @GET
-  @Path("{id}")
+  @Path("{id}/plans/{task}")
   @RolesAllowed(Roles.READER)
-  public PlanCatalog get(@PathParam("id") String id) {
-    return repository.get(id);
+  @Operation(summary = "One task's plan: schema, inputs, required columns, lineage, fingerprint")
+  public PlanArtifact plan(@PathParam("id") String id, @PathParam("task") String task) {
+    PlanCatalog catalog = repository.get(id);
+    TaskName name = Names.task(task);
+    PlanArtifact plan = catalog.plans().get(name);
+    if (plan == null) {
+      String failure =
+          catalog.failures().stream()
+              .filter(candidate -> candidate.task().equals(name))
+              .map(
+                  candidate ->
+                      "; it failed to compile: " + candidate.code() + " " + candidate.message())
+              .findFirst()
+              .orElse("");
+      throw new RelspecException(
+          CompilerErrorCode.PLAN_NOT_FOUND,
+          "plan catalog " + catalog.id() + " has no plan for task '" + task + "'" + failure);
+    }
+    return plan;
+  }
+
+  @GET
+  @Path("{from}/diff/{to}")
+  @RolesAllowed(Roles.READER)
+  @Operation(
+      summary =
+          "Tasks added, removed, unchanged and changed (breaking, non_breaking, metadata_only)")
+  public PlanCatalogDiff diff(@PathParam("from") String from, @PathParam("to") String to) {
+    return PlanDiffer.diff(repository.get(from), repository.get(to));
   }
 }

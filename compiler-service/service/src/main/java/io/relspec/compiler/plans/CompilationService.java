@@ -1,9 +1,10 @@
 package io.relspec.compiler.plans;
 
+import io.quarkus.runtime.StartupEvent;
 import io.relspec.compiler.CompilerConfig;
 import io.relspec.contracts.api.CatalogSnapshot;
-import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.api.PlanCatalogDiff;
 import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.PlanCatalogCompiled;
 import io.relspec.contracts.messaging.PlanCatalogCompiled.PlanChanges;
@@ -11,13 +12,14 @@ import io.relspec.contracts.messaging.SnapshotPublished;
 import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.platform.client.ServiceClient;
+import io.relspec.platform.error.PlatformErrorCode;
+import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.messaging.EmitterMessageSender;
 import io.relspec.platform.messaging.MessageSender;
 import io.relspec.platform.security.ApiTokens;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -30,9 +32,11 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
- * Reacts to a published snapshot: fetches it from the catalog, compiles it, keeps the plan catalog
- * and publishes {@link PlanCatalogCompiled}. The compiler keeps no database; if publishing fails
- * the snapshot message is redelivered and compiled again, which yields the same plan catalog id.
+ * Reacts to a published snapshot: fetches it from the catalog, compiles it (reusing every plan
+ * whose inputs did not change), keeps the plan catalog and publishes {@link PlanCatalogCompiled}.
+ * The compiler keeps no database; if publishing fails the snapshot message is redelivered and
+ * compiled again, which yields the same plan catalog id. At start it compiles the catalog's latest
+ * snapshot, so its API answers after a restart without waiting for the next change.
  */
 @ApplicationScoped
 public class CompilationService {
@@ -42,7 +46,7 @@ public class CompilationService {
   private final PlanCatalogRepository repository;
   private final MessageSender sender;
   private final CompilerConfig config;
-  private final PlanCompiler compiler = new PlanCompiler();
+  private final PlanCompiler compiler;
 
   public CompilationService(
       CompilerConfig config,
@@ -55,6 +59,7 @@ public class CompilationService {
         new ServiceClient(
             "catalog-service", config.catalogUrl(), tokens.clientToken(), config.catalogTimeout());
     this.repository = repository;
+    this.compiler = new PlanCompiler(config.compileTimeout(), config.cacheSize());
     this.sender =
         new EmitterMessageSender(
             "compiler", Map.of(MessageType.PLAN_CATALOG_COMPILED, planCatalogCompiled));
@@ -65,8 +70,8 @@ public class CompilationService {
     CatalogSnapshot snapshot =
         catalog.get("/api/v1/snapshots/" + event.snapshotId(), CatalogSnapshot.class);
     Optional<PlanCatalog> previous = repository.latest();
-    PlanCatalog compiled = compiler.compile(snapshot, Instant.now());
-    repository.save(compiled);
+    PlanCatalog compiled = compileAndKeep(snapshot);
+    PlanCatalogDiff diff = PlanDiffer.diff(previous.orElse(null), compiled);
     PlanCatalogCompiled result =
         new PlanCatalogCompiled(
             UUID.randomUUID(),
@@ -76,46 +81,81 @@ public class CompilationService {
             previous.map(PlanCatalog::id).orElse(null),
             fingerprints(compiled),
             compiled.failures(),
-            changes(previous.orElse(null), compiled));
-    LOG.infof(
-        "compiled snapshot %s: %d plans, %d failures -> plan catalog %s",
-        shortId(snapshot.id()),
-        compiled.plans().size(),
-        compiled.failures().size(),
-        shortId(compiled.id()));
+            PlanChanges.of(diff));
     return sender
         .send(result)
         .toCompletableFuture()
         .orTimeout(config.publishConfirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** The plan catalog of a snapshot: kept from an earlier compile, or compiled now. */
+  public PlanCatalog planCatalogFor(String snapshotId) {
+    return repository
+        .forSnapshot(snapshotId)
+        .orElseGet(
+            () ->
+                compileAndKeep(
+                    catalog.get("/api/v1/snapshots/" + snapshotId, CatalogSnapshot.class)));
+  }
+
+  private PlanCatalog compileAndKeep(CatalogSnapshot snapshot) {
+    long started = System.nanoTime();
+    PlanCompiler.Result result = compiler.compile(snapshot, Instant.now());
+    repository.save(result.catalog());
+    LOG.infof(
+        "compiled snapshot %s in %d ms: %d tasks compiled, %d reused, %d failed -> plan catalog"
+            + " %s",
+        shortId(snapshot.id()),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        result.stats().compiled(),
+        result.stats().reused(),
+        result.stats().failed(),
+        shortId(result.catalog().id()));
+    return result.catalog();
+  }
+
+  /** Catches up with the catalog after a restart, in the background. */
+  void catchUp(@Observes StartupEvent event) {
+    if (!config.compileLatestAtStart()) {
+      return;
+    }
+    Thread.ofVirtual()
+        .name("relspec-compiler-catch-up")
+        .start(
+            () -> {
+              for (int attempt = 1; attempt <= 30 && repository.latest().isEmpty(); attempt++) {
+                try {
+                  CatalogSnapshot latest =
+                      catalog.get("/api/v1/snapshots/latest", CatalogSnapshot.class);
+                  PlanCompiler.Result result = compiler.compile(latest, Instant.now());
+                  if (repository.saveIfEmpty(result.catalog())) {
+                    LOG.infof(
+                        "caught up with snapshot %s: %d plans, %d failed",
+                        shortId(latest.id()),
+                        result.catalog().plans().size(),
+                        result.stats().failed());
+                  }
+                  return;
+                } catch (RelspecException e) {
+                  if (e.errorCode() == PlatformErrorCode.NOT_FOUND) {
+                    LOG.debug("the catalog has no snapshot yet; nothing to catch up with");
+                    return;
+                  }
+                  LOG.debugf("catch-up attempt %d: %s", attempt, e.getMessage());
+                }
+                try {
+                  Thread.sleep(2_000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
+  }
+
   static Map<TaskName, Fingerprint> fingerprints(PlanCatalog catalog) {
     Map<TaskName, Fingerprint> result = new TreeMap<>();
     catalog.plans().forEach((task, plan) -> result.put(task, plan.fingerprint()));
     return result;
-  }
-
-  static PlanChanges changes(PlanCatalog previous, PlanCatalog current) {
-    Map<TaskName, PlanArtifact> before = previous == null ? Map.of() : previous.plans();
-    List<TaskName> added = new ArrayList<>();
-    List<TaskName> changed = new ArrayList<>();
-    List<TaskName> unchanged = new ArrayList<>();
-    current
-        .plans()
-        .forEach(
-            (task, plan) -> {
-              PlanArtifact old = before.get(task);
-              if (old == null) {
-                added.add(task);
-              } else if (old.fingerprint().equals(plan.fingerprint())) {
-                unchanged.add(task);
-              } else {
-                changed.add(task);
-              }
-            });
-    List<TaskName> removed =
-        before.keySet().stream().filter(task -> !current.plans().containsKey(task)).toList();
-    return new PlanChanges(added, removed, changed, unchanged);
   }
 
   private static String shortId(String id) {

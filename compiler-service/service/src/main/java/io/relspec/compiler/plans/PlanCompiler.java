@@ -1,56 +1,335 @@
 package io.relspec.compiler.plans;
 
-import io.relspec.compiler.sql.ParsedQuery;
-import io.relspec.compiler.sql.QueryParser;
+import io.relspec.compiler.CompilerErrorCode;
+import io.relspec.compiler.sql.CompileEnvironment;
+import io.relspec.compiler.sql.CompileInput;
+import io.relspec.compiler.sql.CompiledQuery;
+import io.relspec.compiler.sql.Deadline;
+import io.relspec.compiler.sql.QueryCompiler;
 import io.relspec.compiler.sql.SqlCompileException;
 import io.relspec.contracts.api.CatalogSnapshot;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
 import io.relspec.contracts.messaging.PlanCatalogCompiled.CompileFailure;
+import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.model.TaskName;
+import io.relspec.contracts.spec.DatasetContract;
+import io.relspec.contracts.spec.FunctionSpec;
+import io.relspec.contracts.spec.TaskKind;
 import io.relspec.contracts.spec.TaskSpec;
+import io.relspec.sql.QueryText;
+import io.relspec.sql.SqlRefusal;
+import io.relspec.sql.TableReferences;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
-/** Compiles every task of a snapshot into a {@link PlanCatalog}; failures are per task. */
+/**
+ * Compiles every task of a snapshot into a {@link PlanCatalog}, in dependency order: parse each
+ * task and collect the tables it reads, order the tasks topologically (cycles are reported, not
+ * followed), then validate each against the source contracts, the outputs of the tasks before it
+ * and the catalog functions. Failures are per task; a task whose input failed fails with {@code
+ * UPSTREAM_FAILED}.
+ *
+ * <p>Compiled queries are cached by everything they depend on (their SQL, the schemas and
+ * signatures of their inputs, the definitions of the catalog functions), so a new snapshot only
+ * recompiles the tasks that changed and those downstream of them.
+ */
 public final class PlanCompiler {
-  private final QueryParser parser = new QueryParser();
+  private final QueryCompiler compiler = new QueryCompiler();
+  private final Duration timeout;
+  private final Map<String, CompiledQuery> cache;
 
-  public PlanCatalog compile(CatalogSnapshot snapshot, Instant now) {
+  /** Counts of one catalog compile. */
+  public record Stats(int compiled, int reused, int failed) {}
+
+  public PlanCompiler(Duration timeout, int cacheSize) {
+    this.timeout = timeout;
+    this.cache =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, CompiledQuery> eldest) {
+            return size() > cacheSize;
+          }
+        };
+  }
+
+  /** The result of compiling a snapshot. */
+  public record Result(PlanCatalog catalog, Stats stats) {}
+
+  public synchronized Result compile(CatalogSnapshot snapshot, Instant now) {
     Map<TaskName, PlanArtifact> plans = new TreeMap<>();
-    List<CompileFailure> failures = new ArrayList<>();
+    Map<TaskName, CompileFailure> failures = new TreeMap<>();
+    CompileEnvironment environment = environment(snapshot);
+
+    Map<DatasetName, TaskName> producers = new HashMap<>();
+    snapshot.tasks().forEach((task, spec) -> producers.put(spec.output(), task));
+    Map<TaskName, Set<TaskName>> upstream = new TreeMap<>();
     for (Map.Entry<TaskName, TaskSpec> entry : snapshot.tasks().entrySet()) {
-      TaskSpec spec = entry.getValue();
+      Set<TaskName> parents = new TreeSet<>();
       try {
-        ParsedQuery query = parser.parse(spec.sql());
-        plans.put(
-            entry.getKey(),
-            new PlanArtifact(
-                entry.getKey(),
-                spec.output(),
-                spec.kind(),
-                spec.cachePolicy(),
-                spec.priority(),
-                query.tables(),
-                query.fingerprint(),
-                query.duckDbSql()));
-      } catch (SqlCompileException e) {
-        failures.add(
+        for (String table :
+            TableReferences.flattenQualifiedNames(QueryText.parseQuery(entry.getValue().sql()))) {
+          TaskName producer = producers.get(datasetOrNull(table));
+          if (producer != null) {
+            parents.add(producer);
+          }
+        }
+      } catch (SqlRefusal e) {
+        // reported with its code when the task itself is compiled below
+      }
+      upstream.put(entry.getKey(), parents);
+    }
+    Map<TaskName, String> cycles = cycles(upstream);
+    cycles.forEach(
+        (task, path) ->
+            failures.put(
+                task,
+                new CompileFailure(
+                    task,
+                    CompilerErrorCode.CYCLE.code(),
+                    "tasks read each other's outputs in a cycle: " + path,
+                    null,
+                    null)));
+
+    int compiled = 0;
+    int reused = 0;
+    for (TaskName task : topologicalOrder(upstream, cycles.keySet())) {
+      TaskSpec spec = snapshot.tasks().get(task);
+      TaskName failedParent =
+          upstream.get(task).stream().filter(failures::containsKey).findFirst().orElse(null);
+      if (failedParent != null) {
+        failures.put(
+            task,
             new CompileFailure(
-                entry.getKey(), e.code().code(), e.getMessage(), e.line(), e.column()));
+                task,
+                CompilerErrorCode.UPSTREAM_FAILED.code(),
+                "input "
+                    + snapshot.tasks().get(failedParent).output()
+                    + " did not compile (task "
+                    + failedParent
+                    + ")",
+                null,
+                null));
+        continue;
+      }
+      try {
+        String key = cacheKey(spec, environment, snapshot);
+        CompiledQuery query = cache.get(key);
+        if (query == null) {
+          query = compiler.compile(spec.sql(), environment, Deadline.after(timeout));
+          cache.put(key, query);
+          compiled++;
+        } else {
+          reused++;
+        }
+        PlanArtifact artifact = artifact(task, spec, query);
+        plans.put(task, artifact);
+        environment.add(inputOf(spec, artifact));
+      } catch (SqlCompileException e) {
+        failures.put(
+            task, new CompileFailure(task, e.code().code(), e.getMessage(), e.line(), e.column()));
       }
     }
-    return new PlanCatalog(
-        planCatalogId(snapshot.id()), snapshot.id(), now, snapshot.datasets(), plans, failures);
+    PlanCatalog catalog =
+        new PlanCatalog(
+            planCatalogId(snapshot.id()),
+            snapshot.id(),
+            now,
+            snapshot.datasets(),
+            snapshot.functions(),
+            plans,
+            List.copyOf(failures.values()));
+    return new Result(catalog, new Stats(compiled, reused, failures.size()));
+  }
+
+  /** The sources and functions of a snapshot; tasks are added as they compile. */
+  public static CompileEnvironment environment(CatalogSnapshot snapshot) {
+    return environment(snapshot.datasets(), snapshot.functions());
+  }
+
+  public static CompileEnvironment environment(
+      Map<DatasetName, DatasetContract> sources, Map<String, FunctionSpec> functions) {
+    CompileEnvironment environment = new CompileEnvironment(functions);
+    sources.forEach(
+        (name, contract) ->
+            environment.add(
+                new CompileInput(
+                    name,
+                    contract.schema(),
+                    contract.fileIdColumn(),
+                    null,
+                    "source " + contract.schema() + " file_id=" + contract.fileIdColumn())));
+    return environment;
+  }
+
+  /** What a reader of this task's output is compiled against. */
+  public static CompileInput inputOf(TaskSpec spec, PlanArtifact artifact) {
+    boolean view = spec.kind() == TaskKind.VIEW;
+    String fileId = artifact.fileScope().scopable() ? artifact.fileScope().fileIdColumn() : null;
+    return new CompileInput(
+        spec.output(),
+        artifact.outputSchema(),
+        fileId,
+        view ? spec.sql() : null,
+        (view ? "view " + artifact.fingerprint().value() : "task")
+            + " "
+            + artifact.outputSchema()
+            + " file_id="
+            + fileId);
+  }
+
+  public static PlanArtifact artifact(TaskName task, TaskSpec spec, CompiledQuery query) {
+    return new PlanArtifact(
+        task,
+        spec.output(),
+        spec.kind(),
+        spec.cachePolicy(),
+        spec.priority(),
+        spec.sql(),
+        query.outputSchema(),
+        query.logicalInputs(),
+        query.physicalInputs(),
+        query.requiredColumns(),
+        query.lineage(),
+        query.fingerprint(),
+        query.normalizedPlan(),
+        query.executableSql(),
+        query.functions(),
+        query.fileScope());
+  }
+
+  /** Everything a compiled query depends on; equal keys give equal results. */
+  private static String cacheKey(
+      TaskSpec spec, CompileEnvironment environment, CatalogSnapshot snapshot) {
+    StringBuilder key = new StringBuilder(spec.sql()).append("\n--inputs\n");
+    try {
+      for (String table : TableReferences.flattenQualifiedNames(QueryText.parseQuery(spec.sql()))) {
+        DatasetName name = datasetOrNull(table);
+        key.append(table).append('=');
+        if (name != null) {
+          environment.input(name).ifPresent(input -> key.append(input.signature()));
+        }
+        key.append('\n');
+      }
+    } catch (SqlRefusal e) {
+      key.append("refused\n");
+    }
+    key.append("--functions\n").append(snapshot.functions());
+    return Fingerprint.sha256(key.toString()).value();
+  }
+
+  private static DatasetName datasetOrNull(String table) {
+    String lower = table.toLowerCase(Locale.ROOT);
+    return io.relspec.contracts.model.Identifiers.isName(lower) ? DatasetName.of(lower) : null;
+  }
+
+  /** Tasks in dependency order, ties broken by name; tasks on a cycle are left out. */
+  static List<TaskName> topologicalOrder(
+      Map<TaskName, Set<TaskName>> upstream, Set<TaskName> excluded) {
+    Map<TaskName, Integer> waiting = new HashMap<>();
+    Map<TaskName, List<TaskName>> downstream = new HashMap<>();
+    java.util.PriorityQueue<TaskName> ready = new java.util.PriorityQueue<>();
+    upstream.forEach(
+        (task, parents) -> {
+          if (excluded.contains(task)) {
+            return;
+          }
+          int count = 0;
+          for (TaskName parent : parents) {
+            if (!excluded.contains(parent)) {
+              downstream.computeIfAbsent(parent, key -> new ArrayList<>()).add(task);
+              count++;
+            }
+          }
+          waiting.put(task, count);
+          if (count == 0) {
+            ready.add(task);
+          }
+        });
+    List<TaskName> order = new ArrayList<>();
+    while (!ready.isEmpty()) {
+      TaskName task = ready.poll();
+      order.add(task);
+      for (TaskName child : downstream.getOrDefault(task, List.of())) {
+        if (waiting.merge(child, -1, Integer::sum) == 0) {
+          ready.add(child);
+        }
+      }
+    }
+    // tasks downstream of a cycle never become ready; they are compiled last and fail upstream
+    upstream.keySet().stream()
+        .filter(task -> !excluded.contains(task) && !order.contains(task))
+        .forEach(order::add);
+    return order;
+  }
+
+  /** Every task on a cycle, with the cycle's path written out (a → b → a). */
+  static Map<TaskName, String> cycles(Map<TaskName, Set<TaskName>> upstream) {
+    Map<TaskName, String> result = new TreeMap<>();
+    Map<TaskName, Integer> state = new HashMap<>(); // 1 = on stack, 2 = done
+    Deque<TaskName> stack = new ArrayDeque<>();
+    for (TaskName start : upstream.keySet()) {
+      visit(start, upstream, state, stack, result);
+    }
+    return result;
+  }
+
+  private static void visit(
+      TaskName task,
+      Map<TaskName, Set<TaskName>> upstream,
+      Map<TaskName, Integer> state,
+      Deque<TaskName> stack,
+      Map<TaskName, String> result) {
+    Integer current = state.get(task);
+    if (current != null) {
+      if (current == 1) {
+        List<TaskName> path = new ArrayList<>();
+        boolean on = false;
+        for (var iterator = stack.descendingIterator(); iterator.hasNext(); ) {
+          TaskName element = iterator.next();
+          on |= element.equals(task);
+          if (on) {
+            path.add(element);
+          }
+        }
+        // the stack runs reader → input; write the cycle in data-flow order (input → reader)
+        List<String> names = new ArrayList<>();
+        for (int i = path.size() - 1; i >= 0; i--) {
+          names.add(path.get(i).value());
+        }
+        names.add(path.get(path.size() - 1).value());
+        String text = String.join(" → ", names);
+        for (TaskName member : path) {
+          result.putIfAbsent(member, text);
+        }
+      }
+      return;
+    }
+    state.put(task, 1);
+    stack.push(task);
+    for (TaskName parent : upstream.getOrDefault(task, Set.of())) {
+      visit(parent, upstream, state, stack, result);
+    }
+    stack.pop();
+    state.put(task, 2);
   }
 
   /** Deterministic: the same snapshot compiled by the same compiler version has the same id. */
   static String planCatalogId(String snapshotId) {
-    return Fingerprint.sha256("plan-catalog\n" + QueryParser.NORMALIZER_VERSION + "\n" + snapshotId)
+    return Fingerprint.sha256(
+            "plan-catalog\n" + QueryCompiler.NORMALIZER_VERSION + "\n" + snapshotId)
         .value();
   }
 }

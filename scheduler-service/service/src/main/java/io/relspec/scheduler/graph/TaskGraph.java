@@ -44,7 +44,7 @@ public final class TaskGraph {
         new DirectedAcyclicGraph<>(DefaultEdge.class);
     catalog.plans().keySet().forEach(graph::addVertex);
     for (PlanArtifact plan : catalog.plans().values()) {
-      for (DatasetName input : plan.inputs()) {
+      for (DatasetName input : plan.logicalInputs()) {
         TaskName producer = producers.get(input);
         if (producer == null) {
           continue;
@@ -114,7 +114,7 @@ public final class TaskGraph {
         .values()
         .forEach(
             plan ->
-                plan.inputs().stream()
+                plan.logicalInputs().stream()
                     .map(producers::get)
                     .filter(java.util.Objects::nonNull)
                     .forEach(producer -> full.addEdge(producer, plan.task())));

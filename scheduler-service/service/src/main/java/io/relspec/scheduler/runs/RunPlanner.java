@@ -60,7 +60,7 @@ public final class RunPlanner {
     }
     for (TaskName task : graph.topologicalOrder()) {
       PlanArtifact plan = graph.plan(task);
-      for (DatasetName input : plan.inputs()) {
+      for (DatasetName input : plan.logicalInputs()) {
         if (graph.producer(input) == null && !catalog.sources().containsKey(input)) {
           blockedBy.put(
               task,
@@ -150,7 +150,7 @@ public final class RunPlanner {
 
   private static List<String> changedFilesRead(PlanArtifact plan, RunRequested request) {
     Set<String> files = new TreeSet<>();
-    for (DatasetName input : plan.inputs()) {
+    for (DatasetName input : plan.logicalInputs()) {
       files.addAll(request.changedFiles().getOrDefault(input, List.of()));
       files.addAll(request.removedFiles().getOrDefault(input, List.of()));
     }

@@ -455,7 +455,7 @@ public class RunService {
       int attempt = task.attempt() + 1;
       PlanArtifact plan = loaded.catalog().plans().get(task.task());
       List<InputLocation> inputs = new ArrayList<>();
-      for (DatasetName input : plan.inputs()) {
+      for (DatasetName input : plan.physicalInputs()) {
         Materialization location =
             loaded.graph().producer(input) == null ? null : locations.get(input);
         inputs.add(

@@ -38,9 +38,17 @@ class RunPlannerTest {
         TaskKind.COMPUTE,
         CachePolicy.SESSION,
         100,
+        "SELECT 1",
+        null,
         Arrays.stream(inputs).map(DatasetName::of).toList(),
+        Arrays.stream(inputs).map(DatasetName::of).toList(),
+        null,
+        null,
         Fingerprint.sha256(task + version),
-        "SELECT 1");
+        "",
+        "SELECT 1",
+        null,
+        null);
   }
 
   private static PlanCatalog catalog(PlanArtifact... plans) {
@@ -48,7 +56,7 @@ class RunPlannerTest {
     for (PlanArtifact plan : plans) {
       byTask.put(plan.task(), plan);
     }
-    return new PlanCatalog("pc", "snap", Instant.EPOCH, SOURCES, byTask, List.of());
+    return new PlanCatalog("pc", "snap", Instant.EPOCH, SOURCES, Map.of(), byTask, List.of());
   }
 
   private static RunRequested request(RunMode mode, String... targets) {

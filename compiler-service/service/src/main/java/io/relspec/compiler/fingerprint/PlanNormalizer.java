@@ -1,0 +1,269 @@
+package io.relspec.compiler.fingerprint;
+
+import io.relspec.compiler.CompilerErrorCode;
+import io.relspec.compiler.sql.Deadline;
+import io.relspec.compiler.sql.SqlCompileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Correlate;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.SetOp;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexCorrelVariable;
+import org.apache.calcite.rex.RexDynamicParam;
+import org.apache.calcite.rex.RexFieldAccess;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexOver;
+import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlKind;
+
+/**
+ * Writes a validated plan in a canonical text form, the input of the fingerprint. Field names
+ * inside the plan never appear (inputs are positional), so table and column aliases do not matter;
+ * WITH items are already inlined by conversion, so a CTE and the same inline sub-query print alike;
+ * chains of projections are composed and identity projections dropped; the operands of commutative
+ * operators are sorted and {@code >}/{@code >=} are written as {@code <}/{@code <=}. Literals carry
+ * their type, so {@code 1} and {@code 1.0} differ. The output column names and types close the
+ * text.
+ */
+public final class PlanNormalizer {
+  private static final Set<SqlKind> COMMUTATIVE =
+      Set.of(
+          SqlKind.EQUALS,
+          SqlKind.NOT_EQUALS,
+          SqlKind.PLUS,
+          SqlKind.TIMES,
+          SqlKind.IS_DISTINCT_FROM,
+          SqlKind.IS_NOT_DISTINCT_FROM);
+
+  private final Deadline deadline;
+  private final Set<String> functions = new TreeSet<>();
+
+  public PlanNormalizer(Deadline deadline) {
+    this.deadline = deadline;
+  }
+
+  /** The canonical text and the catalog functions the plan calls. */
+  public record Normalized(String text, List<String> functions) {}
+
+  public Normalized normalize(RelNode rel, RelDataType output) throws SqlCompileException {
+    StringBuilder text = new StringBuilder();
+    node(rel, 0, text);
+    text.append("output:");
+    for (RelDataTypeField field : output.getFieldList()) {
+      text.append(' ')
+          .append(field.getName())
+          .append(' ')
+          .append(field.getType().getFullTypeString())
+          .append(';');
+    }
+    text.append('\n');
+    return new Normalized(text.toString(), List.copyOf(functions));
+  }
+
+  private void node(RelNode rel, int depth, StringBuilder out) throws SqlCompileException {
+    deadline.check();
+    if (rel instanceof Project project) {
+      List<RexNode> projects = project.getProjects();
+      RelNode input = project.getInput();
+      while (input instanceof Project inner) {
+        projects = RelOptUtil.pushPastProject(projects, inner);
+        input = inner.getInput();
+      }
+      if (RexUtil.isIdentity(projects, input.getRowType())) {
+        node(input, depth, out);
+        return;
+      }
+      line(out, depth).append("Project").append(list(projects)).append('\n');
+      node(input, depth + 1, out);
+      return;
+    }
+    StringBuilder line = line(out, depth);
+    switch (rel) {
+      case TableScan scan ->
+          line.append("Scan[")
+              .append(String.join(".", scan.getTable().getQualifiedName()))
+              .append(']');
+      case Filter filter -> line.append("Filter[").append(rex(filter.getCondition())).append(']');
+      case Join join ->
+          line.append("Join[")
+              .append(join.getJoinType())
+              .append(", ")
+              .append(rex(join.getCondition()))
+              .append(']');
+      case Correlate correlate ->
+          line.append("Correlate[")
+              .append(correlate.getJoinType())
+              .append(", ")
+              .append(correlate.getCorrelationId())
+              .append(", ")
+              .append(correlate.getRequiredColumns())
+              .append(']');
+      case Aggregate aggregate -> {
+        line.append("Aggregate[group=").append(aggregate.getGroupSet());
+        if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
+          line.append(", sets=").append(aggregate.getGroupSets());
+        }
+        for (AggregateCall call : aggregate.getAggCallList()) {
+          line.append(", ").append(aggregateCall(call));
+        }
+        line.append(']');
+      }
+      case Sort sort -> {
+        line.append("Sort[").append(sort.getCollation());
+        if (sort.offset != null) {
+          line.append(", offset=").append(rex(sort.offset));
+        }
+        if (sort.fetch != null) {
+          line.append(", fetch=").append(rex(sort.fetch));
+        }
+        line.append(']');
+      }
+      case SetOp setOp -> line.append(setOp.kind).append(setOp.all ? "[all]" : "[distinct]");
+      case Values values -> {
+        line.append("Values[");
+        for (var tuple : values.getTuples()) {
+          line.append('(');
+          for (RexLiteral literal : tuple) {
+            line.append(rex(literal)).append(',');
+          }
+          line.append(')');
+        }
+        line.append(']');
+      }
+      default ->
+          throw new SqlCompileException(
+              CompilerErrorCode.INVALID_QUERY,
+              rel.getRelTypeName() + " cannot be fingerprinted",
+              null,
+              null);
+    }
+    out.append('\n');
+    for (RelNode input : rel.getInputs()) {
+      node(input, depth + 1, out);
+    }
+  }
+
+  private String aggregateCall(AggregateCall call) throws SqlCompileException {
+    StringBuilder text = new StringBuilder(call.getAggregation().getName()).append('(');
+    if (call.isDistinct()) {
+      text.append("DISTINCT ");
+    }
+    text.append(call.getArgList()).append(')');
+    if (call.filterArg >= 0) {
+      text.append(" FILTER $").append(call.filterArg);
+    }
+    if (!call.getCollation().getFieldCollations().isEmpty()) {
+      text.append(" WITHIN GROUP ").append(call.getCollation());
+    }
+    if (call.ignoreNulls()) {
+      text.append(" IGNORE NULLS");
+    }
+    return text.append(':').append(call.getType().getFullTypeString()).toString();
+  }
+
+  private static StringBuilder line(StringBuilder out, int depth) {
+    for (int i = 0; i < depth; i++) {
+      out.append("  ");
+    }
+    return out;
+  }
+
+  private String list(List<RexNode> nodes) throws SqlCompileException {
+    List<String> parts = new ArrayList<>();
+    for (RexNode node : nodes) {
+      parts.add(rex(node));
+    }
+    return "[" + String.join(", ", parts) + "]";
+  }
+
+  String rex(RexNode node) throws SqlCompileException {
+    return switch (node) {
+      case RexInputRef ref -> "$" + ref.getIndex();
+      case RexLiteral literal -> literal + ":" + literal.getType().getFullTypeString();
+      case RexDynamicParam parameter -> "?" + parameter.getIndex();
+      case RexCorrelVariable variable -> variable.id.toString();
+      case RexFieldAccess access ->
+          rex(access.getReferenceExpr()) + ".$" + access.getField().getIndex();
+      case RexSubQuery subQuery -> {
+        StringBuilder sub = new StringBuilder();
+        node(subQuery.rel, 2, sub);
+        yield subQuery.getKind() + list(subQuery.getOperands()) + "{\n" + sub + "}";
+      }
+      case RexOver over ->
+          over.getOperator().getName()
+              + (over.isDistinct() ? "(DISTINCT " : "(")
+              + String.join(", ", operands(over))
+              + ") OVER ("
+              + over.getWindow()
+              + "):"
+              + over.getType().getFullTypeString();
+      case RexCall call -> call(call);
+      default -> node.toString();
+    };
+  }
+
+  private List<String> operands(RexCall call) throws SqlCompileException {
+    List<String> operands = new ArrayList<>();
+    for (RexNode operand : call.getOperands()) {
+      operands.add(rex(operand));
+    }
+    return operands;
+  }
+
+  private String call(RexCall call) throws SqlCompileException {
+    SqlKind kind = call.getKind();
+    if (call.getOperator() instanceof SqlFunction function
+        && function.getFunctionType() == SqlFunctionCategory.USER_DEFINED_FUNCTION) {
+      functions.add(function.getName());
+    }
+    if (kind == SqlKind.AND || kind == SqlKind.OR) {
+      List<String> operands = new ArrayList<>();
+      flatten(call, kind, operands);
+      operands.sort(null);
+      return kind + "(" + String.join(", ", operands) + ")";
+    }
+    List<String> operands = operands(call);
+    String name = call.getOperator().getName();
+    if (COMMUTATIVE.contains(kind) && operands.size() == 2) {
+      operands.sort(null);
+    } else if ((kind == SqlKind.GREATER_THAN || kind == SqlKind.GREATER_THAN_OR_EQUAL)
+        && operands.size() == 2) {
+      name = kind == SqlKind.GREATER_THAN ? "<" : "<=";
+      operands = List.of(operands.get(1), operands.get(0));
+    }
+    String text = name + "(" + String.join(", ", operands) + ")";
+    if (kind == SqlKind.CAST || call.getOperator() instanceof SqlFunction) {
+      text += ":" + call.getType().getFullTypeString();
+    }
+    return text;
+  }
+
+  private void flatten(RexNode node, SqlKind kind, List<String> out) throws SqlCompileException {
+    if (node.getKind() == kind && node instanceof RexCall call) {
+      for (RexNode operand : call.getOperands()) {
+        flatten(operand, kind, out);
+      }
+    } else {
+      out.add(rex(node));
+    }
+  }
+}

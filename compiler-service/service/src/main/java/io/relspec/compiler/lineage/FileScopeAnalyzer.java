@@ -1,0 +1,273 @@
+package io.relspec.compiler.lineage;
+
+import io.relspec.contracts.api.FileScope;
+import io.relspec.contracts.model.DatasetName;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.Correlate;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.SetOp;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexOver;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.sql.SqlKind;
+
+/**
+ * Decides whether a task can re-run for a subset of file ids: every file-keyed input's rows must
+ * stay together by file through the whole plan (joins equate file ids, aggregations group by the
+ * file id, windows partition by it, no LIMIT, every UNION branch carries it) and the output must
+ * carry the file id column unchanged.
+ */
+public final class FileScopeAnalyzer {
+  private final Function<DatasetName, Optional<String>> fileIdColumns;
+  private final Map<DatasetName, String> fileKeyed = new TreeMap<>();
+
+  /**
+   * @param fileIdColumns the file id column of an input, if its rows are keyed by file
+   */
+  public FileScopeAnalyzer(Function<DatasetName, Optional<String>> fileIdColumns) {
+    this.fileIdColumns = fileIdColumns;
+  }
+
+  /** Per plan node: does it hold file-keyed rows, which fields are the file id. */
+  private record Scope(boolean fileData, Set<Integer> fileIdFields) {
+    static final Scope NONE = new Scope(false, Set.of());
+  }
+
+  private static final class NotScopable extends Exception {
+    NotScopable(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  public FileScope analyze(RelNode root, List<String> outputNames) {
+    try {
+      Scope scope = visit(root);
+      if (fileKeyed.isEmpty()) {
+        return FileScope.notScopable("reads no input keyed by file id", fileKeyed);
+      }
+      if (scope.fileIdFields().isEmpty()) {
+        return FileScope.notScopable(
+            "the output has no column carrying the file id unchanged", fileKeyed);
+      }
+      String column = outputNames.get(scope.fileIdFields().stream().min(Integer::compare).get());
+      return new FileScope(
+          true,
+          "output column "
+              + column
+              + " carries the file id of "
+              + String.join(", ", fileKeyed.keySet().stream().map(DatasetName::value).toList()),
+          column,
+          fileKeyed);
+    } catch (NotScopable e) {
+      return FileScope.notScopable(e.getMessage(), fileKeyed);
+    }
+  }
+
+  private Scope visit(RelNode rel) throws NotScopable {
+    return switch (rel) {
+      case TableScan scan -> scan(scan);
+      case Project project -> project(project);
+      case Filter filter -> {
+        Scope input = visit(filter.getInput());
+        checkSubQueries(filter.getCondition());
+        yield input;
+      }
+      case Join join -> join(join);
+      case Correlate correlate -> {
+        Scope left = visit(correlate.getLeft());
+        Scope right = visit(correlate.getRight());
+        if (right.fileData()) {
+          throw new NotScopable("a correlated sub-query reads file-keyed rows of other files");
+        }
+        yield left;
+      }
+      case Aggregate aggregate -> aggregate(aggregate);
+      case Sort sort -> {
+        Scope input = visit(sort.getInput());
+        if (input.fileData() && (sort.fetch != null || sort.offset != null)) {
+          throw new NotScopable("LIMIT/OFFSET picks rows across files");
+        }
+        yield input;
+      }
+      case SetOp setOp -> setOp(setOp);
+      case Values values -> Scope.NONE;
+      default -> throw new NotScopable(rel.getRelTypeName() + " is not analysed for file scope");
+    };
+  }
+
+  private Scope scan(TableScan scan) {
+    DatasetName dataset = DatasetName.of(String.join(".", scan.getTable().getQualifiedName()));
+    Optional<String> column = fileIdColumns.apply(dataset);
+    if (column.isEmpty()) {
+      return Scope.NONE;
+    }
+    int index = scan.getRowType().getFieldNames().indexOf(column.get());
+    if (index < 0) {
+      return Scope.NONE;
+    }
+    fileKeyed.put(dataset, column.get());
+    return new Scope(true, Set.of(index));
+  }
+
+  private Scope project(Project project) throws NotScopable {
+    Scope input = visit(project.getInput());
+    Set<Integer> fileIds = new HashSet<>();
+    List<RexNode> projects = project.getProjects();
+    for (int i = 0; i < projects.size(); i++) {
+      RexNode expression = projects.get(i);
+      checkSubQueries(expression);
+      if (expression instanceof RexInputRef ref && input.fileIdFields().contains(ref.getIndex())) {
+        fileIds.add(i);
+      }
+      if (input.fileData()) {
+        checkWindows(expression, input.fileIdFields());
+      }
+    }
+    return new Scope(input.fileData(), fileIds);
+  }
+
+  private Scope join(Join join) throws NotScopable {
+    Scope left = visit(join.getLeft());
+    Scope right = visit(join.getRight());
+    checkSubQueries(join.getCondition());
+    int offset = join.getLeft().getRowType().getFieldCount();
+    if (left.fileData() && right.fileData()) {
+      if (!equatesFileIds(join.getCondition(), left.fileIdFields(), right.fileIdFields(), offset)) {
+        throw new NotScopable("a join of file-keyed inputs does not equate their file ids");
+      }
+    } else if (right.fileData() && !join.getJoinType().projectsRight()) {
+      throw new NotScopable("a semi- or anti-join filters by file-keyed rows of other files");
+    }
+    Set<Integer> fileIds = new HashSet<>(left.fileIdFields());
+    if (join.getJoinType().projectsRight()) {
+      for (int field : right.fileIdFields()) {
+        fileIds.add(field + offset);
+      }
+    }
+    return new Scope(left.fileData() || right.fileData(), fileIds);
+  }
+
+  private Scope aggregate(Aggregate aggregate) throws NotScopable {
+    Scope input = visit(aggregate.getInput());
+    if (!input.fileData()) {
+      return input;
+    }
+    Set<Integer> fileIds = new HashSet<>();
+    List<Integer> keys = aggregate.getGroupSet().asList();
+    for (int position = 0; position < keys.size(); position++) {
+      if (input.fileIdFields().contains(keys.get(position))) {
+        fileIds.add(position);
+      }
+    }
+    if (fileIds.isEmpty() || aggregate.getGroupSets().size() > 1) {
+      throw new NotScopable("an aggregation does not group by the file id");
+    }
+    return new Scope(true, fileIds);
+  }
+
+  private Scope setOp(SetOp setOp) throws NotScopable {
+    List<Scope> scopes = new ArrayList<>();
+    for (RelNode input : setOp.getInputs()) {
+      scopes.add(visit(input));
+    }
+    long withFiles = scopes.stream().filter(Scope::fileData).count();
+    if (withFiles == 0) {
+      return Scope.NONE;
+    }
+    if (withFiles < scopes.size()) {
+      throw new NotScopable("a branch of " + setOp.kind + " has no file-keyed rows");
+    }
+    Set<Integer> common = new HashSet<>(scopes.get(0).fileIdFields());
+    for (Scope scope : scopes) {
+      common.retainAll(scope.fileIdFields());
+    }
+    return new Scope(true, common);
+  }
+
+  private static boolean equatesFileIds(
+      RexNode condition, Set<Integer> left, Set<Integer> right, int offset) {
+    List<RexNode> conjuncts = new ArrayList<>();
+    flattenAnd(condition, conjuncts);
+    for (RexNode conjunct : conjuncts) {
+      if (conjunct.getKind() == SqlKind.EQUALS
+          && conjunct instanceof RexCall call
+          && call.getOperands().get(0) instanceof RexInputRef a
+          && call.getOperands().get(1) instanceof RexInputRef b) {
+        int x = Math.min(a.getIndex(), b.getIndex());
+        int y = Math.max(a.getIndex(), b.getIndex());
+        if (left.contains(x) && y >= offset && right.contains(y - offset)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static void flattenAnd(RexNode node, List<RexNode> out) {
+    if (node.getKind() == SqlKind.AND && node instanceof RexCall call) {
+      for (RexNode operand : call.getOperands()) {
+        flattenAnd(operand, out);
+      }
+    } else {
+      out.add(node);
+    }
+  }
+
+  /** A window over file-keyed rows must be partitioned by the file id. */
+  private static void checkWindows(RexNode expression, Set<Integer> fileIdFields)
+      throws NotScopable {
+    List<RexOver> windows = new ArrayList<>();
+    expression.accept(
+        new RexShuttle() {
+          @Override
+          public RexNode visitOver(RexOver over) {
+            windows.add(over);
+            return super.visitOver(over);
+          }
+        });
+    for (RexOver over : windows) {
+      boolean partitioned =
+          over.getWindow().partitionKeys.stream()
+              .anyMatch(
+                  key -> key instanceof RexInputRef ref && fileIdFields.contains(ref.getIndex()));
+      if (!partitioned) {
+        throw new NotScopable("a window function is not partitioned by the file id");
+      }
+    }
+  }
+
+  /** A sub-query over file-keyed rows sees other files' rows. */
+  private void checkSubQueries(RexNode expression) throws NotScopable {
+    List<RexSubQuery> subQueries = new ArrayList<>();
+    expression.accept(
+        new RexShuttle() {
+          @Override
+          public RexNode visitSubQuery(RexSubQuery subQuery) {
+            subQueries.add(subQuery);
+            return subQuery;
+          }
+        });
+    for (RexSubQuery subQuery : subQueries) {
+      if (visit(subQuery.rel).fileData()) {
+        throw new NotScopable("a sub-query reads file-keyed rows of other files");
+      }
+    }
+  }
+}
