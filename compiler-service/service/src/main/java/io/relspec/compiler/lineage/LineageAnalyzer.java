@@ -46,6 +46,9 @@ import org.apache.calcite.sql.SqlKind;
  * every output column. Every column any expression touches is also recorded as required.
  */
 public final class LineageAnalyzer {
+  private static final Set<SqlKind> VALUE_WINDOW_FUNCTIONS =
+      Set.of(SqlKind.LAG, SqlKind.LEAD, SqlKind.FIRST_VALUE, SqlKind.LAST_VALUE, SqlKind.NTH_VALUE);
+
   private final Deadline deadline;
   private final Map<CorrelationId, List<Set<Origin>>> correlations = new HashMap<>();
   private final Set<Origin> referenced = new HashSet<>();
@@ -268,7 +271,10 @@ public final class LineageAnalyzer {
       }
       case RexOver over -> {
         Set<Origin> result = new HashSet<>();
-        boolean aggregating = over.getOperator().isAggregator();
+        // LAG, LEAD and the value functions copy a value of another row; SUM, COUNT … aggregate
+        boolean aggregating =
+            over.getOperator().isAggregator()
+                && !VALUE_WINDOW_FUNCTIONS.contains(over.getOperator().getKind());
         for (RexNode operand : over.getOperands()) {
           result.addAll(
               direct(

@@ -309,7 +309,10 @@ public final class PlanCompiler {
         for (int i = path.size() - 1; i >= 0; i--) {
           names.add(path.get(i).value());
         }
-        names.add(path.get(path.size() - 1).value());
+        // start at the smallest name, so the same cycle always reads the same
+        int first = names.indexOf(names.stream().min(String::compareTo).orElseThrow());
+        java.util.Collections.rotate(names, -first);
+        names.add(names.get(0));
         String text = String.join(" → ", names);
         for (TaskName member : path) {
           result.putIfAbsent(member, text);

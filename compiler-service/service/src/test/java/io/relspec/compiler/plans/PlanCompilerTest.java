@@ -1,0 +1,194 @@
+package io.relspec.compiler.plans;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.relspec.compiler.lineage.LineageWalker;
+import io.relspec.compiler.sql.Fixtures;
+import io.relspec.contracts.api.CatalogSnapshot;
+import io.relspec.contracts.api.ColumnLineage;
+import io.relspec.contracts.api.LineageGraph;
+import io.relspec.contracts.api.PlanArtifact;
+import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.api.PlanCatalogDiff;
+import io.relspec.contracts.messaging.PlanCatalogCompiled.CompileFailure;
+import io.relspec.contracts.model.DatasetName;
+import io.relspec.contracts.model.TaskName;
+import io.relspec.contracts.spec.TaskKind;
+import io.relspec.contracts.spec.TaskSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** A whole catalog: dependency order, views inlined, cycles, failures, reuse and diffs. */
+class PlanCompilerTest {
+  private static TaskSpec task(String output, String sql, TaskKind kind, int priority) {
+    return new TaskSpec(DatasetName.of(output), sql, kind, null, priority, null, null, null, null);
+  }
+
+  private static CatalogSnapshot snapshot(String id, Map<String, TaskSpec> tasks) {
+    Map<TaskName, TaskSpec> byName = new TreeMap<>();
+    tasks.forEach((name, spec) -> byName.put(TaskName.of(name), spec));
+    return new CatalogSnapshot(
+        id, null, Instant.EPOCH, Fixtures.SOURCES, Fixtures.FUNCTIONS, Map.of(), byName, Map.of());
+  }
+
+  private static Map<String, TaskSpec> shop() {
+    Map<String, TaskSpec> tasks = new TreeMap<>();
+    // declared readers-first: the compiler orders them itself
+    tasks.put(
+        "region_totals",
+        task(
+            "region_totals",
+            "SELECT region, SUM(total) AS total FROM customer_totals GROUP BY region",
+            TaskKind.COMPUTE,
+            100));
+    tasks.put(
+        "customer_totals",
+        task(
+            "customer_totals",
+            "SELECT c.region, p.customer_id, SUM(p.amount) AS total FROM paid p JOIN customers c ON"
+                + " c.id = p.customer_id GROUP BY c.region, p.customer_id",
+            TaskKind.MATERIALIZATION,
+            100));
+    tasks.put(
+        "paid",
+        task(
+            "paid",
+            "SELECT file_id, id, customer_id, amount FROM orders WHERE status = 'paid'",
+            TaskKind.VIEW,
+            100));
+    return tasks;
+  }
+
+  @Test
+  void compilesInDependencyOrderWithViewsInlined() {
+    PlanCatalog catalog =
+        new PlanCompiler(Duration.ofSeconds(10), 100)
+            .compile(snapshot("s1", shop()), Instant.EPOCH)
+            .catalog();
+    assertThat(catalog.failures()).isEmpty();
+    PlanArtifact totals = catalog.plans().get(TaskName.of("customer_totals"));
+    assertThat(totals.logicalInputs())
+        .extracting(DatasetName::value)
+        .containsExactly("customers", "paid");
+    assertThat(totals.physicalInputs())
+        .extracting(DatasetName::value)
+        .containsExactly("customers", "orders");
+    assertThat(totals.executableSql()).contains("\"orders\"").doesNotContain("\"paid\"");
+    assertThat(totals.requiredColumns().get(DatasetName.of("paid")))
+        .extracting(column -> column.name())
+        .containsExactly("amount", "customer_id");
+    PlanArtifact paid = catalog.plans().get(TaskName.of("paid"));
+    assertThat(paid.fileScope().scopable()).isTrue();
+    assertThat(paid.fileScope().fileIdColumn()).isEqualTo("file_id");
+
+    LineageGraph upstream =
+        new LineageWalker(catalog)
+            .upstream(new LineageGraph.Column(DatasetName.of("region_totals"), "total"), 10);
+    assertThat(upstream.edges())
+        .anySatisfy(
+            edge -> {
+              assertThat(edge.from().dataset().value()).isEqualTo("orders");
+              assertThat(edge.from().column()).isEqualTo("amount");
+              assertThat(edge.distance()).isEqualTo(3);
+              assertThat(edge.subtype()).isEqualTo(ColumnLineage.Subtype.IDENTITY);
+            });
+    LineageGraph downstream =
+        new LineageWalker(catalog)
+            .downstream(new LineageGraph.Column(DatasetName.of("orders"), "amount"), 2);
+    assertThat(downstream.edges())
+        .extracting(edge -> edge.to().dataset().value() + "." + edge.to().column())
+        .contains("paid.amount", "customer_totals.total")
+        .doesNotContain("region_totals.total");
+  }
+
+  @Test
+  void reportsCyclesWithTheirPathAndFailsWhatReadsThem() {
+    Map<String, TaskSpec> tasks = new TreeMap<>();
+    tasks.put("a", task("a", "SELECT id FROM b", TaskKind.COMPUTE, 100));
+    tasks.put("b", task("b", "SELECT id FROM a", TaskKind.COMPUTE, 100));
+    tasks.put("c", task("c", "SELECT id FROM a", TaskKind.COMPUTE, 100));
+    tasks.put("d", task("d", "SELECT id FROM nowhere", TaskKind.COMPUTE, 100));
+    tasks.put("e", task("e", "SELECT id FROM d", TaskKind.COMPUTE, 100));
+    PlanCatalog catalog =
+        new PlanCompiler(Duration.ofSeconds(10), 100)
+            .compile(snapshot("s", tasks), Instant.EPOCH)
+            .catalog();
+    Map<String, CompileFailure> failures = new TreeMap<>();
+    catalog.failures().forEach(failure -> failures.put(failure.task().value(), failure));
+    assertThat(failures.get("a").code()).isEqualTo("CYCLE");
+    assertThat(failures.get("a").message()).contains("a → b → a");
+    assertThat(failures.get("b").code()).isEqualTo("CYCLE");
+    assertThat(failures.get("c").code()).isEqualTo("UPSTREAM_FAILED");
+    assertThat(failures.get("d").code()).isEqualTo("UNKNOWN_TABLE");
+    assertThat(failures.get("d").line()).isEqualTo(1);
+    assertThat(failures.get("e").code()).isEqualTo("UPSTREAM_FAILED");
+    assertThat(failures.get("e").message()).contains("input d");
+    assertThat(catalog.plans()).isEmpty();
+  }
+
+  @Test
+  void recompilesOnlyWhatChangedAndDiffsTheCatalogs() {
+    PlanCompiler compiler = new PlanCompiler(Duration.ofSeconds(10), 100);
+    PlanCompiler.Result first = compiler.compile(snapshot("s1", shop()), Instant.EPOCH);
+    assertThat(first.stats().compiled()).isEqualTo(3);
+
+    Map<String, TaskSpec> changed = shop();
+    changed.put(
+        "paid",
+        task(
+            "paid",
+            "SELECT file_id, id, customer_id, amount, status FROM orders WHERE status = 'paid'",
+            TaskKind.VIEW,
+            100));
+    changed.put(
+        "region_totals",
+        task(
+            "region_totals",
+            "SELECT region, SUM(total) AS total FROM customer_totals GROUP BY region",
+            TaskKind.COMPUTE,
+            5));
+    PlanCompiler.Result second = compiler.compile(snapshot("s2", changed), Instant.EPOCH);
+    // paid changed; customer_totals reads it (its plan inlines the view); region_totals is reused
+    assertThat(second.stats().compiled()).isEqualTo(2);
+    assertThat(second.stats().reused()).isEqualTo(1);
+
+    PlanCatalogDiff diff = PlanDiffer.diff(first.catalog(), second.catalog());
+    Map<String, PlanCatalogDiff.TaskChange> changes = new TreeMap<>();
+    diff.changed().forEach(change -> changes.put(change.task().value(), change));
+    assertThat(changes.get("paid").category()).isEqualTo(PlanCatalogDiff.Category.NON_BREAKING);
+    assertThat(changes.get("paid").addedColumns()).containsExactly("status");
+    assertThat(changes.get("paid").downstream())
+        .extracting(TaskName::value)
+        .containsExactly("customer_totals", "region_totals");
+    assertThat(changes.get("region_totals").category())
+        .isEqualTo(PlanCatalogDiff.Category.METADATA_ONLY);
+    assertThat(changes.get("region_totals").changedFields()).containsExactly("priority");
+    assertThat(changes.get("region_totals").downstream()).isEmpty();
+    assertThat(changes.get("customer_totals").category())
+        .as("its inlined view changed, its own columns did not")
+        .isEqualTo(PlanCatalogDiff.Category.BREAKING);
+
+    Map<String, TaskSpec> breaking = shop();
+    breaking.put(
+        "paid",
+        task(
+            "paid",
+            "SELECT file_id, id, customer_id, amount FROM orders WHERE status = 'open'",
+            TaskKind.VIEW,
+            100));
+    PlanCatalogDiff third =
+        PlanDiffer.diff(
+            first.catalog(), compiler.compile(snapshot("s3", breaking), Instant.EPOCH).catalog());
+    assertThat(third.changed())
+        .filteredOn(change -> change.task().value().equals("paid"))
+        .extracting(PlanCatalogDiff.TaskChange::category)
+        .containsExactly(PlanCatalogDiff.Category.BREAKING);
+    assertThat(third.unchanged())
+        .as("a reader whose input kept its schema keeps its plan; the scheduler re-runs it")
+        .extracting(TaskName::value)
+        .containsExactly("region_totals");
+  }
+}
