@@ -64,7 +64,7 @@ class StandaloneWiringTest {
                     .get("/api/v1/plan-catalogs/latest")
                     .then()
                     .statusCode(200)
-                    .body("plans.wiring_derived.inputs", hasItem("wiring_base")));
+                    .body("plans.wiring_derived.logicalInputs", hasItem("wiring_base")));
 
     // scheduler -> executor -> scheduler: the run completes with real rows.
     String runId =
