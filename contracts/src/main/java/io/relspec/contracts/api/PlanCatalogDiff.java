@@ -78,9 +78,5 @@ public record PlanCatalogDiff(
       changedFields = Collections2.copy(changedFields);
       downstream = Collections2.sortedDistinct(downstream);
     }
-
-    public boolean downstreamAffected() {
-      return !downstream.isEmpty();
-    }
   }
 }

@@ -113,19 +113,18 @@ public final class LineageAnalyzer {
   private Node project(Project project) throws SqlCompileException {
     Node input = visit(project.getInput());
     register(project.getVariablesSet(), input.fields());
-    Set<Origin> indirect = new HashSet<>(input.indirect());
     List<Set<Origin>> fields = new ArrayList<>();
     for (RexNode expression : project.getProjects()) {
-      fields.add(origins(expression, input.fields(), indirect));
+      fields.add(origins(expression, input.fields()));
     }
-    return new Node(fields, indirect);
+    return new Node(fields, input.indirect());
   }
 
   private Node filter(Filter filter) throws SqlCompileException {
     Node input = visit(filter.getInput());
     register(filter.getVariablesSet(), input.fields());
     Set<Origin> indirect = new HashSet<>(input.indirect());
-    indirect.addAll(as(origins(filter.getCondition(), input.fields(), indirect), Subtype.FILTER));
+    indirect.addAll(as(origins(filter.getCondition(), input.fields()), Subtype.FILTER));
     return new Node(input.fields(), indirect);
   }
 
@@ -137,7 +136,7 @@ public final class LineageAnalyzer {
     register(join.getVariablesSet(), both);
     Set<Origin> indirect = new HashSet<>(left.indirect());
     indirect.addAll(right.indirect());
-    indirect.addAll(as(origins(join.getCondition(), both, indirect), Subtype.JOIN));
+    indirect.addAll(as(origins(join.getCondition(), both), Subtype.JOIN));
     return new Node(join.getJoinType().projectsRight() ? both : left.fields(), indirect);
   }
 
@@ -230,15 +229,14 @@ public final class LineageAnalyzer {
    * The origins of one expression over the input fields; sub-queries add their row-deciding origins
    * to {@code indirect}. Records every column touched as required.
    */
-  private Set<Origin> origins(RexNode expression, List<Set<Origin>> input, Set<Origin> indirect)
+  private Set<Origin> origins(RexNode expression, List<Set<Origin>> input)
       throws SqlCompileException {
-    Set<Origin> result = expressionOrigins(expression, input, indirect);
+    Set<Origin> result = expressionOrigins(expression, input);
     referenced.addAll(result);
     return result;
   }
 
-  private Set<Origin> expressionOrigins(
-      RexNode expression, List<Set<Origin>> input, Set<Origin> indirect)
+  private Set<Origin> expressionOrigins(RexNode expression, List<Set<Origin>> input)
       throws SqlCompileException {
     switch (expression) {
       case RexInputRef ref -> {
@@ -253,7 +251,7 @@ public final class LineageAnalyzer {
         Node sub = visit(subQuery.rel);
         Set<Origin> result = new HashSet<>();
         for (RexNode operand : subQuery.getOperands()) {
-          result.addAll(origins(operand, input, indirect));
+          result.addAll(origins(operand, input));
         }
         if (subQuery.getKind() != SqlKind.EXISTS) {
           // EXISTS only asks whether rows exist: the sub-query's own filters decide that
@@ -278,14 +276,14 @@ public final class LineageAnalyzer {
         for (RexNode operand : over.getOperands()) {
           result.addAll(
               direct(
-                  origins(operand, input, indirect),
+                  origins(operand, input),
                   aggregating ? Subtype.AGGREGATION : Subtype.TRANSFORMATION));
         }
         for (RexNode key : over.getWindow().partitionKeys) {
-          result.addAll(as(origins(key, input, indirect), Subtype.WINDOW));
+          result.addAll(as(origins(key, input), Subtype.WINDOW));
         }
         for (var key : over.getWindow().orderKeys) {
-          result.addAll(as(origins(key.getKey(), input, indirect), Subtype.WINDOW));
+          result.addAll(as(origins(key.getKey(), input), Subtype.WINDOW));
         }
         return result;
       }
@@ -293,7 +291,7 @@ public final class LineageAnalyzer {
         Set<Origin> result = new HashSet<>();
         List<RexNode> operands = call.getOperands();
         for (int i = 0; i < operands.size(); i++) {
-          Set<Origin> origins = origins(operands.get(i), input, indirect);
+          Set<Origin> origins = origins(operands.get(i), input);
           boolean condition = i < operands.size() - 1 && i % 2 == 0;
           result.addAll(
               condition
@@ -305,12 +303,12 @@ public final class LineageAnalyzer {
       case RexCall call -> {
         Set<Origin> result = new HashSet<>();
         for (RexNode operand : call.getOperands()) {
-          result.addAll(origins(operand, input, indirect));
+          result.addAll(origins(operand, input));
         }
         return direct(result, Subtype.TRANSFORMATION);
       }
       case RexFieldAccess access -> {
-        return direct(origins(access.getReferenceExpr(), input, indirect), Subtype.TRANSFORMATION);
+        return direct(origins(access.getReferenceExpr(), input), Subtype.TRANSFORMATION);
       }
       default -> {
         return Set.of();

@@ -75,19 +75,17 @@ public final class PlanCompiler {
 
     Map<DatasetName, TaskName> producers = new HashMap<>();
     snapshot.tasks().forEach((task, spec) -> producers.put(spec.output(), task));
+    Map<TaskName, Set<String>> tables = new HashMap<>();
     Map<TaskName, Set<TaskName>> upstream = new TreeMap<>();
     for (Map.Entry<TaskName, TaskSpec> entry : snapshot.tasks().entrySet()) {
+      Set<String> read = tablesRead(entry.getValue());
+      tables.put(entry.getKey(), read);
       Set<TaskName> parents = new TreeSet<>();
-      try {
-        for (String table :
-            TableReferences.flattenQualifiedNames(QueryText.parseQuery(entry.getValue().sql()))) {
-          TaskName producer = producers.get(datasetOrNull(table));
-          if (producer != null) {
-            parents.add(producer);
-          }
+      for (String table : read) {
+        TaskName producer = producers.get(datasetOrNull(table));
+        if (producer != null) {
+          parents.add(producer);
         }
-      } catch (SqlRefusal e) {
-        // reported with its code when the task itself is compiled below
       }
       upstream.put(entry.getKey(), parents);
     }
@@ -125,7 +123,7 @@ public final class PlanCompiler {
         continue;
       }
       try {
-        String key = cacheKey(spec, environment, snapshot);
+        String key = cacheKey(spec, tables.get(task), environment, snapshot);
         CompiledQuery query = cache.get(key);
         if (query == null) {
           query = compiler.compile(spec.sql(), environment, Deadline.after(timeout));
@@ -212,22 +210,27 @@ public final class PlanCompiler {
 
   /** Everything a compiled query depends on; equal keys give equal results. */
   private static String cacheKey(
-      TaskSpec spec, CompileEnvironment environment, CatalogSnapshot snapshot) {
+      TaskSpec spec, Set<String> tables, CompileEnvironment environment, CatalogSnapshot snapshot) {
     StringBuilder key = new StringBuilder(spec.sql()).append("\n--inputs\n");
-    try {
-      for (String table : TableReferences.flattenQualifiedNames(QueryText.parseQuery(spec.sql()))) {
-        DatasetName name = datasetOrNull(table);
-        key.append(table).append('=');
-        if (name != null) {
-          environment.input(name).ifPresent(input -> key.append(input.signature()));
-        }
-        key.append('\n');
+    for (String table : tables) {
+      DatasetName name = datasetOrNull(table);
+      key.append(table).append('=');
+      if (name != null) {
+        environment.input(name).ifPresent(input -> key.append(input.signature()));
       }
-    } catch (SqlRefusal e) {
-      key.append("refused\n");
+      key.append('\n');
     }
     key.append("--functions\n").append(snapshot.functions());
     return Fingerprint.sha256(key.toString()).value();
+  }
+
+  /** The tables a task's SQL names; empty when the gate refuses it (reported when compiled). */
+  private static Set<String> tablesRead(TaskSpec spec) {
+    try {
+      return TableReferences.flattenQualifiedNames(QueryText.parseQuery(spec.sql()));
+    } catch (SqlRefusal e) {
+      return Set.of();
+    }
   }
 
   private static DatasetName datasetOrNull(String table) {

@@ -1,9 +1,6 @@
 package io.relspec.compiler.sql;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 import org.apache.calcite.sql.SqlBinaryOperator;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperator;
@@ -111,15 +108,4 @@ public final class OperatorSet {
   }
 
   private OperatorSet() {}
-
-  /** Names of every built-in function a task may call, sorted, for documentation and errors. */
-  public static Set<String> builtInFunctionNames() {
-    Set<String> names = new TreeSet<>();
-    for (SqlOperator operator : BUILT_IN.getOperatorList()) {
-      if (Character.isLetter(operator.getName().isEmpty() ? ' ' : operator.getName().charAt(0))) {
-        names.add(operator.getName().toLowerCase(Locale.ROOT));
-      }
-    }
-    return names;
-  }
 }
