@@ -12,6 +12,12 @@ import java.util.UUID;
 /**
  * Command to any executor (work queue): run one task attempt. {@code sql} is the DuckDB SQL the
  * compiler regenerated from a validated plan, never the user's text.
+ *
+ * <p>With {@link WriteMode#UPSERT_FILES} the scheduler has already restricted {@code sql} to {@code
+ * fileIds}: an {@code IN} list for short lists, or, above its threshold, a semi-join with the table
+ * {@value #FILE_SCOPE_TABLE} (one VARCHAR column {@value #FILE_SCOPE_COLUMN}) that the executor
+ * creates from {@code fileIds} before running the query. The executor then replaces the partitions
+ * of those file ids in the output, in one transaction.
  */
 public record TaskRunRequested(
     UUID eventId,
@@ -30,6 +36,11 @@ public record TaskRunRequested(
     List<String> fileIds,
     Instant deadline)
     implements RelspecMessage {
+  /** Temporary table holding {@code fileIds} for a scoped run above the IN-list threshold. */
+  public static final String FILE_SCOPE_TABLE = "relspec_file_scope";
+
+  public static final String FILE_SCOPE_COLUMN = "file_id";
+
   public TaskRunRequested {
     Objects.requireNonNull(eventId, "eventId is null");
     Objects.requireNonNull(occurredAt, "occurredAt is null");

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Scheduler service settings. */
 @ConfigMapping(prefix = "relspec.scheduler")
@@ -21,6 +22,39 @@ public interface SchedulerConfig {
   /** Deadline given to an executor for one task attempt. */
   @WithDefault("1h")
   Duration taskTimeout();
+
+  /** Tasks of one run dispatched at once; the rest wait as READY. */
+  @WithDefault("16")
+  int maxParallelTasks();
+
+  /** Delay before the first retry of a retryable failure; doubled for every further attempt. */
+  @WithDefault("2s")
+  Duration retryBackoff();
+
+  @WithDefault("1m")
+  Duration retryBackoffMax();
+
+  /** A running attempt without a heartbeat for this long is taken as lost and re-dispatched. */
+  @WithDefault("30s")
+  Duration heartbeatLease();
+
+  /** A dispatched attempt no executor started within this long is re-dispatched. */
+  @WithDefault("10m")
+  Duration dispatchLease();
+
+  /** How often leases and due retries are checked. */
+  @WithDefault("1s")
+  Duration sweepInterval();
+
+  /**
+   * A scoped run names its file ids in an IN list up to this many; above it the executor joins a
+   * parameter table instead.
+   */
+  @WithDefault("500")
+  int fileScopeInListThreshold();
+
+  /** Base URL of the catalog service, for its structural checks in GET /api/v1/validation. */
+  Optional<URI> catalogUrl();
 
   @WithDefault("1s")
   Duration outboxPollInterval();

@@ -21,4 +21,6 @@ public record RunRequest(
    * Upper bound on file ids in one request; larger changes belong in a SourceDataUpdated stream.
    */
   public static final int MAX_FILE_IDS = 1_000_000;
+
+  public static final int MAX_FILE_ID_LENGTH = 512;
 }

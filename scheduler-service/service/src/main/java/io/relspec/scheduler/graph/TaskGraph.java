@@ -2,136 +2,710 @@ package io.relspec.scheduler.graph;
 
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.api.RequiredColumn;
+import io.relspec.contracts.arrow.ArrowField;
+import io.relspec.contracts.arrow.ArrowSchema;
+import io.relspec.contracts.messaging.PlanCatalogCompiled.CompileFailure;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
+import io.relspec.contracts.spec.DatasetContract;
+import io.relspec.contracts.spec.TaskKind;
+import io.relspec.scheduler.graph.GraphDiagnostic.Severity;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import org.jgrapht.Graphs;
-import org.jgrapht.alg.cycle.CycleDetector;
-import org.jgrapht.graph.DefaultDirectedGraph;
-import org.jgrapht.graph.DefaultEdge;
 import org.jgrapht.graph.DirectedAcyclicGraph;
-import org.jgrapht.traverse.TopologicalOrderIterator;
 
 /**
- * Task dependencies inferred from the plans: an edge producer → consumer for every input dataset a
- * task reads that another task writes. Built on a {@link DirectedAcyclicGraph}, which refuses a
- * cycle-forming edge; a cycle is reported with its path.
+ * The inferred graph of one plan catalog: dataset vertices (sources, derived outputs, views, and
+ * names read but defined nowhere), task vertices, {@code reads} edges carrying the columns and
+ * types a task needs from a dataset, and {@code writes} edges to each task's output. Held in a
+ * JGraphT {@link DirectedAcyclicGraph}.
+ *
+ * <p>Building never throws: every problem becomes a {@link GraphDiagnostic} (cycles with their
+ * path, several producers of one dataset, a dataset read but defined nowhere, a required column
+ * missing from or typed differently in its upstream schema, a task that did not compile) and a task
+ * with an error is blocked, as is everything downstream of it.
+ *
+ * <p>Vertices are added in dependency order (a Kahn sort over the plans, ties broken by priority
+ * then name), so the DAG never has to reorder itself and a graph of 100,000 tasks builds in well
+ * under a second.
  */
 public final class TaskGraph {
-  private final DirectedAcyclicGraph<TaskName, DefaultEdge> graph;
+  private final String planCatalogId;
+  private final PlanCatalog catalog;
+  private final DirectedAcyclicGraph<GraphNode, GraphEdge> graph;
+  private final List<TaskName> order;
+  private final Map<TaskName, Integer> generation;
+  private final Map<TaskName, List<TaskName>> parents;
+  private final Map<TaskName, List<TaskName>> children;
+  private final Map<TaskName, List<TaskName>> physicalParents;
   private final Map<DatasetName, TaskName> producers;
-  private final Map<TaskName, PlanArtifact> plans;
+  private final Map<TaskName, String> blocked;
+  private final List<GraphDiagnostic> diagnostics;
+  private volatile String signature;
 
-  private TaskGraph(
-      DirectedAcyclicGraph<TaskName, DefaultEdge> graph,
-      Map<DatasetName, TaskName> producers,
-      Map<TaskName, PlanArtifact> plans) {
-    this.graph = graph;
-    this.producers = producers;
-    this.plans = plans;
+  private TaskGraph(Builder builder) {
+    this.planCatalogId = builder.catalog.id();
+    this.catalog = builder.catalog;
+    this.graph = builder.graph;
+    this.order = List.copyOf(builder.order);
+    this.generation = builder.generation;
+    this.parents = builder.parents;
+    this.children = builder.children;
+    this.physicalParents = builder.physicalParents;
+    this.producers = builder.firstProducer;
+    this.blocked = builder.blocked;
+    List<GraphDiagnostic> sorted = new ArrayList<>(builder.diagnostics);
+    sorted.sort(
+        Comparator.comparing(GraphDiagnostic::severity)
+            .thenComparing(GraphDiagnostic::code)
+            .thenComparing(d -> d.subject() == null ? "" : d.subject())
+            .thenComparing(GraphDiagnostic::message));
+    this.diagnostics = List.copyOf(sorted);
   }
 
-  public static TaskGraph build(PlanCatalog catalog) throws CycleException {
-    Map<DatasetName, TaskName> producers = new HashMap<>();
-    catalog.plans().forEach((task, plan) -> producers.put(plan.output(), task));
-    DirectedAcyclicGraph<TaskName, DefaultEdge> graph =
-        new DirectedAcyclicGraph<>(DefaultEdge.class);
-    catalog.plans().keySet().forEach(graph::addVertex);
-    for (PlanArtifact plan : catalog.plans().values()) {
-      for (DatasetName input : plan.logicalInputs()) {
-        TaskName producer = producers.get(input);
-        if (producer == null) {
-          continue;
-        }
-        try {
-          graph.addEdge(producer, plan.task());
-        } catch (IllegalArgumentException cycle) {
-          throw new CycleException(cyclePath(catalog, producers));
-        }
-      }
-    }
-    return new TaskGraph(graph, producers, catalog.plans());
+  /** Builds the graph of a plan catalog and validates it. */
+  public static TaskGraph build(PlanCatalog catalog) {
+    return new TaskGraph(new Builder(catalog).build());
   }
 
-  /** Tasks in dependency order; ties broken by priority (lower first), then name. */
+  public String planCatalogId() {
+    return planCatalogId;
+  }
+
+  public PlanCatalog catalog() {
+    return catalog;
+  }
+
+  /** The JGraphT graph itself (read only by convention). */
+  public DirectedAcyclicGraph<GraphNode, GraphEdge> graph() {
+    return graph;
+  }
+
+  /** Every compiled task in dependency order; ties broken by priority (lower first), then name. */
   public List<TaskName> topologicalOrder() {
-    Comparator<TaskName> tieBreak =
-        Comparator.<TaskName>comparingInt(task -> plans.get(task).priority())
-            .thenComparing(Comparator.naturalOrder());
-    List<TaskName> order = new ArrayList<>();
-    new TopologicalOrderIterator<>(graph, tieBreak).forEachRemaining(order::add);
     return order;
   }
 
-  public Set<TaskName> upstreamTasks(TaskName task) {
-    return new TreeSet<>(Graphs.predecessorListOf(graph, task));
+  public PlanArtifact plan(TaskName task) {
+    return catalog.plans().get(task);
   }
 
-  public Set<TaskName> ancestors(TaskName task) {
-    return new TreeSet<>(graph.getAncestors(task));
-  }
-
-  public Set<TaskName> descendants(TaskName task) {
-    return new TreeSet<>(graph.getDescendants(task));
-  }
-
+  /** The task producing a dataset, or null for a source or an unknown dataset. */
   public TaskName producer(DatasetName dataset) {
     return producers.get(dataset);
   }
 
-  public PlanArtifact plan(TaskName task) {
-    return plans.get(task);
+  /** Tasks whose outputs this task reads (views included). */
+  public List<TaskName> upstreamTasks(TaskName task) {
+    return parents.getOrDefault(task, List.of());
   }
 
-  /** A dependency cycle, with the tasks on it in order. */
-  public static final class CycleException extends Exception {
-    private final List<TaskName> path;
+  /** Tasks this task depends on once views are inlined: the ones that must have run first. */
+  public List<TaskName> physicalUpstreamTasks(TaskName task) {
+    return physicalParents.getOrDefault(task, List.of());
+  }
 
-    CycleException(List<TaskName> path) {
-      super(
-          "dependency cycle: " + String.join(" -> ", path.stream().map(TaskName::value).toList()));
-      this.path = List.copyOf(path);
+  public List<TaskName> downstreamTasks(TaskName task) {
+    return children.getOrDefault(task, List.of());
+  }
+
+  public Set<TaskName> ancestors(TaskName task) {
+    return walk(task, parents);
+  }
+
+  public Set<TaskName> descendants(TaskName task) {
+    return walk(task, children);
+  }
+
+  /** 0 for a task reading only sources; otherwise one more than its deepest upstream task. */
+  public int generation(TaskName task) {
+    return generation.getOrDefault(task, -1);
+  }
+
+  /** Tasks grouped by generation, each group sorted by name. Tasks on a cycle have none. */
+  public List<List<TaskName>> generations() {
+    Map<Integer, List<TaskName>> byGeneration = new TreeMap<>();
+    generation.forEach(
+        (task, level) ->
+            byGeneration.computeIfAbsent(level, ignored -> new ArrayList<>()).add(task));
+    List<List<TaskName>> result = new ArrayList<>();
+    byGeneration.values().forEach(tasks -> result.add(tasks.stream().sorted().toList()));
+    return result;
+  }
+
+  /** Why a task cannot run ({@code CODE: message}), or empty when it can. */
+  public Optional<String> blockedBy(TaskName task) {
+    return Optional.ofNullable(blocked.get(task));
+  }
+
+  public Map<TaskName, String> blocked() {
+    return Collections.unmodifiableMap(blocked);
+  }
+
+  /** Errors first, then warnings; each group by code and subject. */
+  public List<GraphDiagnostic> diagnostics() {
+    return diagnostics;
+  }
+
+  public boolean hasErrors() {
+    return diagnostics.stream().anyMatch(GraphDiagnostic::isError);
+  }
+
+  public Optional<GraphNode> dataset(DatasetName name) {
+    for (GraphNode.Kind kind :
+        List.of(
+            GraphNode.Kind.SOURCE,
+            GraphNode.Kind.DERIVED,
+            GraphNode.Kind.VIEW,
+            GraphNode.Kind.MISSING)) {
+      GraphNode node = new GraphNode(kind, name.value());
+      if (graph.containsVertex(node)) {
+        return Optional.of(node);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Everything downstream of a dataset, sorted. */
+  public Set<GraphNode> impact(GraphNode dataset) {
+    return new TreeSet<>(graph.getDescendants(dataset));
+  }
+
+  /** Everything upstream of a dataset, sorted. */
+  public Set<GraphNode> provenance(GraphNode dataset) {
+    return new TreeSet<>(graph.getAncestors(dataset));
+  }
+
+  /**
+   * SHA-256 over the sorted vertex and edge lines (kinds, names, required columns and types):
+   * identical for the same catalog on every run and JVM.
+   */
+  public String signature() {
+    String computed = signature;
+    if (computed == null) {
+      List<String> lines = new ArrayList<>(graph.vertexSet().size() + graph.edgeSet().size());
+      graph.vertexSet().forEach(node -> lines.add("v " + node.kind().wireName() + " " + node.id()));
+      graph.edgeSet().forEach(edge -> lines.add(edge.canonical()));
+      Collections.sort(lines);
+      try {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        for (String line : lines) {
+          digest.update(line.getBytes(StandardCharsets.UTF_8));
+          digest.update((byte) '\n');
+        }
+        computed = HexFormat.of().formatHex(digest.digest());
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      signature = computed;
+    }
+    return computed;
+  }
+
+  /**
+   * The longest chain of tasks by estimated duration (views weigh nothing; a task without an
+   * estimate weighs {@code defaultMillis}). Ties go to the chain ending in the smaller task name.
+   */
+  public CriticalPath criticalPath(Map<TaskName, Long> estimatedMillis, long defaultMillis) {
+    Map<TaskName, Long> finish = new HashMap<>();
+    Map<TaskName, TaskName> via = new HashMap<>();
+    TaskName last = null;
+    for (TaskName task : order) {
+      PlanArtifact plan = plan(task);
+      long own =
+          plan.kind() == TaskKind.VIEW ? 0 : estimatedMillis.getOrDefault(task, defaultMillis);
+      long start = 0;
+      TaskName best = null;
+      for (TaskName parent : upstreamTasks(task)) {
+        long parentFinish = finish.getOrDefault(parent, 0L);
+        if (best == null
+            || parentFinish > start
+            || (parentFinish == start && parent.compareTo(best) < 0)) {
+          start = parentFinish;
+          best = parent;
+        }
+      }
+      finish.put(task, start + own);
+      if (best != null) {
+        via.put(task, best);
+      }
+      if (last == null
+          || finish.get(task) > finish.get(last)
+          || (finish.get(task).equals(finish.get(last)) && task.compareTo(last) < 0)) {
+        last = task;
+      }
+    }
+    List<TaskName> path = new ArrayList<>();
+    for (TaskName at = last; at != null; at = via.get(at)) {
+      path.add(at);
+    }
+    Collections.reverse(path);
+    return new CriticalPath(path, last == null ? 0 : finish.get(last));
+  }
+
+  /** The tasks of the longest chain, first to last, and its estimated duration. */
+  public record CriticalPath(List<TaskName> tasks, long estimatedMillis) {}
+
+  private static Set<TaskName> walk(TaskName start, Map<TaskName, List<TaskName>> next) {
+    Set<TaskName> seen = new TreeSet<>();
+    ArrayDeque<TaskName> queue = new ArrayDeque<>(next.getOrDefault(start, List.of()));
+    while (!queue.isEmpty()) {
+      TaskName task = queue.poll();
+      if (seen.add(task)) {
+        queue.addAll(next.getOrDefault(task, List.of()));
+      }
+    }
+    return seen;
+  }
+
+  /** One build; keeps the intermediate maps out of the graph's fields. */
+  private static final class Builder {
+    private final PlanCatalog catalog;
+    private final DirectedAcyclicGraph<GraphNode, GraphEdge> graph =
+        new DirectedAcyclicGraph<>(null, null, false);
+    private final List<TaskName> order = new ArrayList<>();
+    private final Map<TaskName, Integer> generation = new HashMap<>();
+    private final Map<TaskName, List<TaskName>> parents = new HashMap<>();
+    private final Map<TaskName, List<TaskName>> children = new HashMap<>();
+    private final Map<TaskName, List<TaskName>> physicalParents = new HashMap<>();
+    private final Map<DatasetName, List<TaskName>> producers = new HashMap<>();
+    private final Map<DatasetName, TaskName> firstProducer = new HashMap<>();
+    private final Map<TaskName, String> blocked = new LinkedHashMap<>();
+    private final List<GraphDiagnostic> diagnostics = new ArrayList<>();
+
+    Builder(PlanCatalog catalog) {
+      this.catalog = catalog;
     }
 
-    public List<TaskName> path() {
+    Builder build() {
+      Map<TaskName, PlanArtifact> plans = catalog.plans();
+      plans.forEach(
+          (task, plan) ->
+              producers.computeIfAbsent(plan.output(), ignored -> new ArrayList<>(1)).add(task));
+      producers.forEach((dataset, tasks) -> firstProducer.put(dataset, tasks.get(0)));
+      compileFailures();
+      multipleProducers();
+      Set<DatasetName> missing = missingSources();
+      taskEdges();
+      sortAndLayOut(missing);
+      edgeColumns();
+      warnings();
+      propagateBlocked();
+      return this;
+    }
+
+    private void compileFailures() {
+      for (CompileFailure failure : catalog.failures()) {
+        String where =
+            failure.line() == null
+                ? ""
+                : " (line " + failure.line() + ", column " + failure.column() + ")";
+        if ("CYCLE".equals(failure.code())) {
+          diagnostics.add(
+              new GraphDiagnostic(
+                  "compiler",
+                  "CYCLE",
+                  Severity.ERROR,
+                  "task",
+                  failure.task().value(),
+                  failure.message(),
+                  cyclePathFromMessage(failure.message())));
+        } else {
+          diagnostics.add(
+              GraphDiagnostic.taskError(
+                  "compiler",
+                  "COMPILE_FAILED",
+                  failure.task().value(),
+                  failure.code() + ": " + failure.message() + where));
+        }
+      }
+    }
+
+    private void multipleProducers() {
+      new TreeMap<>(producers)
+          .forEach(
+              (dataset, tasks) -> {
+                boolean alsoSource = catalog.sources().containsKey(dataset);
+                if (tasks.size() < 2 && !alsoSource) {
+                  return;
+                }
+                List<String> names = tasks.stream().map(TaskName::value).sorted().toList();
+                String message =
+                    "dataset '"
+                        + dataset
+                        + "' is produced by "
+                        + (alsoSource ? "a source contract and " : "")
+                        + (names.size() == 1 ? "task " : "tasks ")
+                        + String.join(", ", names);
+                for (TaskName task : tasks) {
+                  diagnostics.add(
+                      GraphDiagnostic.taskError(
+                          "graph", "MULTIPLE_PRODUCERS", task.value(), message));
+                  block(task, "MULTIPLE_PRODUCERS: " + message);
+                }
+              });
+    }
+
+    private Set<DatasetName> missingSources() {
+      Set<DatasetName> missing = new TreeSet<>();
+      catalog
+          .plans()
+          .forEach(
+              (task, plan) -> {
+                for (DatasetName input : plan.logicalInputs()) {
+                  if (!producers.containsKey(input) && !catalog.sources().containsKey(input)) {
+                    missing.add(input);
+                    String message =
+                        "reads '"
+                            + input
+                            + "', which is neither a source dataset contract nor any task's output";
+                    diagnostics.add(
+                        GraphDiagnostic.taskError(
+                            "graph", "MISSING_SOURCE", task.value(), message));
+                    block(task, "MISSING_SOURCE: " + message);
+                  }
+                }
+              });
+      return missing;
+    }
+
+    private void taskEdges() {
+      catalog
+          .plans()
+          .forEach(
+              (task, plan) -> {
+                parents.put(task, upstreamOf(task, plan.logicalInputs()));
+                physicalParents.put(task, upstreamOf(task, plan.physicalInputs()));
+                for (TaskName parent : parents.get(task)) {
+                  children.computeIfAbsent(parent, ignored -> new ArrayList<>()).add(task);
+                }
+              });
+      children.values().forEach(list -> list.sort(Comparator.naturalOrder()));
+    }
+
+    private List<TaskName> upstreamOf(TaskName task, List<DatasetName> inputs) {
+      List<TaskName> upstream = new ArrayList<>(inputs.size());
+      for (DatasetName input : inputs) {
+        for (TaskName producer : producers.getOrDefault(input, List.of())) {
+          if (!upstream.contains(producer)) {
+            upstream.add(producer);
+          }
+        }
+      }
+      upstream.sort(Comparator.naturalOrder());
+      return upstream;
+    }
+
+    /**
+     * Kahn's algorithm over the task dependencies: yields the dependency order and generations;
+     * what is left over sits on or behind a cycle. Vertices then enter the DAG in that order.
+     */
+    private void sortAndLayOut(Set<DatasetName> missing) {
+      Map<TaskName, PlanArtifact> plans = catalog.plans();
+      Map<TaskName, Integer> pending = new HashMap<>();
+      Comparator<TaskName> tieBreak =
+          Comparator.<TaskName>comparingInt(task -> plans.get(task).priority())
+              .thenComparing(Comparator.naturalOrder());
+      PriorityQueue<TaskName> ready = new PriorityQueue<>(tieBreak);
+      plans
+          .keySet()
+          .forEach(
+              task -> {
+                int count = parents.get(task).size();
+                pending.put(task, count);
+                if (count == 0) {
+                  ready.add(task);
+                  generation.put(task, 0);
+                }
+              });
+      while (!ready.isEmpty()) {
+        TaskName task = ready.poll();
+        order.add(task);
+        int level = generation.get(task);
+        for (TaskName child : children.getOrDefault(task, List.of())) {
+          generation.merge(child, level + 1, Math::max);
+          if (pending.merge(child, -1, Integer::sum) == 0) {
+            ready.add(child);
+          }
+        }
+      }
+      List<TaskName> leftover =
+          plans.keySet().stream().filter(task -> pending.get(task) > 0).sorted().toList();
+      leftover.forEach(generation::remove);
+      if (!leftover.isEmpty()) {
+        reportCycles(leftover);
+      }
+
+      catalog.sources().keySet().forEach(source -> addDataset(source));
+      missing.forEach(dataset -> addDataset(dataset));
+      List<TaskName> layout = new ArrayList<>(order);
+      layout.addAll(leftover);
+      for (TaskName task : layout) {
+        PlanArtifact plan = plans.get(task);
+        GraphNode taskNode = new GraphNode(GraphNode.Kind.TASK, task.value());
+        graph.addVertex(taskNode);
+        GraphNode output = addDataset(plan.output());
+        addEdge(new GraphEdge(GraphEdge.Kind.WRITES, taskNode, output, null));
+      }
+      for (TaskName task : layout) {
+        PlanArtifact plan = plans.get(task);
+        GraphNode taskNode = new GraphNode(GraphNode.Kind.TASK, task.value());
+        for (DatasetName input : plan.logicalInputs()) {
+          addEdge(
+              new GraphEdge(
+                  GraphEdge.Kind.READS,
+                  datasetNode(input),
+                  taskNode,
+                  plan.requiredColumns().getOrDefault(input, List.of())));
+        }
+      }
+    }
+
+    private void reportCycles(List<TaskName> leftover) {
+      Set<TaskName> remaining = new TreeSet<>(leftover);
+      Set<TaskName> reported = new HashSet<>();
+      for (TaskName start : leftover) {
+        if (reported.contains(start)) {
+          continue;
+        }
+        List<TaskName> cycle = findCycleThrough(start, remaining);
+        if (cycle.isEmpty()) {
+          continue;
+        }
+        List<String> path = cycle.stream().map(TaskName::value).toList();
+        String message = "dependency cycle: " + String.join(" -> ", path);
+        for (TaskName member : cycle.subList(0, cycle.size() - 1)) {
+          if (reported.add(member)) {
+            diagnostics.add(
+                new GraphDiagnostic(
+                    "graph", "CYCLE", Severity.ERROR, "task", member.value(), message, path));
+            block(member, "CYCLE: " + message);
+          }
+        }
+      }
+      for (TaskName task : leftover) {
+        if (!reported.contains(task)) {
+          block(task, "CYCLE: downstream of a dependency cycle");
+        }
+      }
+    }
+
+    /** The shortest cycle from {@code start} back to itself, smallest names first; or empty. */
+    private List<TaskName> findCycleThrough(TaskName start, Set<TaskName> within) {
+      Map<TaskName, TaskName> cameFrom = new HashMap<>();
+      ArrayDeque<TaskName> queue = new ArrayDeque<>();
+      for (TaskName next : children.getOrDefault(start, List.of())) {
+        if (within.contains(next) && !cameFrom.containsKey(next)) {
+          cameFrom.put(next, start);
+          queue.add(next);
+        }
+      }
+      while (!queue.isEmpty()) {
+        TaskName at = queue.poll();
+        if (at.equals(start)) {
+          List<TaskName> path = new ArrayList<>();
+          TaskName step = start;
+          do {
+            path.add(step);
+            step = cameFrom.get(step);
+          } while (!step.equals(start));
+          path.add(start);
+          Collections.reverse(path);
+          return path;
+        }
+        for (TaskName next : children.getOrDefault(at, List.of())) {
+          if (within.contains(next) && !cameFrom.containsKey(next)) {
+            cameFrom.put(next, at);
+            queue.add(next);
+          }
+        }
+      }
+      return List.of();
+    }
+
+    private void edgeColumns() {
+      catalog
+          .plans()
+          .forEach(
+              (task, plan) ->
+                  plan.requiredColumns()
+                      .forEach(
+                          (input, columns) -> {
+                            ArrowSchema upstream = upstreamSchema(input);
+                            if (upstream == null) {
+                              return;
+                            }
+                            for (RequiredColumn column : columns) {
+                              checkColumn(task, input, column, upstream);
+                            }
+                          }));
+    }
+
+    private void checkColumn(
+        TaskName task, DatasetName input, RequiredColumn column, ArrowSchema upstream) {
+      Optional<ArrowField> field = upstream.field(column.name());
+      if (field.isEmpty()) {
+        String message =
+            "needs column '"
+                + column.name()
+                + "' ("
+                + column.type()
+                + ") from '"
+                + input
+                + "', which has no such column";
+        diagnostics.add(
+            GraphDiagnostic.taskError("graph", "EDGE_COLUMN_MISSING", task.value(), message));
+        block(task, "EDGE_COLUMN_MISSING: " + message);
+      } else if (!field.get().type().equals(column.type())) {
+        String message =
+            "needs column '"
+                + column.name()
+                + "' from '"
+                + input
+                + "' as "
+                + column.type()
+                + ", but it is "
+                + field.get().type();
+        diagnostics.add(
+            GraphDiagnostic.taskError("graph", "EDGE_TYPE_MISMATCH", task.value(), message));
+        block(task, "EDGE_TYPE_MISMATCH: " + message);
+      }
+    }
+
+    private ArrowSchema upstreamSchema(DatasetName input) {
+      DatasetContract source = catalog.sources().get(input);
+      if (source != null) {
+        return source.schema();
+      }
+      TaskName producer = firstProducer.get(input);
+      return producer == null ? null : catalog.plans().get(producer).outputSchema();
+    }
+
+    private void warnings() {
+      Set<DatasetName> read = new HashSet<>();
+      catalog.plans().values().forEach(plan -> read.addAll(plan.logicalInputs()));
+      catalog
+          .plans()
+          .forEach(
+              (task, plan) -> {
+                if (plan.kind() == TaskKind.VIEW && !read.contains(plan.output())) {
+                  diagnostics.add(
+                      new GraphDiagnostic(
+                          "graph",
+                          "UNREAD_OUTPUT",
+                          Severity.WARNING,
+                          "task",
+                          task.value(),
+                          "view '"
+                              + plan.output()
+                              + "' is read by no task, so it is never computed",
+                          null));
+                }
+              });
+      catalog
+          .sources()
+          .keySet()
+          .forEach(
+              source -> {
+                if (!read.contains(source)) {
+                  diagnostics.add(
+                      new GraphDiagnostic(
+                          "graph",
+                          "UNUSED_SOURCE",
+                          Severity.WARNING,
+                          "dataset",
+                          source.value(),
+                          "source '" + source + "' is read by no task",
+                          null));
+                }
+              });
+    }
+
+    /** A task downstream of a blocked task is blocked too, naming the first blocked ancestor. */
+    private void propagateBlocked() {
+      for (TaskName task : order) {
+        if (blocked.containsKey(task)) {
+          continue;
+        }
+        for (TaskName parent : parents.get(task)) {
+          String reason = blocked.get(parent);
+          if (reason != null) {
+            blocked.put(
+                task,
+                "UPSTREAM_BLOCKED: upstream task '"
+                    + parent
+                    + "' is blocked ("
+                    + reason.substring(0, reason.indexOf(':'))
+                    + ")");
+            break;
+          }
+        }
+      }
+    }
+
+    private void block(TaskName task, String reason) {
+      blocked.putIfAbsent(task, reason);
+    }
+
+    private static GraphNode.Kind datasetKind(PlanArtifact plan) {
+      return plan.kind() == TaskKind.VIEW ? GraphNode.Kind.VIEW : GraphNode.Kind.DERIVED;
+    }
+
+    private GraphNode datasetNode(DatasetName dataset) {
+      if (catalog.sources().containsKey(dataset)) {
+        return new GraphNode(GraphNode.Kind.SOURCE, dataset.value());
+      }
+      TaskName producer = firstProducer.get(dataset);
+      if (producer != null) {
+        return new GraphNode(datasetKind(catalog.plans().get(producer)), dataset.value());
+      }
+      return new GraphNode(GraphNode.Kind.MISSING, dataset.value());
+    }
+
+    private GraphNode addDataset(DatasetName dataset) {
+      GraphNode node = datasetNode(dataset);
+      graph.addVertex(node);
+      return node;
+    }
+
+    private void addEdge(GraphEdge edge) {
+      try {
+        graph.addEdge(edge.from(), edge.to(), edge);
+      } catch (IllegalArgumentException cycle) {
+        // Already reported: the Kahn sort found the cycle with its path.
+      }
+    }
+
+    /** The compiler reports a cycle as {@code ... a → b → a}; recover the names. */
+    private static List<String> cyclePathFromMessage(String message) {
+      int colon = message.lastIndexOf(':');
+      String tail = colon < 0 ? message : message.substring(colon + 1);
+      String[] parts = tail.split("→|->");
+      if (parts.length < 2) {
+        return List.of();
+      }
+      List<String> path = new ArrayList<>();
+      for (String part : parts) {
+        path.add(part.trim());
+      }
       return path;
     }
-  }
-
-  private static List<TaskName> cyclePath(
-      PlanCatalog catalog, Map<DatasetName, TaskName> producers) {
-    DefaultDirectedGraph<TaskName, DefaultEdge> full =
-        new DefaultDirectedGraph<>(DefaultEdge.class);
-    catalog.plans().keySet().forEach(full::addVertex);
-    catalog
-        .plans()
-        .values()
-        .forEach(
-            plan ->
-                plan.logicalInputs().stream()
-                    .map(producers::get)
-                    .filter(java.util.Objects::nonNull)
-                    .forEach(producer -> full.addEdge(producer, plan.task())));
-    Set<TaskName> onCycle = new TreeSet<>(new CycleDetector<>(full).findCycles());
-    TaskName start = onCycle.iterator().next();
-    List<TaskName> path = new ArrayList<>(List.of(start));
-    TaskName current = start;
-    do {
-      TaskName from = current;
-      current =
-          Graphs.successorListOf(full, from).stream()
-              .filter(onCycle::contains)
-              .sorted()
-              .findFirst()
-              .orElseThrow();
-      path.add(current);
-    } while (!current.equals(start) && path.size() <= onCycle.size() + 1);
-    return path;
   }
 }

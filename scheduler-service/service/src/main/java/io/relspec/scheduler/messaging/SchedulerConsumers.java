@@ -4,11 +4,13 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.relspec.contracts.messaging.PlanCatalogCompiled;
 import io.relspec.contracts.messaging.RunRequested;
+import io.relspec.contracts.messaging.SourceDataUpdated;
 import io.relspec.contracts.messaging.TaskRunFailed;
 import io.relspec.contracts.messaging.TaskRunHeartbeat;
 import io.relspec.contracts.messaging.TaskRunSucceeded;
 import io.relspec.platform.jdbc.JdbcProcessedMessages;
 import io.relspec.platform.messaging.InboundMessages;
+import io.relspec.scheduler.plans.PlanCatalogs;
 import io.relspec.scheduler.runs.RunService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,23 +22,34 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 @ApplicationScoped
 public class SchedulerConsumers {
   private final RunService runs;
+  private final PlanCatalogs planCatalogs;
   private final InboundMessages inbound;
 
-  public SchedulerConsumers(RunService runs, @DataSource("scheduler") AgroalDataSource dataSource) {
+  public SchedulerConsumers(
+      RunService runs,
+      PlanCatalogs planCatalogs,
+      @DataSource("scheduler") AgroalDataSource dataSource) {
     this.runs = runs;
+    this.planCatalogs = planCatalogs;
     this.inbound = new InboundMessages("scheduler", new JdbcProcessedMessages(dataSource));
   }
 
   @Incoming("plan-catalog-compiled")
   @Blocking(value = "relspec-scheduler", ordered = true)
   public CompletionStage<Void> planCatalogCompiled(Message<Object> message) {
-    return inbound.handle(message, PlanCatalogCompiled.class, runs::onPlanCatalogCompiled);
+    return inbound.handle(message, PlanCatalogCompiled.class, planCatalogs::onPlanCatalogCompiled);
   }
 
   @Incoming("run-requested")
   @Blocking(value = "relspec-scheduler", ordered = true)
   public CompletionStage<Void> runRequested(Message<Object> message) {
     return inbound.handle(message, RunRequested.class, runs::start);
+  }
+
+  @Incoming("source-data-updated")
+  @Blocking(value = "relspec-scheduler", ordered = true)
+  public CompletionStage<Void> sourceDataUpdated(Message<Object> message) {
+    return inbound.handle(message, SourceDataUpdated.class, runs::onSourceDataUpdated);
   }
 
   @Incoming("task-run-succeeded")

@@ -43,6 +43,15 @@ public final class PlanCatalogStore {
     return where(connection, "ORDER BY seq DESC LIMIT 1", null);
   }
 
+  public Optional<String> latestId(Connection connection) throws SQLException {
+    try (PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT plan_catalog_id FROM scheduler_plan_catalog ORDER BY seq DESC LIMIT 1");
+        ResultSet rows = select.executeQuery()) {
+      return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+    }
+  }
+
   public Optional<PlanCatalog> get(Connection connection, String id) throws SQLException {
     return where(connection, "WHERE plan_catalog_id = ?", id);
   }

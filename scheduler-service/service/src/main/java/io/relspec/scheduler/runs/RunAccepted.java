@@ -1,6 +1,14 @@
 package io.relspec.scheduler.runs;
 
+import io.relspec.contracts.model.DatasetName;
 import java.util.List;
 
-/** The answer to a run request: its id and what it will do with each task. */
-public record RunAccepted(String runId, List<PlannedTask> plan) {}
+/**
+ * The answer to a run request: its id, what it will do with each task, and the outputs of removed
+ * tasks it retired (no longer tracked or reused).
+ */
+public record RunAccepted(String runId, List<PlannedTask> plan, List<DatasetName> retired) {
+  public RunAccepted {
+    retired = retired == null ? List.of() : List.copyOf(retired);
+  }
+}

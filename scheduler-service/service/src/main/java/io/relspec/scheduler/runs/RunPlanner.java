@@ -1,42 +1,49 @@
 package io.relspec.scheduler.runs;
 
+import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
-import io.relspec.contracts.messaging.PlanCatalogCompiled.CompileFailure;
 import io.relspec.contracts.messaging.RunMode;
 import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.CachePolicy;
+import io.relspec.contracts.spec.TaskKind;
+import io.relspec.scheduler.graph.GraphDiagnostic;
 import io.relspec.scheduler.graph.TaskGraph;
+import io.relspec.scheduler.runs.PlanningState.FileChanges;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Decides, for every task of a run, whether it runs, is reused or is skipped, and why: pure logic
- * over the plan catalog, the graph, the request and where outputs currently live.
+ * over the task graph, the request and what is materialized now.
  *
- * <p>A task runs when it is new, its fingerprint differs from the one its output was built with,
- * something upstream runs, a source it reads changed files, it is forced, the mode is full, or its
- * cache policy is {@code none}. Otherwise its output is reused.
+ * <p>A task runs when it is forced, new, its fingerprint differs from the one its output was built
+ * with, an input changed (an upstream task runs, an upstream output was rebuilt since, or a source
+ * changed files), the mode is {@code full}, or its cache policy is {@code none}. Otherwise its
+ * output is reused. A task whose inputs changed only in some file ids, and which the compiler found
+ * file-scopable for those inputs, runs only for those file ids and upserts their partitions. Views
+ * are inlined into their readers and never run; blocked tasks are skipped.
  */
 public final class RunPlanner {
 
   /** Problems that refuse a run unless it allows a partial run. */
   public record Problem(String code, TaskName task, String message) {}
 
-  public record Plan(List<PlannedTask> tasks, List<Problem> problems) {}
+  /**
+   * @param retired outputs materialized earlier whose task no longer exists
+   */
+  public record Plan(List<PlannedTask> tasks, List<Problem> problems, List<DatasetName> retired) {}
 
-  public Plan plan(
-      PlanCatalog catalog,
-      TaskGraph graph,
-      RunRequested request,
-      Map<DatasetName, Materialization> materializations) {
+  public Plan plan(TaskGraph graph, RunRequested request, PlanningState state) {
+    PlanCatalog catalog = graph.catalog();
     List<Problem> problems = new ArrayList<>();
     for (TaskName forced : request.force()) {
       if (!catalog.plans().containsKey(forced)) {
@@ -47,54 +54,34 @@ public final class RunPlanner {
                 "forced task '" + forced + "' does not exist or did not compile"));
       }
     }
-    Set<TaskName> selected = select(catalog, graph, request, problems);
-    Map<TaskName, String> blockedBy = new HashMap<>();
-    if (request.targets().isEmpty()) {
-      // A run of everything includes the tasks that did not compile; a targeted run only its
-      // selection.
-      for (CompileFailure failure : catalog.failures()) {
+    Set<TaskName> selected = select(graph, request, problems);
+    for (GraphDiagnostic diagnostic : graph.diagnostics()) {
+      if (!diagnostic.isError()) {
+        continue;
+      }
+      boolean aboutSelected =
+          diagnostic.subject() != null
+              && "task".equals(diagnostic.subjectKind())
+              && selected.contains(TaskName.of(diagnostic.subject()));
+      boolean compileFailure = "compiler".equals(diagnostic.source());
+      if (aboutSelected || (compileFailure && request.targets().isEmpty())) {
         problems.add(
             new Problem(
-                "COMPILE_FAILED", failure.task(), failure.code() + ": " + failure.message()));
+                diagnostic.code(),
+                diagnostic.subject() == null ? null : TaskName.of(diagnostic.subject()),
+                diagnostic.message()));
       }
     }
-    for (TaskName task : graph.topologicalOrder()) {
-      PlanArtifact plan = graph.plan(task);
-      for (DatasetName input : plan.logicalInputs()) {
-        if (graph.producer(input) == null && !catalog.sources().containsKey(input)) {
-          blockedBy.put(
-              task,
-              "MISSING_SOURCE: '" + input + "' is neither a source dataset nor a task output");
-          if (!selected.contains(task)) {
-            continue;
-          }
-          problems.add(
-              new Problem(
-                  "MISSING_SOURCE",
-                  task,
-                  "reads '" + input + "', which is neither a source dataset nor a task output"));
-        }
-      }
-    }
-    List<PlannedTask> planned = new ArrayList<>();
+
+    List<PlannedTask> planned = new ArrayList<>(selected.size());
     Map<TaskName, TaskAction> actions = new HashMap<>();
+    Map<TaskName, Set<String>> scopedFiles = new HashMap<>();
     for (TaskName task : graph.topologicalOrder()) {
-      PlanArtifact plan = graph.plan(task);
-      Set<TaskName> upstream = graph.upstreamTasks(task);
-      String blocked = blockedBy.get(task);
-      if (blocked == null) {
-        for (TaskName parent : upstream) {
-          if (blockedBy.containsKey(parent)) {
-            blocked = "upstream task '" + parent + "' is blocked";
-          }
-        }
-      }
-      if (blocked != null) {
-        blockedBy.put(task, blocked);
-      }
       if (!selected.contains(task)) {
         continue;
       }
+      PlanArtifact plan = graph.plan(task);
+      String blocked = graph.blockedBy(task).orElse(null);
       if (blocked != null) {
         actions.put(task, TaskAction.SKIP);
         planned.add(
@@ -102,8 +89,16 @@ public final class RunPlanner {
                 task, plan.output(), TaskAction.SKIP, SelectionReason.BLOCKED, List.of(), blocked));
         continue;
       }
-      Materialization current = materializations.get(plan.output());
-      List<String> changedFiles = changedFilesRead(plan, request);
+      if (plan.kind() == TaskKind.VIEW) {
+        actions.put(task, TaskAction.SKIP);
+        planned.add(
+            new PlannedTask(
+                task, plan.output(), TaskAction.SKIP, SelectionReason.INLINED, List.of(), null));
+        continue;
+      }
+      Materialization current = state.materializations().get(plan.output());
+      InputChanges changes =
+          inputChanges(graph, plan, current, request, state, actions, scopedFiles);
       SelectionReason reason;
       if (request.force().contains(task)) {
         reason = SelectionReason.FORCED;
@@ -111,9 +106,9 @@ public final class RunPlanner {
         reason = SelectionReason.NEW;
       } else if (!current.fingerprint().equals(plan.fingerprint())) {
         reason = SelectionReason.FINGERPRINT_CHANGED;
-      } else if (upstream.stream().anyMatch(parent -> actions.get(parent) == TaskAction.RUN)) {
+      } else if (changes.upstream) {
         reason = SelectionReason.UPSTREAM_CHANGED;
-      } else if (!changedFiles.isEmpty()) {
+      } else if (changes.sourceFiles) {
         reason = SelectionReason.FILES_CHANGED;
       } else if (request.mode() == RunMode.FULL || plan.cachePolicy() == CachePolicy.NONE) {
         reason = SelectionReason.FORCED;
@@ -121,39 +116,134 @@ public final class RunPlanner {
         reason = SelectionReason.UNCHANGED;
       }
       TaskAction action = reason == SelectionReason.UNCHANGED ? TaskAction.REUSE : TaskAction.RUN;
+      boolean scoped =
+          action == TaskAction.RUN
+              && request.mode() != RunMode.FULL
+              && (reason == SelectionReason.UPSTREAM_CHANGED
+                  || reason == SelectionReason.FILES_CHANGED)
+              && !changes.whole
+              && !changes.files.isEmpty();
       actions.put(task, action);
-      planned.add(new PlannedTask(task, plan.output(), action, reason, changedFiles, null));
+      if (scoped) {
+        scopedFiles.put(task, changes.files);
+      }
+      planned.add(
+          new PlannedTask(
+              task,
+              plan.output(),
+              action,
+              reason,
+              scoped ? List.copyOf(changes.files) : List.of(),
+              null));
     }
-    return new Plan(List.copyOf(planned), List.copyOf(problems));
+    List<DatasetName> retired = new ArrayList<>();
+    for (DatasetName dataset : new TreeSet<>(state.materializations().keySet())) {
+      if (graph.producer(dataset) == null) {
+        retired.add(dataset);
+      }
+    }
+    return new Plan(List.copyOf(planned), List.copyOf(problems), List.copyOf(retired));
   }
 
-  /** Targets and everything upstream of them; no targets means every task. */
-  private static Set<TaskName> select(
-      PlanCatalog catalog, TaskGraph graph, RunRequested request, List<Problem> problems) {
-    if (request.targets().isEmpty()) {
-      return new TreeSet<>(catalog.plans().keySet());
+  /** How a task's inputs changed since its output was built. */
+  private static final class InputChanges {
+    boolean upstream;
+    boolean sourceFiles;
+    boolean whole;
+    final Set<String> files = new TreeSet<>();
+
+    void add(DatasetName input, FileChanges change, FileScope scope) {
+      if (change.whole()
+          || scope == null
+          || !scope.scopable()
+          || !scope.inputFileIdColumns().containsKey(input)) {
+        whole = true;
+      } else {
+        files.addAll(change.files());
+      }
     }
-    Set<TaskName> selected = new LinkedHashSet<>();
+  }
+
+  private static InputChanges inputChanges(
+      TaskGraph graph,
+      PlanArtifact plan,
+      Materialization current,
+      RunRequested request,
+      PlanningState state,
+      Map<TaskName, TaskAction> actions,
+      Map<TaskName, Set<String>> scopedFiles) {
+    InputChanges changes = new InputChanges();
+    for (DatasetName input : plan.physicalInputs()) {
+      TaskName producer = graph.producer(input);
+      if (producer != null) {
+        if (actions.get(producer) == TaskAction.RUN) {
+          Set<String> files = scopedFiles.get(producer);
+          changes.upstream = true;
+          changes.add(
+              input,
+              files == null ? FileChanges.WHOLE : new FileChanges(false, files),
+              plan.fileScope());
+        } else if (current != null) {
+          Materialization upstream = state.materializations().get(input);
+          if (upstream != null
+              && !Objects.equals(current.inputVersions().get(input), upstream.version())) {
+            // Rebuilt by an earlier run this output did not follow (it failed or was skipped).
+            changes.upstream = true;
+            changes.add(input, FileChanges.WHOLE, plan.fileScope());
+          }
+        }
+        continue;
+      }
+      Set<String> requested = new HashSet<>();
+      requested.addAll(request.changedFiles().getOrDefault(input, List.of()));
+      requested.addAll(request.removedFiles().getOrDefault(input, List.of()));
+      FileChanges logged = null;
+      Long now = state.sourceVersions().get(input);
+      if (current != null && now != null) {
+        Long built = current.inputVersions().get(input);
+        if (!Objects.equals(built, now)) {
+          logged = state.sourceChanges().between(input, built, now);
+        }
+      }
+      if (logged != null && logged.whole()) {
+        changes.sourceFiles = true;
+        changes.add(input, FileChanges.WHOLE, plan.fileScope());
+      } else if (logged != null || !requested.isEmpty()) {
+        if (logged != null) {
+          requested.addAll(logged.files());
+        }
+        if (!requested.isEmpty()) {
+          changes.sourceFiles = true;
+          changes.add(input, new FileChanges(false, requested), plan.fileScope());
+        }
+      }
+    }
+    return changes;
+  }
+
+  /** Targets and everything upstream of them; no targets means every compiled task. */
+  private static Set<TaskName> select(
+      TaskGraph graph, RunRequested request, List<Problem> problems) {
+    if (request.targets().isEmpty()) {
+      return new HashSet<>(graph.catalog().plans().keySet());
+    }
+    Set<TaskName> selected = new HashSet<>();
     for (DatasetName target : request.targets()) {
       TaskName producer = graph.producer(target);
       if (producer == null) {
+        boolean source = graph.catalog().sources().containsKey(target);
         problems.add(
             new Problem(
-                "UNKNOWN_TARGET", null, "no task produces target dataset '" + target + "'"));
+                "UNKNOWN_TARGET",
+                null,
+                source
+                    ? "'" + target + "' is a source dataset; targets are task outputs"
+                    : "no compiled task produces target dataset '" + target + "'"));
         continue;
       }
       selected.add(producer);
       selected.addAll(graph.ancestors(producer));
     }
     return selected;
-  }
-
-  private static List<String> changedFilesRead(PlanArtifact plan, RunRequested request) {
-    Set<String> files = new TreeSet<>();
-    for (DatasetName input : plan.logicalInputs()) {
-      files.addAll(request.changedFiles().getOrDefault(input, List.of()));
-      files.addAll(request.removedFiles().getOrDefault(input, List.of()));
-    }
-    return List.copyOf(files);
   }
 }

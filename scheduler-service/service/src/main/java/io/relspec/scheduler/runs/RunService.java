@@ -3,33 +3,37 @@ package io.relspec.scheduler.runs;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.messaging.MessageType;
-import io.relspec.contracts.messaging.PlanCatalogCompiled;
 import io.relspec.contracts.messaging.RunFinished;
+import io.relspec.contracts.messaging.RunMode;
 import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.messaging.RunState;
+import io.relspec.contracts.messaging.SourceDataUpdated;
 import io.relspec.contracts.messaging.TaskRunFailed;
 import io.relspec.contracts.messaging.TaskRunHeartbeat;
 import io.relspec.contracts.messaging.TaskRunRequested;
 import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
+import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
 import io.relspec.contracts.messaging.TaskRunSucceeded;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
-import io.relspec.platform.client.ServiceClient;
+import io.relspec.contracts.spec.FunctionSpec;
 import io.relspec.platform.error.ProblemDetails;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.jdbc.Jdbc;
 import io.relspec.platform.messaging.EmitterMessageSender;
 import io.relspec.platform.outbox.Outbox;
-import io.relspec.platform.security.ApiTokens;
 import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.SchedulerErrorCode;
 import io.relspec.scheduler.graph.TaskGraph;
-import io.relspec.scheduler.plans.PlanCatalogStore;
+import io.relspec.scheduler.plans.PlanCatalogs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -37,11 +41,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -52,7 +61,11 @@ import org.jboss.logging.Logger;
 /**
  * Runs: plans a run over the newest plan catalog, dispatches ready tasks to the executors' work
  * queue (through the outbox, in the same transaction as the state change), and advances the run on
- * every completion. Completions of an old attempt are ignored.
+ * every completion. All run state lives in the database, so a restarted scheduler carries on.
+ *
+ * <p>Completions of an old attempt, and repeated completions, are ignored. A retryable failure is
+ * retried after an exponential backoff; an attempt whose heartbeats stop past its lease (or that no
+ * executor picks up) is taken as lost and dispatched again. A periodic sweep applies both.
  */
 @ApplicationScoped
 public class RunService {
@@ -61,38 +74,24 @@ public class RunService {
 
   private final AgroalDataSource dataSource;
   private final SchedulerConfig config;
-  private final ServiceClient compiler;
+  private final PlanCatalogs planCatalogs;
   private final Outbox outbox;
   private final RunStore runs = new RunStore();
-  private final PlanCatalogStore planCatalogs = new PlanCatalogStore();
+  private final SourceStore sources = new SourceStore();
   private final RunPlanner planner = new RunPlanner();
-  private final Map<String, LoadedPlan> loadedPlans =
-      java.util.Collections.synchronizedMap(
-          new LinkedHashMap<>(8, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, LoadedPlan> eldest) {
-              return size() > 4;
-            }
-          });
-
-  private record LoadedPlan(PlanCatalog catalog, TaskGraph graph) {}
+  private ScheduledExecutorService sweeper;
 
   public RunService(
       @DataSource("scheduler") AgroalDataSource dataSource,
       SchedulerConfig config,
-      ApiTokens tokens,
+      PlanCatalogs planCatalogs,
       @Channel("task-run-requested") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> taskRunRequested,
       @Channel("run-finished") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> runFinished) {
     this.dataSource = dataSource;
     this.config = config;
-    this.compiler =
-        new ServiceClient(
-            "compiler-service",
-            config.compilerUrl(),
-            tokens.clientToken(),
-            config.compilerTimeout());
+    this.planCatalogs = planCatalogs;
     this.outbox =
         new Outbox(
             dataSource,
@@ -108,32 +107,23 @@ public class RunService {
             config.publishConfirmTimeout());
   }
 
+  void start(@Observes StartupEvent event) {
+    sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "scheduler-sweeper");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long interval = config.sweepInterval().toMillis();
+    sweeper.scheduleWithFixedDelay(this::sweepSafely, interval, interval, TimeUnit.MILLISECONDS);
+  }
+
   void stop(@Observes ShutdownEvent event) {
-    outbox.close();
-  }
-
-  public void onPlanCatalogCompiled(PlanCatalogCompiled event) {
-    PlanCatalog catalog =
-        compiler.get("/api/v1/plan-catalogs/" + event.planCatalogId(), PlanCatalog.class);
-    boolean saved =
-        Jdbc.inTransaction(dataSource, connection -> planCatalogs.save(connection, catalog));
-    if (saved) {
-      LOG.infof(
-          "plan catalog %s for snapshot %s: %d plans, %d compile failures",
-          shortId(catalog.id()),
-          shortId(catalog.snapshotId()),
-          catalog.plans().size(),
-          catalog.failures().size());
+    if (sweeper != null) {
+      sweeper.shutdownNow();
     }
-  }
-
-  public PlanCatalog latestPlanCatalog() {
-    return Jdbc.inTransaction(dataSource, planCatalogs::latest)
-        .orElseThrow(
-            () ->
-                new RelspecException(
-                    SchedulerErrorCode.NO_PLAN_CATALOG,
-                    "no plan catalog has been compiled yet: register tasks in the catalog first"));
+    outbox.close();
   }
 
   /**
@@ -147,49 +137,16 @@ public class RunService {
             dataSource,
             connection -> {
               if (runs.runExists(connection, runId)) {
-                return new RunAccepted(runId, plannedFromStore(connection, runId));
+                return new RunAccepted(runId, plannedFromStore(connection, runId), List.of());
               }
-              PlanCatalog catalog =
-                  planCatalogs
-                      .latest(connection)
-                      .orElseThrow(
-                          () ->
-                              new RelspecException(
-                                  SchedulerErrorCode.NO_PLAN_CATALOG,
-                                  "no plan catalog has been compiled yet: register tasks in the catalog first"));
-              LoadedPlan loaded = load(catalog);
+              TaskGraph graph = planCatalogs.latest(connection);
+              PlanCatalog catalog = graph.catalog();
               RunPlanner.Plan plan =
-                  planner.plan(catalog, loaded.graph(), request, runs.materializations(connection));
-              List<RunPlanner.Problem> refusing =
-                  plan.problems().stream()
-                      .filter(
-                          problem ->
-                              !request.allowPartial() || problem.code().startsWith("UNKNOWN_"))
-                      .toList();
-              if (!refusing.isEmpty()) {
-                throw new RelspecException(
-                    refusing.stream().allMatch(problem -> problem.code().equals("UNKNOWN_TARGET"))
-                        ? SchedulerErrorCode.UNKNOWN_TARGET
-                        : refusing.stream()
-                                .allMatch(problem -> problem.code().equals("UNKNOWN_TASK"))
-                            ? SchedulerErrorCode.UNKNOWN_TASK
-                            : SchedulerErrorCode.VALIDATION_FAILED,
-                    refusing.size()
-                        + " problem(s) refuse this run"
-                        + (request.allowPartial()
-                            ? ""
-                            : "; fix them or set allowPartial to run what is unaffected"),
-                    refusing.stream()
-                        .map(
-                            problem ->
-                                new ProblemDetails.Violation(
-                                    problem.task() == null
-                                        ? problem.code()
-                                        : problem.task().value(),
-                                    problem.code() + ": " + problem.message()))
-                        .toList(),
-                    null);
-              }
+                  planner.plan(
+                      graph,
+                      request,
+                      sources.planningState(connection, runs.materializations(connection)));
+              refuseIfProblems(request, plan);
               Instant now = Instant.now();
               runs.insertRun(connection, runId, catalog.id(), request, RunState.RUNNING, now);
               for (PlannedTask task : plan.tasks()) {
@@ -198,14 +155,22 @@ public class RunService {
                     switch (task.action()) {
                       case RUN -> TaskRunState.PENDING;
                       case REUSE -> TaskRunState.REUSED;
-                      case SKIP -> TaskRunState.BLOCKED;
+                      case SKIP ->
+                          task.reason() == SelectionReason.INLINED
+                              ? TaskRunState.SKIPPED
+                              : TaskRunState.BLOCKED;
                     };
+                String errorCode =
+                    task.blockedBy() == null
+                        ? null
+                        : task.blockedBy().substring(0, task.blockedBy().indexOf(':'));
                 runs.insertTaskRun(
                     connection,
                     runId,
                     new TaskRunStatus(
                         task.task(),
                         task.output(),
+                        artifact.kind().wireName(),
                         artifact.fingerprint(),
                         artifact.priority(),
                         task.action(),
@@ -216,16 +181,61 @@ public class RunService {
                         null,
                         null,
                         null,
-                        task.action() == TaskAction.SKIP ? "BLOCKED" : null,
-                        task.blockedBy()),
+                        errorCode,
+                        task.blockedBy(),
+                        task.fileIds().size(),
+                        null),
                     now);
+                runs.insertFileIds(connection, runId, task.task(), task.fileIds());
               }
-              advance(connection, runId, loaded, now);
-              return new RunAccepted(runId, plan.tasks());
+              for (DatasetName dataset : plan.retired()) {
+                runs.deleteMaterialization(connection, dataset);
+              }
+              advance(connection, runId, graph, now);
+              return new RunAccepted(runId, plan.tasks(), plan.retired());
             });
     outbox.wake();
-    LOG.infof("run %s accepted: %d tasks planned", runId, accepted.plan().size());
+    Map<TaskAction, Long> actions =
+        accepted.plan().stream()
+            .collect(
+                Collectors.groupingBy(PlannedTask::action, TreeMap::new, Collectors.counting()));
+    LOG.infof(
+        "run %s accepted (%s): %s%s",
+        runId,
+        request.mode().name().toLowerCase(java.util.Locale.ROOT),
+        actions,
+        accepted.retired().isEmpty() ? "" : ", retired " + accepted.retired());
     return accepted;
+  }
+
+  /**
+   * Records a source update; with {@code triggerRun} it starts an incremental run of everything
+   * (allowing a partial run, since nobody is there to read a refusal).
+   */
+  public void onSourceDataUpdated(SourceDataUpdated event) {
+    boolean recorded =
+        Jdbc.inTransaction(
+            dataSource, connection -> sources.record(connection, event, Instant.now()));
+    LOG.infof(
+        "source %s updated%s: %d file ids changed, %d removed",
+        event.dataset(),
+        event.datasetVersion() == null ? "" : " to version " + event.datasetVersion(),
+        event.changedFileIds().size(),
+        event.removedFileIds().size());
+    if (recorded && event.triggerRun()) {
+      start(
+          new RunRequested(
+              UUID.nameUUIDFromBytes(
+                  ("source-data-updated/" + event.eventId()).getBytes(StandardCharsets.UTF_8)),
+              Instant.now(),
+              "source-data-updated:" + event.dataset(),
+              RunMode.INCREMENTAL,
+              List.of(),
+              Map.of(),
+              Map.of(),
+              List.of(),
+              true));
+    }
   }
 
   public void onTaskRunSucceeded(TaskRunSucceeded event) {
@@ -233,7 +243,7 @@ public class RunService {
         event.runId(),
         event.task(),
         event.attempt(),
-        (task, loaded, connection, now) -> {
+        (task, graph, connection, now) -> {
           runs.saveMaterialization(
               connection,
               new Materialization(
@@ -243,7 +253,8 @@ public class RunService {
                   event.datasetVersion(),
                   event.executorId(),
                   event.flightUri(),
-                  event.rows()),
+                  event.rows(),
+                  runs.inputVersions(connection, event.runId(), event.task())),
               event.runId(),
               now);
           return List.of(
@@ -264,73 +275,32 @@ public class RunService {
         event.runId(),
         event.task(),
         event.attempt(),
-        (task, loaded, connection, now) -> {
-          boolean retry = event.retryable() && task.attempt() < config.maxAttempts();
-          TaskRunStatus failed =
-              task.progress(
-                  retry ? TaskRunState.PENDING : TaskRunState.FAILED,
-                  task.attempt(),
-                  event.executorId(),
-                  null,
-                  event.durationMillis(),
-                  null,
-                  event.errorCode(),
-                  event.message());
-          if (retry) {
-            LOG.warnf(
-                "run %s: %s attempt %d failed (%s), retrying",
-                event.runId(), task.task(), task.attempt(), event.errorCode());
-            return List.of(failed);
-          }
-          List<TaskRunStatus> updates = new ArrayList<>(List.of(failed));
-          for (TaskRunStatus other : runs.taskRuns(connection, event.runId())) {
-            if (loaded.graph().descendants(task.task()).contains(other.task())
-                && !other.state().isTerminal()) {
-              updates.add(
-                  other.progress(
-                      TaskRunState.SKIPPED,
-                      other.attempt(),
-                      null,
-                      null,
-                      null,
-                      null,
-                      "UPSTREAM_FAILED",
-                      "upstream task '" + task.task() + "' failed"));
-            }
-          }
-          return updates;
-        });
+        (task, graph, connection, now) ->
+            failed(
+                connection,
+                event.runId(),
+                task,
+                graph,
+                event.executorId(),
+                event.durationMillis(),
+                event.errorCode(),
+                event.message(),
+                event.retryable(),
+                now));
   }
 
   public void onHeartbeat(TaskRunHeartbeat event) {
     TaskName task = TaskName.of(event.taskRunId().substring(event.taskRunId().indexOf('/') + 1));
     Jdbc.inTransaction(
         dataSource,
-        connection -> {
-          if (runs.lockRun(connection, event.runId()).isEmpty()) {
-            return null;
-          }
-          for (TaskRunStatus current : runs.taskRuns(connection, event.runId())) {
-            if (current.task().equals(task)
-                && current.attempt() == event.attempt()
-                && current.state() == TaskRunState.DISPATCHED) {
-              runs.updateTaskRun(
-                  connection,
-                  event.runId(),
-                  current.progress(
-                      TaskRunState.RUNNING,
-                      current.attempt(),
-                      event.executorId(),
-                      null,
-                      null,
-                      null,
-                      null,
-                      null),
-                  Instant.now());
-            }
-          }
-          return null;
-        });
+        connection ->
+            runs.markHeartbeat(
+                connection,
+                event.runId(),
+                task,
+                event.attempt(),
+                event.executorId(),
+                Instant.now()));
   }
 
   public RunStatus cancel(String runId) {
@@ -388,10 +358,180 @@ public class RunService {
     return Jdbc.inTransaction(dataSource, connection -> runs.recentRuns(connection, RECENT_RUNS));
   }
 
+  /** Durations of each task's newest successful attempt. */
+  public Map<TaskName, Long> lastDurations() {
+    return Jdbc.inTransaction(dataSource, runs::lastDurations);
+  }
+
+  /**
+   * Applies leases and due retries: an attempt that stopped heart-beating (or was never picked up)
+   * fails as {@code EXECUTOR_LOST}, which is retryable; a retry whose backoff passed is dispatched.
+   */
+  public void sweep() {
+    Instant now = Instant.now();
+    List<RunStore.ExpiredAttempt> expired =
+        Jdbc.inTransaction(
+            dataSource,
+            connection ->
+                runs.expiredAttempts(
+                    connection,
+                    now.minus(config.dispatchLease()),
+                    now.minus(config.heartbeatLease())));
+    for (RunStore.ExpiredAttempt attempt : expired) {
+      String message =
+          attempt.started()
+              ? "no heartbeat from executor "
+                  + attempt.executorId()
+                  + " for "
+                  + config.heartbeatLease().toSeconds()
+                  + " s; taking it as lost"
+              : "no executor started the attempt within "
+                  + config.dispatchLease().toSeconds()
+                  + " s";
+      LOG.warnf(
+          "run %s: %s attempt %d: %s", attempt.runId(), attempt.task(), attempt.attempt(), message);
+      onCompletion(
+          attempt.runId(),
+          attempt.task(),
+          attempt.attempt(),
+          (task, graph, connection, at) ->
+              failed(
+                  connection,
+                  attempt.runId(),
+                  task,
+                  graph,
+                  attempt.executorId(),
+                  null,
+                  "EXECUTOR_LOST",
+                  message,
+                  true,
+                  at));
+    }
+    List<String> due =
+        Jdbc.inTransaction(dataSource, connection -> runs.runsWithDueRetries(connection, now));
+    for (String runId : due) {
+      Jdbc.inTransaction(
+          dataSource,
+          connection -> {
+            var run = runs.lockRun(connection, runId);
+            if (run.isPresent() && !run.get().state().isTerminal()) {
+              advance(
+                  connection,
+                  runId,
+                  planCatalogs.byId(connection, run.get().planCatalogId()),
+                  Instant.now());
+            }
+            return null;
+          });
+    }
+    if (!due.isEmpty()) {
+      outbox.wake();
+    }
+  }
+
+  private void sweepSafely() {
+    try {
+      sweep();
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "lease and retry sweep failed; trying again in %s", config.sweepInterval());
+    }
+  }
+
+  private void refuseIfProblems(RunRequested request, RunPlanner.Plan plan) {
+    List<RunPlanner.Problem> refusing =
+        plan.problems().stream()
+            .filter(problem -> !request.allowPartial() || problem.code().startsWith("UNKNOWN_"))
+            .toList();
+    if (refusing.isEmpty()) {
+      return;
+    }
+    Set<String> codes = new HashSet<>();
+    refusing.forEach(problem -> codes.add(problem.code()));
+    SchedulerErrorCode code =
+        codes.equals(Set.of("UNKNOWN_TARGET"))
+            ? SchedulerErrorCode.UNKNOWN_TARGET
+            : codes.equals(Set.of("UNKNOWN_TASK"))
+                ? SchedulerErrorCode.UNKNOWN_TASK
+                : SchedulerErrorCode.VALIDATION_FAILED;
+    throw new RelspecException(
+        code,
+        refusing.size()
+            + " problem(s) refuse this run"
+            + (request.allowPartial() || code != SchedulerErrorCode.VALIDATION_FAILED
+                ? ""
+                : "; fix them (GET /api/v1/validation) or set allowPartial to run what is unaffected"),
+        refusing.stream()
+            .map(
+                problem ->
+                    new ProblemDetails.Violation(
+                        problem.task() == null ? problem.code() : problem.task().value(),
+                        problem.code() + ": " + problem.message()))
+            .toList(),
+        null);
+  }
+
+  /** A failed attempt: retried after a backoff while attempts remain, else final. */
+  private List<TaskRunStatus> failed(
+      Connection connection,
+      String runId,
+      TaskRunStatus task,
+      TaskGraph graph,
+      String executorId,
+      Long durationMillis,
+      String errorCode,
+      String message,
+      boolean retryable,
+      Instant now)
+      throws SQLException {
+    boolean retry = retryable && task.attempt() < config.maxAttempts();
+    TaskRunStatus failed =
+        task.progress(
+            retry ? TaskRunState.PENDING : TaskRunState.FAILED,
+            task.attempt(),
+            executorId,
+            null,
+            durationMillis,
+            null,
+            errorCode,
+            message);
+    if (retry) {
+      Instant due = now.plus(backoff(task.attempt()));
+      LOG.warnf(
+          "run %s: %s attempt %d failed (%s), retrying at %s",
+          runId, task.task(), task.attempt(), errorCode, due);
+      return List.of(failed.retryAt(due));
+    }
+    LOG.warnf(
+        "run %s: %s failed for good after %d attempt(s): %s %s",
+        runId, task.task(), task.attempt(), errorCode, message);
+    List<TaskRunStatus> updates = new ArrayList<>(List.of(failed));
+    Set<TaskName> downstream = graph.descendants(task.task());
+    for (TaskRunStatus other : runs.taskRuns(connection, runId)) {
+      if (downstream.contains(other.task()) && !other.state().isTerminal()) {
+        updates.add(
+            other.progress(
+                TaskRunState.SKIPPED,
+                other.attempt(),
+                null,
+                null,
+                null,
+                null,
+                "UPSTREAM_FAILED",
+                "upstream task '" + task.task() + "' failed"));
+      }
+    }
+    return updates;
+  }
+
+  private Duration backoff(int attempt) {
+    Duration delay = config.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 20));
+    return delay.compareTo(config.retryBackoffMax()) > 0 ? config.retryBackoffMax() : delay;
+  }
+
   @FunctionalInterface
   private interface CompletionUpdate {
     List<TaskRunStatus> apply(
-        TaskRunStatus task, LoadedPlan loaded, Connection connection, Instant now)
+        TaskRunStatus task, TaskGraph graph, Connection connection, Instant now)
         throws SQLException;
   }
 
@@ -414,36 +554,48 @@ public class RunService {
               || !(task.state() == TaskRunState.DISPATCHED
                   || task.state() == TaskRunState.RUNNING)) {
             LOG.debugf(
-                "ignoring stale completion of %s attempt %d in run %s", taskName, attempt, runId);
+                "ignoring stale or repeated completion of %s attempt %d in run %s",
+                taskName, attempt, runId);
             return null;
           }
-          LoadedPlan loaded = load(run.get().planCatalogId(), connection);
+          TaskGraph graph = planCatalogs.byId(connection, run.get().planCatalogId());
           Instant now = Instant.now();
-          for (TaskRunStatus changed : update.apply(task, loaded, connection, now)) {
+          for (TaskRunStatus changed : update.apply(task, graph, connection, now)) {
             runs.updateTaskRun(connection, runId, changed, now);
+            if (changed.retryAt() != null) {
+              runs.scheduleRetry(connection, runId, changed.task(), changed.retryAt());
+            }
           }
-          advance(connection, runId, loaded, now);
+          advance(connection, runId, graph, now);
           return null;
         });
     outbox.wake();
   }
 
   /**
-   * Dispatches every pending task whose upstream outputs exist; finishes the run when all are
-   * terminal.
+   * Dispatches pending tasks whose upstream outputs exist and whose retry backoff has passed, in
+   * priority-then-name order and up to the run's parallelism; the rest wait as READY. Finishes the
+   * run when every task is terminal.
    */
-  private void advance(Connection connection, String runId, LoadedPlan loaded, Instant now)
+  private void advance(Connection connection, String runId, TaskGraph graph, Instant now)
       throws SQLException {
     List<TaskRunStatus> tasks = runs.taskRuns(connection, runId);
     Map<TaskName, TaskRunStatus> byTask =
         tasks.stream().collect(Collectors.toMap(TaskRunStatus::task, Function.identity()));
-    Map<DatasetName, Materialization> locations = runs.materializations(connection);
-    List<TaskRunStatus> ready =
+    long inFlight =
         tasks.stream()
-            .filter(task -> task.state() == TaskRunState.PENDING)
             .filter(
                 task ->
-                    loaded.graph().upstreamTasks(task.task()).stream()
+                    task.state() == TaskRunState.DISPATCHED || task.state() == TaskRunState.RUNNING)
+            .count();
+    List<TaskRunStatus> ready =
+        tasks.stream()
+            .filter(
+                task -> task.state() == TaskRunState.PENDING || task.state() == TaskRunState.READY)
+            .filter(task -> task.retryAt() == null || !task.retryAt().isAfter(now))
+            .filter(
+                task ->
+                    graph.physicalUpstreamTasks(task.task()).stream()
                         .allMatch(
                             parent ->
                                 byTask.get(parent) == null
@@ -451,42 +603,20 @@ public class RunService {
             .sorted(
                 Comparator.comparingInt(TaskRunStatus::priority).thenComparing(TaskRunStatus::task))
             .toList();
+    Map<DatasetName, Materialization> locations =
+        ready.isEmpty() ? Map.of() : runs.materializations(connection);
+    Map<DatasetName, Long> sourceVersions =
+        ready.isEmpty() ? Map.of() : sources.versions(connection);
+    long slots = Math.max(0, config.maxParallelTasks() - inFlight);
     for (TaskRunStatus task : ready) {
-      int attempt = task.attempt() + 1;
-      PlanArtifact plan = loaded.catalog().plans().get(task.task());
-      List<InputLocation> inputs = new ArrayList<>();
-      for (DatasetName input : plan.physicalInputs()) {
-        Materialization location =
-            loaded.graph().producer(input) == null ? null : locations.get(input);
-        inputs.add(
-            location == null
-                ? new InputLocation(input, null, null, null)
-                : new InputLocation(
-                    input, location.version(), location.executorId(), location.flightUri()));
+      if (slots == 0) {
+        if (task.state() != TaskRunState.READY) {
+          runs.updateTaskRun(connection, runId, task.withState(TaskRunState.READY), now);
+        }
+        continue;
       }
-      outbox.append(
-          connection,
-          new TaskRunRequested(
-              UUID.randomUUID(),
-              now,
-              runId,
-              runId + "/" + task.task(),
-              task.task(),
-              attempt,
-              plan.output(),
-              plan.executableSql(),
-              plan.fingerprint(),
-              inputs,
-              List.of(),
-              TaskRunRequested.WriteMode.REPLACE,
-              null,
-              List.of(),
-              now.plus(config.taskTimeout())));
-      runs.updateTaskRun(
-          connection,
-          runId,
-          task.progress(TaskRunState.DISPATCHED, attempt, null, null, null, null, null, null),
-          now);
+      slots--;
+      dispatch(connection, runId, task, graph, locations, sourceVersions, now);
       byTask.put(task.task(), task.withState(TaskRunState.DISPATCHED));
     }
     if (byTask.values().stream().allMatch(task -> task.state().isTerminal())) {
@@ -501,6 +631,81 @@ public class RunService {
           failed ? RunState.FAILED : RunState.SUCCEEDED,
           now);
     }
+  }
+
+  private void dispatch(
+      Connection connection,
+      String runId,
+      TaskRunStatus task,
+      TaskGraph graph,
+      Map<DatasetName, Materialization> locations,
+      Map<DatasetName, Long> sourceVersions,
+      Instant now)
+      throws SQLException {
+    int attempt = task.attempt() + 1;
+    PlanArtifact plan = graph.plan(task.task());
+    PlanCatalog catalog = graph.catalog();
+    List<InputLocation> inputs = new ArrayList<>();
+    Map<DatasetName, Long> inputVersions = new HashMap<>();
+    for (DatasetName input : plan.physicalInputs()) {
+      Materialization location = graph.producer(input) == null ? null : locations.get(input);
+      if (location != null) {
+        inputs.add(
+            new InputLocation(
+                input, location.version(), location.executorId(), location.flightUri()));
+        inputVersions.put(input, location.version());
+      } else {
+        Long version = sourceVersions.get(input);
+        inputs.add(new InputLocation(input, version, null, null));
+        inputVersions.put(input, version);
+      }
+    }
+    List<MacroDefinition> macros = new ArrayList<>();
+    for (String name : plan.functions()) {
+      FunctionSpec function = catalog.functions().get(name);
+      if (function != null) {
+        macros.add(
+            new MacroDefinition(
+                name,
+                function.parameters().stream().map(FunctionSpec.Parameter::name).toList(),
+                function.expression()));
+      }
+    }
+    List<String> fileIds =
+        task.fileCount() == 0 ? List.of() : runs.fileIds(connection, runId, task.task());
+    String sql = plan.executableSql();
+    TaskRunRequested.WriteMode mode = TaskRunRequested.WriteMode.REPLACE;
+    String fileIdColumn = null;
+    if (!fileIds.isEmpty()) {
+      fileIdColumn = plan.fileScope().fileIdColumn();
+      mode = TaskRunRequested.WriteMode.UPSERT_FILES;
+      sql =
+          FileScopedSql.restrict(
+              sql,
+              fileIdColumn,
+              plan.outputSchema().field(fileIdColumn).map(ArrowField::type).orElse(null),
+              fileIds,
+              config.fileScopeInListThreshold());
+    }
+    outbox.append(
+        connection,
+        new TaskRunRequested(
+            UUID.randomUUID(),
+            now,
+            runId,
+            runId + "/" + task.task(),
+            task.task(),
+            attempt,
+            plan.output(),
+            sql,
+            plan.fingerprint(),
+            inputs,
+            macros,
+            mode,
+            fileIdColumn,
+            fileIds,
+            now.plus(config.taskTimeout())));
+    runs.markDispatched(connection, runId, task.task(), attempt, inputVersions, now);
   }
 
   private void finish(Connection connection, RunStatus run, RunState state, Instant now)
@@ -526,47 +731,23 @@ public class RunService {
 
   private List<PlannedTask> plannedFromStore(Connection connection, String runId)
       throws SQLException {
-    return runs.taskRuns(connection, runId).stream()
-        .map(
-            task ->
-                new PlannedTask(
-                    task.task(), task.output(), task.action(), task.reason(), List.of(), null))
-        .toList();
-  }
-
-  private LoadedPlan load(String planCatalogId, Connection connection) throws SQLException {
-    LoadedPlan cached = loadedPlans.get(planCatalogId);
-    if (cached != null) {
-      return cached;
+    List<PlannedTask> planned = new ArrayList<>();
+    for (TaskRunStatus task : runs.taskRuns(connection, runId)) {
+      planned.add(
+          new PlannedTask(
+              task.task(),
+              task.output(),
+              task.action(),
+              task.reason(),
+              task.fileCount() == 0 ? List.of() : runs.fileIds(connection, runId, task.task()),
+              task.action() == TaskAction.SKIP && task.reason() == SelectionReason.BLOCKED
+                  ? task.error()
+                  : null));
     }
-    return load(
-        planCatalogs
-            .get(connection, planCatalogId)
-            .orElseThrow(
-                () -> new IllegalStateException("plan catalog " + planCatalogId + " is gone")));
-  }
-
-  private LoadedPlan load(PlanCatalog catalog) {
-    return loadedPlans.computeIfAbsent(
-        catalog.id(),
-        id -> {
-          try {
-            return new LoadedPlan(catalog, TaskGraph.build(catalog));
-          } catch (TaskGraph.CycleException e) {
-            throw new RelspecException(
-                SchedulerErrorCode.VALIDATION_FAILED,
-                e.getMessage(),
-                List.of(new ProblemDetails.Violation("CYCLE", e.getMessage())),
-                e);
-          }
-        });
+    return planned;
   }
 
   private static RelspecException runNotFound(String runId) {
     return new RelspecException(SchedulerErrorCode.RUN_NOT_FOUND, "no run with id '" + runId + "'");
-  }
-
-  private static String shortId(String id) {
-    return id.length() > 12 ? id.substring(0, 12) : id;
   }
 }

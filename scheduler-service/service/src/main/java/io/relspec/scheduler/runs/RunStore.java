@@ -1,5 +1,6 @@
 package io.relspec.scheduler.runs;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.contracts.messaging.RunMode;
 import io.relspec.contracts.messaging.RunRequested;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** JDBC access to runs, task runs and materializations; runs inside the caller's transaction. */
 final class RunStore {
@@ -83,8 +85,8 @@ final class RunStore {
       throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "INSERT INTO scheduler_task_run (run_id, task, output, fingerprint, priority, action, reason, state, attempt, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            "INSERT INTO scheduler_task_run (run_id, task, output, fingerprint, priority, action, reason, state, attempt, updated_at,"
+                + " kind, error_code, error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, runId);
       insert.setString(2, task.task().value());
       insert.setString(3, task.output().value());
@@ -95,8 +97,182 @@ final class RunStore {
       insert.setString(8, task.state().name());
       insert.setInt(9, task.attempt());
       insert.setTimestamp(10, Timestamp.from(now));
+      insert.setString(11, task.kind());
+      insert.setString(12, task.errorCode());
+      insert.setString(13, truncate(task.error()));
       insert.executeUpdate();
     }
+  }
+
+  void insertFileIds(Connection connection, String runId, TaskName task, List<String> fileIds)
+      throws SQLException {
+    if (fileIds.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO scheduler_task_run_file (run_id, task, file_id) VALUES (?, ?, ?)")) {
+      int batched = 0;
+      for (String fileId : fileIds) {
+        insert.setString(1, runId);
+        insert.setString(2, task.value());
+        insert.setString(3, fileId);
+        insert.addBatch();
+        if (++batched % 1000 == 0) {
+          insert.executeBatch();
+        }
+      }
+      insert.executeBatch();
+    }
+  }
+
+  List<String> fileIds(Connection connection, String runId, TaskName task) throws SQLException {
+    List<String> result = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT file_id FROM scheduler_task_run_file WHERE run_id = ? AND task = ? ORDER BY file_id")) {
+      select.setString(1, runId);
+      select.setString(2, task.value());
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          result.add(rows.getString(1));
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Records an attempt handed to the work queue, with the input versions it was given. */
+  void markDispatched(
+      Connection connection,
+      String runId,
+      TaskName task,
+      int attempt,
+      Map<DatasetName, Long> inputVersions,
+      Instant now)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE scheduler_task_run SET state = 'DISPATCHED', attempt = ?, executor_id = NULL, dispatched_at = ?,"
+                + " heartbeat_at = NULL, not_before = NULL, input_versions = ?, updated_at = ? WHERE run_id = ? AND task = ?")) {
+      update.setInt(1, attempt);
+      update.setTimestamp(2, Timestamp.from(now));
+      update.setString(3, RelspecJson.write(new TreeMap<>(inputVersions)));
+      update.setTimestamp(4, Timestamp.from(now));
+      update.setString(5, runId);
+      update.setString(6, task.value());
+      update.executeUpdate();
+    }
+  }
+
+  /** A heartbeat of the current attempt: it is running, and its lease is renewed. */
+  boolean markHeartbeat(
+      Connection connection,
+      String runId,
+      TaskName task,
+      int attempt,
+      String executorId,
+      Instant now)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE scheduler_task_run SET state = 'RUNNING', executor_id = ?, heartbeat_at = ?, updated_at = ?"
+                + " WHERE run_id = ? AND task = ? AND attempt = ? AND state IN ('DISPATCHED', 'RUNNING')")) {
+      update.setString(1, executorId);
+      update.setTimestamp(2, Timestamp.from(now));
+      update.setTimestamp(3, Timestamp.from(now));
+      update.setString(4, runId);
+      update.setString(5, task.value());
+      update.setInt(6, attempt);
+      return update.executeUpdate() > 0;
+    }
+  }
+
+  void scheduleRetry(Connection connection, String runId, TaskName task, Instant notBefore)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE scheduler_task_run SET not_before = ? WHERE run_id = ? AND task = ?")) {
+      update.setTimestamp(1, Timestamp.from(notBefore));
+      update.setString(2, runId);
+      update.setString(3, task.value());
+      update.executeUpdate();
+    }
+  }
+
+  Map<DatasetName, Long> inputVersions(Connection connection, String runId, TaskName task)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT input_versions FROM scheduler_task_run WHERE run_id = ? AND task = ?")) {
+      select.setString(1, runId);
+      select.setString(2, task.value());
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? versions(rows.getString(1)) : Map.of();
+      }
+    }
+  }
+
+  /** An attempt whose lease ran out: no heartbeat for too long, or never picked up. */
+  record ExpiredAttempt(
+      String runId, TaskName task, int attempt, String executorId, boolean started) {}
+
+  List<ExpiredAttempt> expiredAttempts(
+      Connection connection, Instant dispatchedBefore, Instant heartbeatBefore)
+      throws SQLException {
+    List<ExpiredAttempt> result = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT run_id, task, attempt, executor_id, state FROM scheduler_task_run"
+                + " WHERE (state = 'DISPATCHED' AND dispatched_at < ?) OR (state = 'RUNNING' AND heartbeat_at < ?)"
+                + " ORDER BY run_id, task")) {
+      select.setTimestamp(1, Timestamp.from(dispatchedBefore));
+      select.setTimestamp(2, Timestamp.from(heartbeatBefore));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          result.add(
+              new ExpiredAttempt(
+                  rows.getString(1),
+                  TaskName.of(rows.getString(2)),
+                  rows.getInt(3),
+                  rows.getString(4),
+                  "RUNNING".equals(rows.getString(5))));
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Runs with a retry whose backoff has passed. */
+  List<String> runsWithDueRetries(Connection connection, Instant now) throws SQLException {
+    List<String> result = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT DISTINCT run_id FROM scheduler_task_run WHERE state = 'PENDING' AND not_before IS NOT NULL"
+                + " AND not_before <= ? ORDER BY run_id")) {
+      select.setTimestamp(1, Timestamp.from(now));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          result.add(rows.getString(1));
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Durations of the newest successful attempt of each task, for the critical path. */
+  Map<TaskName, Long> lastDurations(Connection connection) throws SQLException {
+    Map<TaskName, Long> result = new HashMap<>();
+    try (PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT task, duration_ms FROM scheduler_task_run WHERE state = 'SUCCEEDED' AND duration_ms IS NOT NULL"
+                    + " ORDER BY updated_at");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        result.put(TaskName.of(rows.getString(1)), rows.getLong(2));
+      }
+    }
+    return result;
   }
 
   void updateTaskRun(Connection connection, String runId, TaskRunStatus task, Instant now)
@@ -125,7 +301,9 @@ final class RunStore {
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT task, output, fingerprint, priority, action, reason, state, attempt, executor_id, row_count, duration_ms,"
-                + " dataset_version, error_code, error_message FROM scheduler_task_run WHERE run_id = ? ORDER BY task")) {
+                + " dataset_version, error_code, error_message, kind, not_before,"
+                + " (SELECT COUNT(*) FROM scheduler_task_run_file f WHERE f.run_id = t.run_id AND f.task = t.task)"
+                + " FROM scheduler_task_run t WHERE run_id = ? ORDER BY task")) {
       select.setString(1, runId);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
@@ -133,6 +311,7 @@ final class RunStore {
               new TaskRunStatus(
                   TaskName.of(rows.getString(1)),
                   DatasetName.of(rows.getString(2)),
+                  rows.getString(15),
                   Fingerprint.of(rows.getString(3)),
                   rows.getInt(4),
                   TaskAction.valueOf(rows.getString(5)),
@@ -144,7 +323,9 @@ final class RunStore {
                   getLong(rows, 11),
                   getLong(rows, 12),
                   rows.getString(13),
-                  rows.getString(14)));
+                  rows.getString(14),
+                  rows.getInt(17),
+                  rows.getTimestamp(16) == null ? null : rows.getTimestamp(16).toInstant()));
         }
       }
     }
@@ -155,7 +336,8 @@ final class RunStore {
     Map<DatasetName, Materialization> result = new HashMap<>();
     try (PreparedStatement select =
             connection.prepareStatement(
-                "SELECT dataset, task, fingerprint, dataset_version, executor_id, flight_uri, row_count FROM scheduler_materialization");
+                "SELECT dataset, task, fingerprint, dataset_version, executor_id, flight_uri, row_count, input_versions"
+                    + " FROM scheduler_materialization");
         ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
         DatasetName dataset = DatasetName.of(rows.getString(1));
@@ -168,7 +350,8 @@ final class RunStore {
                 rows.getLong(4),
                 rows.getString(5),
                 rows.getString(6),
-                rows.getLong(7)));
+                rows.getLong(7),
+                versions(rows.getString(8))));
       }
     }
     return result;
@@ -185,7 +368,7 @@ final class RunStore {
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO scheduler_materialization (dataset, task, fingerprint, dataset_version, executor_id, flight_uri, row_count,"
-                + " run_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " run_id, updated_at, input_versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, materialization.dataset().value());
       insert.setString(2, materialization.task().value());
       insert.setString(3, materialization.fingerprint().value());
@@ -195,8 +378,34 @@ final class RunStore {
       insert.setLong(7, materialization.rows());
       insert.setString(8, runId);
       insert.setTimestamp(9, Timestamp.from(now));
+      insert.setString(10, RelspecJson.write(new TreeMap<>(materialization.inputVersions())));
       insert.executeUpdate();
     }
+  }
+
+  void deleteMaterialization(Connection connection, DatasetName dataset) throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM scheduler_materialization WHERE dataset = ?")) {
+      delete.setString(1, dataset.value());
+      delete.executeUpdate();
+    }
+  }
+
+  private static final TypeReference<Map<String, Long>> VERSIONS = new TypeReference<>() {};
+
+  private static Map<DatasetName, Long> versions(String json) {
+    if (json == null || json.isBlank()) {
+      return Map.of();
+    }
+    Map<DatasetName, Long> result = new TreeMap<>();
+    try {
+      RelspecJson.mapper()
+          .readValue(json, VERSIONS)
+          .forEach((name, version) -> result.put(DatasetName.of(name), version));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("unreadable input versions: " + json, e);
+    }
+    return result;
   }
 
   private List<RunStatus> runs(Connection connection, String clause, String parameter, int limit)

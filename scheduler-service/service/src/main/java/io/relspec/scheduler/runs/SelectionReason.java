@@ -11,7 +11,9 @@ public enum SelectionReason {
   FILES_CHANGED,
   FORCED,
   UNCHANGED,
-  BLOCKED;
+  BLOCKED,
+  /** A {@code view} task: inlined into the tasks that read it, never dispatched. */
+  INLINED;
 
   @JsonValue
   public String wireName() {

@@ -3,11 +3,19 @@ package io.relspec.scheduler.runs;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.model.TaskName;
+import java.time.Instant;
 
-/** One task of a run as stored and as shown by GET /api/v1/runs/{id}. */
+/**
+ * One task of a run as stored and as shown by GET /api/v1/runs/{id}.
+ *
+ * @param kind {@code view}, {@code compute} or {@code materialization}
+ * @param fileCount how many file ids a scoped run re-computes (0: the whole output)
+ * @param retryAt when a failed attempt's retry is due, while it waits
+ */
 public record TaskRunStatus(
     TaskName task,
     DatasetName output,
+    String kind,
     Fingerprint fingerprint,
     int priority,
     TaskAction action,
@@ -19,7 +27,9 @@ public record TaskRunStatus(
     Long durationMillis,
     Long datasetVersion,
     String errorCode,
-    String error) {
+    String error,
+    int fileCount,
+    Instant retryAt) {
 
   /** The same task in this run with new execution progress; what the task is stays unchanged. */
   TaskRunStatus progress(
@@ -34,6 +44,7 @@ public record TaskRunStatus(
     return new TaskRunStatus(
         task,
         output,
+        kind,
         fingerprint,
         priority,
         action,
@@ -45,11 +56,34 @@ public record TaskRunStatus(
         newDurationMillis,
         newDatasetVersion,
         newErrorCode,
-        newError);
+        newError,
+        fileCount,
+        null);
   }
 
   TaskRunStatus withState(TaskRunState newState) {
     return progress(
         newState, attempt, executorId, rows, durationMillis, datasetVersion, errorCode, error);
+  }
+
+  TaskRunStatus retryAt(Instant when) {
+    return new TaskRunStatus(
+        task,
+        output,
+        kind,
+        fingerprint,
+        priority,
+        action,
+        reason,
+        state,
+        attempt,
+        executorId,
+        rows,
+        durationMillis,
+        datasetVersion,
+        errorCode,
+        error,
+        fileCount,
+        when);
   }
 }

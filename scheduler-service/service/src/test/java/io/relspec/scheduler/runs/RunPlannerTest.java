@@ -1,145 +1,366 @@
 package io.relspec.scheduler.runs;
 
+import static io.relspec.scheduler.Plans.task;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
-import io.relspec.contracts.arrow.ArrowField;
-import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.messaging.RunMode;
 import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.model.DatasetName;
-import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.CachePolicy;
-import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.contracts.spec.TaskKind;
+import io.relspec.scheduler.Plans;
 import io.relspec.scheduler.graph.TaskGraph;
+import io.relspec.scheduler.runs.PlanningState.FileChanges;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class RunPlannerTest {
-  private static final Map<DatasetName, DatasetContract> SOURCES =
-      Map.of(
-          DatasetName.of("raw"),
-          new DatasetContract(
-              new ArrowSchema(List.of(ArrowField.of("id", "int64", false))), null, null, null));
+  private final RunPlanner planner = new RunPlanner();
 
-  private static PlanArtifact plan(String task, String version, String... inputs) {
-    return new PlanArtifact(
-        TaskName.of(task),
-        DatasetName.of(task),
-        TaskKind.COMPUTE,
-        CachePolicy.SESSION,
-        100,
-        "SELECT 1",
-        null,
-        Arrays.stream(inputs).map(DatasetName::of).toList(),
-        Arrays.stream(inputs).map(DatasetName::of).toList(),
-        null,
-        null,
-        Fingerprint.sha256(task + version),
-        "",
-        "SELECT 1",
-        null,
-        null);
+  /**
+   * raw (file-keyed) → a (scopable) → b (scopable) → report (not scopable); a → v (view) → c; dim
+   * (not file-keyed) → joined.
+   */
+  private static Plans shop() {
+    return Plans.catalog()
+        .source("raw", "file_id", "file_id:utf8", "id:int64")
+        .source("dim", null, "id:int64")
+        .task(
+            task("a")
+                .reads("raw", "file_id:utf8", "id:int64")
+                .columns("file_id:utf8", "id:int64")
+                .scopable("file_id", "raw=file_id"))
+        .task(
+            task("b")
+                .reads("a", "file_id:utf8", "id:int64")
+                .columns("file_id:utf8", "id:int64")
+                .scopable("file_id", "a=file_id"))
+        .task(task("report").reads("b", "id:int64"))
+        .task(task("v").kind(TaskKind.VIEW).reads("a", "id:int64"))
+        .task(task("c").reads("v", "id:int64").physical("a"))
+        .task(task("joined").reads("dim", "id:int64"));
   }
 
-  private static PlanCatalog catalog(PlanArtifact... plans) {
-    Map<TaskName, PlanArtifact> byTask = new HashMap<>();
-    for (PlanArtifact plan : plans) {
-      byTask.put(plan.task(), plan);
-    }
-    return new PlanCatalog("pc", "snap", Instant.EPOCH, SOURCES, Map.of(), byTask, List.of());
+  private static RunRequested request(RunMode mode) {
+    return request(mode, List.of(), Map.of(), List.of());
   }
 
-  private static RunRequested request(RunMode mode, String... targets) {
+  private static RunRequested request(
+      RunMode mode,
+      List<String> targets,
+      Map<DatasetName, List<String>> changed,
+      List<String> force) {
     return new RunRequested(
         UUID.randomUUID(),
         Instant.EPOCH,
-        null,
+        "test",
         mode,
-        Arrays.stream(targets).map(DatasetName::of).toList(),
-        null,
-        null,
-        null,
+        targets.stream().map(DatasetName::of).toList(),
+        changed,
+        Map.of(),
+        force.stream().map(TaskName::of).toList(),
         false);
   }
 
-  private static Materialization built(PlanArtifact plan) {
-    return new Materialization(
-        plan.output(), plan.task(), plan.fingerprint(), 1, "executor-0", "grpc://x:1", 10);
+  /** Everything materialized as the catalog says, built from raw version 1. */
+  private static Map<DatasetName, Materialization> builtFrom(PlanCatalog catalog) {
+    Map<DatasetName, Materialization> result = new HashMap<>();
+    for (PlanArtifact plan : catalog.plans().values()) {
+      if (plan.kind() == TaskKind.VIEW) {
+        continue;
+      }
+      Map<DatasetName, Long> inputs = new HashMap<>();
+      plan.physicalInputs()
+          .forEach(input -> inputs.put(input, input.value().equals("raw") ? 1L : 1L));
+      result.put(
+          plan.output(),
+          new Materialization(
+              plan.output(), plan.task(), plan.fingerprint(), 1, "e0", null, 10, inputs));
+    }
+    return result;
+  }
+
+  private static PlanningState state(
+      Map<DatasetName, Materialization> materializations,
+      Map<DatasetName, Long> sourceVersions,
+      PlanningState.SourceChanges changes) {
+    return new PlanningState(materializations, sourceVersions, changes);
+  }
+
+  private static PlanningState settled(PlanCatalog catalog) {
+    return state(
+        builtFrom(catalog), Map.of(DatasetName.of("raw"), 1L), (s, f, t) -> FileChanges.WHOLE);
+  }
+
+  private RunPlanner.Plan plan(PlanCatalog catalog, RunRequested request, PlanningState state) {
+    return planner.plan(TaskGraph.build(catalog), request, state);
+  }
+
+  private static PlannedTask line(RunPlanner.Plan plan, String task) {
+    return plan.tasks().stream()
+        .filter(line -> line.task().value().equals(task))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
-  void changedTaskRunsWithEverythingDownstreamAndTheRestIsReused() throws Exception {
-    PlanArtifact a = plan("a", "v1", "raw");
-    PlanArtifact b = plan("b", "v1", "a");
-    PlanArtifact c = plan("c", "v1", "b");
-    PlanArtifact d = plan("d", "v1", "raw");
-    PlanArtifact bChanged = plan("b", "v2", "a");
-    PlanCatalog next = catalog(a, bChanged, c, d);
-    Map<DatasetName, Materialization> current =
-        Map.of(
-            a.output(), built(a), b.output(), built(b), c.output(), built(c), d.output(), built(d));
-
+  void firstRunRunsEverythingAsNewAndInlinesViews() {
     RunPlanner.Plan plan =
-        new RunPlanner().plan(next, TaskGraph.build(next), request(RunMode.INCREMENTAL), current);
-
+        plan(shop().build(), request(RunMode.INCREMENTAL), PlanningState.empty());
     assertThat(plan.problems()).isEmpty();
     assertThat(plan.tasks())
-        .extracting(
-            task ->
-                task.task().value()
-                    + ":"
-                    + task.action().wireName()
-                    + ":"
-                    + task.reason().wireName())
+        .extracting(line -> line.task().value(), PlannedTask::action, PlannedTask::reason)
         .containsExactly(
-            "a:reuse:unchanged",
-            "b:run:fingerprint_changed",
-            "c:run:upstream_changed",
-            "d:reuse:unchanged");
+            tuple("a", TaskAction.RUN, SelectionReason.NEW),
+            tuple("b", TaskAction.RUN, SelectionReason.NEW),
+            tuple("joined", TaskAction.RUN, SelectionReason.NEW),
+            tuple("report", TaskAction.RUN, SelectionReason.NEW),
+            tuple("v", TaskAction.SKIP, SelectionReason.INLINED),
+            tuple("c", TaskAction.RUN, SelectionReason.NEW));
   }
 
   @Test
-  void targetsSelectOnlyTheirUpstream() throws Exception {
-    PlanCatalog catalog =
-        catalog(plan("a", "1", "raw"), plan("b", "1", "a"), plan("other", "1", "raw"));
-    RunPlanner.Plan plan =
-        new RunPlanner()
-            .plan(catalog, TaskGraph.build(catalog), request(RunMode.FULL, "b"), Map.of());
-    assertThat(plan.tasks()).extracting(task -> task.task().value()).containsExactly("a", "b");
+  void nothingChangedReusesEverything() {
+    PlanCatalog catalog = shop().build();
+    RunPlanner.Plan plan = plan(catalog, request(RunMode.INCREMENTAL), settled(catalog));
     assertThat(plan.tasks())
-        .allSatisfy(task -> assertThat(task.reason()).isEqualTo(SelectionReason.NEW));
+        .filteredOn(line -> !line.task().value().equals("v"))
+        .extracting(PlannedTask::action, PlannedTask::reason)
+        .containsOnly(tuple(TaskAction.REUSE, SelectionReason.UNCHANGED));
   }
 
   @Test
-  void missingSourceBlocksTheTaskAndItsDescendants() throws Exception {
-    PlanCatalog catalog =
-        catalog(plan("a", "1", "nowhere"), plan("b", "1", "a"), plan("ok", "1", "raw"));
+  void aChangedFingerprintRunsTheTaskAndEverythingDownstream() {
+    PlanCatalog before = shop().build();
+    PlanCatalog after =
+        shop()
+            .task(
+                task("a")
+                    .version("v2")
+                    .reads("raw", "file_id:utf8", "id:int64")
+                    .columns("file_id:utf8", "id:int64")
+                    .scopable("file_id", "raw=file_id"))
+            .build();
+    RunPlanner.Plan plan = plan(after, request(RunMode.INCREMENTAL), settled(before));
+    assertThat(line(plan, "a").reason()).isEqualTo(SelectionReason.FINGERPRINT_CHANGED);
+    assertThat(List.of(line(plan, "b"), line(plan, "c"), line(plan, "report")))
+        .extracting(PlannedTask::action, PlannedTask::reason, PlannedTask::fileIds)
+        .containsOnly(tuple(TaskAction.RUN, SelectionReason.UPSTREAM_CHANGED, List.of()));
+    assertThat(line(plan, "joined").action()).isEqualTo(TaskAction.REUSE);
+  }
+
+  @Test
+  void changedFilesScopeScopableTasksAndRunTheRestFully() {
+    PlanCatalog catalog = shop().build();
     RunPlanner.Plan plan =
-        new RunPlanner().plan(catalog, TaskGraph.build(catalog), request(RunMode.FULL), Map.of());
+        plan(
+            catalog,
+            request(
+                RunMode.INCREMENTAL,
+                List.of(),
+                Map.of(DatasetName.of("raw"), List.of("f2", "f1")),
+                List.of()),
+            settled(catalog));
+    assertThat(line(plan, "a"))
+        .extracting(PlannedTask::action, PlannedTask::reason, PlannedTask::fileIds)
+        .containsExactly(TaskAction.RUN, SelectionReason.FILES_CHANGED, List.of("f1", "f2"));
+    assertThat(line(plan, "b"))
+        .extracting(PlannedTask::reason, PlannedTask::fileIds)
+        .containsExactly(SelectionReason.UPSTREAM_CHANGED, List.of("f1", "f2"));
+    assertThat(line(plan, "report"))
+        .extracting(PlannedTask::action, PlannedTask::reason, PlannedTask::fileIds)
+        .containsExactly(TaskAction.RUN, SelectionReason.UPSTREAM_CHANGED, List.of());
+    assertThat(line(plan, "c").fileIds()).isEmpty();
+    assertThat(line(plan, "joined").action()).isEqualTo(TaskAction.REUSE);
+  }
+
+  @Test
+  void sourceVersionsSinceTheBuildSupplyTheChangedFiles() {
+    PlanCatalog catalog = shop().build();
+    PlanningState state =
+        state(
+            builtFrom(catalog),
+            Map.of(DatasetName.of("raw"), 3L),
+            (source, from, to) -> {
+              assertThat(source.value()).isEqualTo("raw");
+              assertThat(from).isEqualTo(1L);
+              assertThat(to).isEqualTo(3L);
+              return new FileChanges(false, Set.of("f9"));
+            });
+    RunPlanner.Plan plan = plan(catalog, request(RunMode.INCREMENTAL), state);
+    assertThat(line(plan, "a"))
+        .extracting(PlannedTask::reason, PlannedTask::fileIds)
+        .containsExactly(SelectionReason.FILES_CHANGED, List.of("f9"));
+    assertThat(line(plan, "b").fileIds()).containsExactly("f9");
+  }
+
+  @Test
+  void aSourceReplacedWithoutFileIdsRunsItsReadersFully() {
+    PlanCatalog catalog = shop().build();
+    PlanningState state =
+        state(
+            builtFrom(catalog),
+            Map.of(DatasetName.of("raw"), 2L),
+            (source, from, to) -> FileChanges.WHOLE);
+    RunPlanner.Plan plan = plan(catalog, request(RunMode.INCREMENTAL), state);
+    assertThat(line(plan, "a"))
+        .extracting(PlannedTask::action, PlannedTask::reason, PlannedTask::fileIds)
+        .containsExactly(TaskAction.RUN, SelectionReason.FILES_CHANGED, List.of());
+    assertThat(line(plan, "b").fileIds()).isEmpty();
+  }
+
+  @Test
+  void anUpstreamRebuiltByAnEarlierRunIsAChangedInput() {
+    PlanCatalog catalog = shop().build();
+    Map<DatasetName, Materialization> built = builtFrom(catalog);
+    Materialization a = built.get(DatasetName.of("a"));
+    built.put(
+        a.dataset(),
+        new Materialization(
+            a.dataset(), a.task(), a.fingerprint(), 2, "e0", null, 10, a.inputVersions()));
+    RunPlanner.Plan plan =
+        plan(
+            catalog,
+            request(RunMode.INCREMENTAL),
+            state(built, Map.of(DatasetName.of("raw"), 1L), (s, f, t) -> FileChanges.WHOLE));
+    assertThat(line(plan, "a").action()).isEqualTo(TaskAction.REUSE);
+    assertThat(line(plan, "b"))
+        .extracting(PlannedTask::action, PlannedTask::reason, PlannedTask::fileIds)
+        .containsExactly(TaskAction.RUN, SelectionReason.UPSTREAM_CHANGED, List.of());
+  }
+
+  @Test
+  void forcedFullAndCachePolicyNoneRun() {
+    PlanCatalog catalog =
+        shop().task(task("joined").reads("dim", "id:int64").cachePolicy(CachePolicy.NONE)).build();
+    RunPlanner.Plan forced =
+        plan(
+            catalog,
+            request(RunMode.INCREMENTAL, List.of(), Map.of(), List.of("b")),
+            settled(catalog));
+    assertThat(line(forced, "b").reason()).isEqualTo(SelectionReason.FORCED);
+    assertThat(line(forced, "report").reason()).isEqualTo(SelectionReason.UPSTREAM_CHANGED);
+    assertThat(line(forced, "joined").reason()).isEqualTo(SelectionReason.FORCED);
+    assertThat(line(forced, "a").action()).isEqualTo(TaskAction.REUSE);
+
+    RunPlanner.Plan full = plan(catalog, request(RunMode.FULL), settled(catalog));
+    assertThat(full.tasks())
+        .filteredOn(line -> line.action() != TaskAction.SKIP)
+        .allSatisfy(line -> assertThat(line.action()).isEqualTo(TaskAction.RUN));
+    RunPlanner.Plan fullWithFiles =
+        plan(
+            catalog,
+            request(
+                RunMode.FULL, List.of(), Map.of(DatasetName.of("raw"), List.of("f1")), List.of()),
+            settled(catalog));
+    assertThat(line(fullWithFiles, "a").fileIds()).as("a full run never scopes").isEmpty();
+  }
+
+  @Test
+  void targetsSelectTheirUpstreamOnly() {
+    RunPlanner.Plan plan =
+        plan(
+            shop().build(),
+            request(RunMode.INCREMENTAL, List.of("c"), Map.of(), List.of()),
+            PlanningState.empty());
+    assertThat(plan.tasks()).extracting(line -> line.task().value()).containsExactly("a", "v", "c");
+  }
+
+  @Test
+  void unknownTargetsAndTasksAreProblems() {
+    RunPlanner.Plan plan =
+        plan(
+            shop().build(),
+            request(RunMode.INCREMENTAL, List.of("nope", "raw"), Map.of(), List.of("ghost")),
+            PlanningState.empty());
+    assertThat(plan.problems())
+        .extracting(RunPlanner.Problem::code, RunPlanner.Problem::message)
+        .containsExactly(
+            tuple("UNKNOWN_TASK", "forced task 'ghost' does not exist or did not compile"),
+            tuple("UNKNOWN_TARGET", "no compiled task produces target dataset 'nope'"),
+            tuple("UNKNOWN_TARGET", "'raw' is a source dataset; targets are task outputs"));
+  }
+
+  @Test
+  void blockedTasksAreSkippedAndRefuseTheRun() {
+    PlanCatalog catalog =
+        shop()
+            .task(task("bad").reads("raw", "id:utf8"))
+            .task(task("after_bad").reads("bad", "id:int64"))
+            .failure("broken", "UNKNOWN_COLUMN", "column 'x' not found")
+            .build();
+    RunPlanner.Plan plan = plan(catalog, request(RunMode.INCREMENTAL), PlanningState.empty());
+    assertThat(line(plan, "bad"))
+        .extracting(PlannedTask::action, PlannedTask::reason)
+        .containsExactly(TaskAction.SKIP, SelectionReason.BLOCKED);
+    assertThat(line(plan, "after_bad").blockedBy()).startsWith("UPSTREAM_BLOCKED");
+    assertThat(line(plan, "a").action()).isEqualTo(TaskAction.RUN);
     assertThat(plan.problems())
         .extracting(RunPlanner.Problem::code)
-        .containsExactly("MISSING_SOURCE");
-    assertThat(plan.tasks())
-        .filteredOn(task -> task.action() == TaskAction.SKIP)
-        .extracting(task -> task.task().value())
-        .containsExactly("a", "b");
+        .containsExactly("COMPILE_FAILED", "EDGE_TYPE_MISMATCH");
+
+    RunPlanner.Plan targeted =
+        plan(
+            catalog,
+            request(RunMode.INCREMENTAL, List.of("b"), Map.of(), List.of()),
+            PlanningState.empty());
+    assertThat(targeted.problems()).as("problems outside the selection do not count").isEmpty();
   }
 
   @Test
-  void cycleIsReportedWithItsPath() {
-    PlanCatalog catalog = catalog(plan("a", "1", "c"), plan("b", "1", "a"), plan("c", "1", "b"));
-    assertThatThrownBy(() -> TaskGraph.build(catalog))
-        .isInstanceOf(TaskGraph.CycleException.class)
-        .hasMessage("dependency cycle: a -> b -> c -> a");
+  void outputsOfRemovedTasksAreRetired() {
+    PlanCatalog catalog = shop().build();
+    Map<DatasetName, Materialization> built = builtFrom(catalog);
+    built.put(
+        DatasetName.of("gone"),
+        new Materialization(
+            DatasetName.of("gone"),
+            TaskName.of("gone"),
+            io.relspec.contracts.model.Fingerprint.sha256("gone"),
+            1,
+            "e0",
+            null,
+            1,
+            Map.of()));
+    RunPlanner.Plan plan =
+        plan(
+            catalog,
+            request(RunMode.INCREMENTAL),
+            state(built, Map.of(), (s, f, t) -> FileChanges.WHOLE));
+    assertThat(plan.retired()).containsExactly(DatasetName.of("gone"));
+  }
+
+  @Test
+  void scopedSqlUsesAnInListUpToTheThresholdAndAParameterTableAbove() {
+    String inList =
+        FileScopedSql.restrict(
+            "SELECT * FROM t",
+            "file_id",
+            io.relspec.contracts.arrow.ArrowType.parse("utf8"),
+            List.of("a", "o'b"),
+            2);
+    assertThat(inList)
+        .isEqualTo(
+            "SELECT \"relspec_scoped\".* FROM (\nSELECT * FROM t\n) AS \"relspec_scoped\""
+                + " WHERE \"relspec_scoped\".\"file_id\" IN ('a', 'o''b')");
+    String table =
+        FileScopedSql.restrict(
+            "SELECT * FROM t",
+            "fid",
+            io.relspec.contracts.arrow.ArrowType.parse("int64"),
+            List.of("1", "2", "3"),
+            2);
+    assertThat(table)
+        .endsWith(
+            "WHERE CAST(\"relspec_scoped\".\"fid\" AS VARCHAR) IN (SELECT \"file_id\" FROM \"relspec_file_scope\")");
   }
 }

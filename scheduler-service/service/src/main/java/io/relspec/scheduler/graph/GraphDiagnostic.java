@@ -1,0 +1,41 @@
+package io.relspec.scheduler.graph;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One finding about the graph: a stable code, its severity, what it is about, one line of
+ * explanation, and for a cycle the path around it.
+ *
+ * @param source who found it: {@code catalog}, {@code compiler} or {@code graph}
+ * @param subjectKind {@code task} or {@code dataset}
+ */
+public record GraphDiagnostic(
+    String source,
+    String code,
+    Severity severity,
+    String subjectKind,
+    String subject,
+    String message,
+    List<String> path) {
+  public enum Severity {
+    ERROR,
+    WARNING
+  }
+
+  public GraphDiagnostic {
+    Objects.requireNonNull(source, "source is null");
+    Objects.requireNonNull(code, "code is null");
+    Objects.requireNonNull(severity, "severity is null");
+    Objects.requireNonNull(message, "message is null");
+    path = path == null ? List.of() : List.copyOf(path);
+  }
+
+  static GraphDiagnostic taskError(String source, String code, String task, String message) {
+    return new GraphDiagnostic(source, code, Severity.ERROR, "task", task, message, null);
+  }
+
+  public boolean isError() {
+    return severity == Severity.ERROR;
+  }
+}
