@@ -13,6 +13,7 @@ import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.CachePolicy;
 import io.relspec.contracts.spec.DatasetContract;
+import io.relspec.contracts.spec.FunctionSpec;
 import io.relspec.contracts.spec.TaskKind;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ public final class Plans {
   private final Map<DatasetName, DatasetContract> sources = new TreeMap<>();
   private final Map<TaskName, PlanArtifact> plans = new TreeMap<>();
   private final List<CompileFailure> failures = new ArrayList<>();
+  private final Map<String, FunctionSpec> functions = new TreeMap<>();
   private String id = "pc-1";
 
   public static Plans catalog() {
@@ -53,13 +55,24 @@ public final class Plans {
     return this;
   }
 
+  /** A catalog function of one int64 parameter {@code x}. */
+  public Plans function(String name, String expression) {
+    functions.put(
+        name,
+        new FunctionSpec(
+            List.of(new FunctionSpec.Parameter("x", ArrowType.parse("int64"))),
+            ArrowType.parse("int64"),
+            expression));
+    return this;
+  }
+
   public Plans failure(String task, String code, String message) {
     failures.add(new CompileFailure(TaskName.of(task), code, message, null, null));
     return this;
   }
 
   public PlanCatalog build() {
-    return new PlanCatalog(id, "snap-" + id, Instant.EPOCH, sources, Map.of(), plans, failures);
+    return new PlanCatalog(id, "snap-" + id, Instant.EPOCH, sources, functions, plans, failures);
   }
 
   public static Task task(String name) {

@@ -83,6 +83,7 @@ public class RunResource {
 
   @POST
   @Path("{id}/cancel")
+  @Consumes(MediaType.WILDCARD)
   @RolesAllowed(Roles.OPERATOR)
   public RunStatus cancel(@PathParam("id") String id) {
     return runs.cancel(id);

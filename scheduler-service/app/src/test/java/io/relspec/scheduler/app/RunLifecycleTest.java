@@ -1,0 +1,526 @@
+package io.relspec.scheduler.app;
+
+import static io.relspec.scheduler.Plans.task;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.messaging.PlanCatalogCompiled;
+import io.relspec.contracts.messaging.RunFinished;
+import io.relspec.contracts.messaging.RunState;
+import io.relspec.contracts.messaging.SourceDataUpdated;
+import io.relspec.contracts.messaging.TaskRunFailed;
+import io.relspec.contracts.messaging.TaskRunHeartbeat;
+import io.relspec.contracts.messaging.TaskRunRequested;
+import io.relspec.contracts.messaging.TaskRunSucceeded;
+import io.relspec.contracts.model.DatasetName;
+import io.relspec.contracts.spec.TaskKind;
+import io.relspec.scheduler.Plans;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs against the real RabbitMQ and PostgreSQL with a scripted executor on the broker: retry with
+ * backoff, a final failure, stale and duplicate results, a lost executor, cancel, parallelism and
+ * priority, a source update that triggers a file-scoped incremental run, and the graph and
+ * validation API. (A scheduler killed and restarted mid-run is in the distributed suite.)
+ */
+@QuarkusTest
+@QuarkusTestResource(CompilerStub.class)
+class RunLifecycleTest {
+  private static final String ADMIN = "test-admin-token-0123456789";
+  private static final String READER = "test-reader-token-0123456789";
+
+  @ConfigProperty(name = "relspec.messaging.exchange")
+  String exchange;
+
+  private ScriptedExecutor executor;
+
+  @BeforeEach
+  void connect() throws Exception {
+    executor = new ScriptedExecutor(exchange);
+  }
+
+  @AfterEach
+  void disconnect() throws Exception {
+    executor.close();
+  }
+
+  @Test
+  void retryableFailuresRetryAfterABackoffAndAFinalFailureSkipsDownstream() throws Exception {
+    install(
+        Plans.catalog()
+            .id("pc-retry")
+            .task(task("r_a"))
+            .task(task("r_b").reads("r_a", "id:int64"))
+            .task(task("r_c").reads("r_b", "id:int64"))
+            .build());
+    String runId = startRun("{\"mode\":\"full\"}");
+    TaskRunRequested first = executor.next(runId);
+    assertThat(first.task().value()).isEqualTo("r_a");
+    assertThat(first.attempt()).isEqualTo(1);
+    Instant failedAt = Instant.now();
+    executor.publish(failed(first, "OUT_OF_MEMORY", true));
+    TaskRunRequested second = executor.next(runId);
+    assertThat(second.task().value()).isEqualTo("r_a");
+    assertThat(second.attempt()).isEqualTo(2);
+    assertThat(Duration.between(failedAt, second.occurredAt()))
+        .as("dispatched again only after the 300 ms backoff")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(250));
+    executor.publish(succeeded(second, 5));
+    TaskRunRequested b = executor.next(runId);
+    assertThat(b.task().value()).isEqualTo("r_b");
+    executor.publish(failed(b, "SQL_ERROR", false));
+
+    RunFinished finished = executor.finished(runId);
+    assertThat(finished.state()).isEqualTo(RunState.FAILED);
+    JsonPath run = status(runId);
+    assertThat(run.getString("state")).isEqualTo("FAILED");
+    assertThat(run.getInt("tasks.find { it.task == 'r_a' }.attempt")).isEqualTo(2);
+    assertThat(run.getLong("tasks.find { it.task == 'r_a' }.rows")).isEqualTo(5);
+    assertThat(run.getString("tasks.find { it.task == 'r_b' }.state")).isEqualTo("FAILED");
+    assertThat(run.getString("tasks.find { it.task == 'r_b' }.errorCode")).isEqualTo("SQL_ERROR");
+    assertThat(run.getString("tasks.find { it.task == 'r_c' }.state")).isEqualTo("SKIPPED");
+    assertThat(run.getString("tasks.find { it.task == 'r_c' }.errorCode"))
+        .isEqualTo("UPSTREAM_FAILED");
+  }
+
+  @Test
+  void staleAndDuplicateResultsChangeNothing() throws Exception {
+    install(
+        Plans.catalog()
+            .id("pc-stale")
+            .task(task("s_a"))
+            .task(task("s_b").reads("s_a", "id:int64"))
+            .build());
+    String runId = startRun("{\"mode\":\"full\"}");
+    TaskRunRequested first = executor.next(runId);
+    executor.publish(failed(first, "OUT_OF_MEMORY", true));
+    TaskRunRequested second = executor.next(runId);
+    assertThat(second.attempt()).isEqualTo(2);
+
+    executor.publish(succeeded(first, 111));
+    TaskRunSucceeded real = succeeded(second, 222);
+    executor.publish(real);
+    TaskRunRequested b = executor.next(runId);
+    assertThat(b.task().value()).isEqualTo("s_b");
+    executor.publish(real);
+    executor.publish(succeeded(second, 333));
+    executor.publish(succeeded(b, 7));
+
+    assertThat(executor.finished(runId).state()).isEqualTo(RunState.SUCCEEDED);
+    JsonPath run = status(runId);
+    assertThat(run.getLong("tasks.find { it.task == 's_a' }.rows")).isEqualTo(222);
+    assertThat(run.getInt("tasks.find { it.task == 's_a' }.attempt")).isEqualTo(2);
+    assertThat(run.getLong("tasks.find { it.task == 's_b' }.rows")).isEqualTo(7);
+    assertThat(executor.pending(runId)).as("nothing dispatched twice").isEmpty();
+  }
+
+  @Test
+  void anAttemptWhoseHeartbeatsStopIsDispatchedAgain() throws Exception {
+    install(Plans.catalog().id("pc-lost").task(task("l_a")).build());
+    String runId = startRun("{\"mode\":\"full\"}");
+    TaskRunRequested first = executor.next(runId);
+    executor.publish(
+        new TaskRunHeartbeat(
+            UUID.randomUUID(),
+            Instant.now(),
+            runId,
+            first.taskRunId(),
+            first.attempt(),
+            "executor-that-dies"));
+    await("heartbeat seen")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "RUNNING".equals(status(runId).getString("tasks[0].state")));
+
+    TaskRunRequested again = executor.next(runId);
+    assertThat(again.attempt()).isEqualTo(2);
+    JsonPath run = status(runId);
+    assertThat(run.getString("tasks[0].errorCode")).isEqualTo("EXECUTOR_LOST");
+    assertThat(run.getString("tasks[0].error")).contains("executor-that-dies");
+    executor.publish(succeeded(again, 1));
+    assertThat(executor.finished(runId).state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
+  void cancelSkipsWhatIsLeftAndIgnoresLateResults() throws Exception {
+    install(
+        Plans.catalog()
+            .id("pc-cancel")
+            .task(task("c_a"))
+            .task(task("c_b").reads("c_a", "id:int64"))
+            .build());
+    String runId = startRun("{\"mode\":\"full\"}");
+    TaskRunRequested first = executor.next(runId);
+    given()
+        .auth()
+        .oauth2(ADMIN)
+        .post("/api/v1/runs/" + runId + "/cancel")
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("CANCELLED"))
+        .body("tasks.errorCode", hasItem("CANCELLED"));
+    assertThat(executor.finished(runId).state()).isEqualTo(RunState.CANCELLED);
+    executor.publish(succeeded(first, 3));
+    given()
+        .auth()
+        .oauth2(ADMIN)
+        .post("/api/v1/runs/" + runId + "/cancel")
+        .then()
+        .statusCode(409)
+        .body("code", equalTo("RUN_ALREADY_FINISHED"));
+    assertThat(status(runId).getList("tasks.state")).containsOnly("SKIPPED");
+  }
+
+  @Test
+  void dispatchFollowsPriorityWithinTheParallelismLimit() throws Exception {
+    install(
+        Plans.catalog()
+            .id("pc-priority")
+            .task(task("p_late").priority(200))
+            .task(task("p_first").priority(10))
+            .task(task("p_second").priority(50))
+            .build());
+    String runId = startRun("{\"mode\":\"full\"}");
+    TaskRunRequested one = executor.next(runId);
+    TaskRunRequested two = executor.next(runId);
+    assertThat(List.of(one.task().value(), two.task().value()))
+        .containsExactly("p_first", "p_second");
+    assertThat(status(runId).getString("tasks.find { it.task == 'p_late' }.state"))
+        .isEqualTo("READY");
+    executor.publish(succeeded(one, 1));
+    TaskRunRequested three = executor.next(runId);
+    assertThat(three.task().value()).isEqualTo("p_late");
+    executor.publish(succeeded(two, 1));
+    executor.publish(succeeded(three, 1));
+    assertThat(executor.finished(runId).state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
+  void aSourceUpdateTriggersAFileScopedIncrementalRun() throws Exception {
+    // Fresh names: source versions and materializations outlive a test run in its database.
+    String id = Long.toString(System.currentTimeMillis(), 36);
+    String raw = "f_raw_" + id;
+    String fa = "f_a_" + id;
+    String fb = "f_b_" + id;
+    install(
+        Plans.catalog()
+            .id("pc-files-" + id)
+            .source(raw, "file_id", "file_id:utf8", "id:int64")
+            .function("f_cents", "x * 100")
+            .task(
+                task(fa)
+                    .reads(raw, "file_id:utf8", "id:int64")
+                    .columns("file_id:utf8", "id:int64")
+                    .scopable("file_id", raw + "=file_id")
+                    .functions("f_cents"))
+            .task(task(fb).reads(fa, "id:int64"))
+            .build());
+    // The first upload of the source triggers the first run: everything is new.
+    executor.publish(
+        new SourceDataUpdated(
+            UUID.randomUUID(),
+            Instant.now(),
+            DatasetName.of(raw),
+            List.of("x1", "x2", "x3", "x4"),
+            List.of(),
+            6L,
+            true));
+    TaskRunRequested a = executor.nextOfTask(fa);
+    String full = a.runId();
+    assertThat(a.writeMode()).isEqualTo(TaskRunRequested.WriteMode.REPLACE);
+    assertThat(a.macros())
+        .singleElement()
+        .satisfies(
+            macro -> {
+              assertThat(macro.name()).isEqualTo("f_cents");
+              assertThat(macro.parameters()).containsExactly("x");
+              assertThat(macro.expression()).isEqualTo("x * 100");
+            });
+    executor.publish(succeeded(a, 10));
+    TaskRunRequested b = executor.next(full);
+    assertThat(b.inputs())
+        .singleElement()
+        .satisfies(
+            input -> {
+              assertThat(input.executorId()).isEqualTo("scripted");
+              assertThat(input.version()).isEqualTo(a.attempt() + 100L);
+            });
+    executor.publish(succeeded(b, 2));
+    assertThat(executor.finished(full).state()).isEqualTo(RunState.SUCCEEDED);
+
+    executor.publish(
+        new SourceDataUpdated(
+            UUID.randomUUID(),
+            Instant.now(),
+            DatasetName.of(raw),
+            List.of("x2", "x1"),
+            List.of("x3"),
+            7L,
+            true));
+    TaskRunRequested scoped = executor.nextOfTask(fa);
+    assertThat(scoped.writeMode()).isEqualTo(TaskRunRequested.WriteMode.UPSERT_FILES);
+    assertThat(scoped.fileIdColumn()).isEqualTo("file_id");
+    assertThat(scoped.fileIds()).containsExactly("x1", "x2", "x3");
+    assertThat(scoped.sql()).endsWith("IN ('x1', 'x2', 'x3')");
+    assertThat(scoped.inputs())
+        .singleElement()
+        .satisfies(i -> assertThat(i.version()).isEqualTo(7L));
+    executor.publish(succeeded(scoped, 3));
+    TaskRunRequested rest = executor.next(scoped.runId());
+    assertThat(rest.task().value()).isEqualTo(fb);
+    assertThat(rest.writeMode()).isEqualTo(TaskRunRequested.WriteMode.REPLACE);
+    executor.publish(succeeded(rest, 2));
+    assertThat(executor.finished(scoped.runId()).state()).isEqualTo(RunState.SUCCEEDED);
+    JsonPath run = status(scoped.runId());
+    assertThat(run.getString("mode")).isEqualTo("incremental");
+    assertThat(run.getString("tasks.find { it.task == '" + fa + "' }.reason"))
+        .isEqualTo("files_changed");
+    assertThat(run.getInt("tasks.find { it.task == '" + fa + "' }.fileCount")).isEqualTo(3);
+    assertThat(run.getString("tasks.find { it.task == '" + fb + "' }.reason"))
+        .isEqualTo("upstream_changed");
+
+    JsonPath again =
+        given()
+            .auth()
+            .oauth2(ADMIN)
+            .contentType(ContentType.JSON)
+            .body("{}")
+            .post("/api/v1/runs")
+            .then()
+            .statusCode(202)
+            .extract()
+            .jsonPath();
+    assertThat(again.getList("plan.action")).containsOnly("reuse");
+    assertThat(executor.finished(again.getString("runId")).state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
+  void graphAndValidationOverRest() throws Exception {
+    install(
+        Plans.catalog()
+            .id("pc-graph")
+            .source("g_raw", null, "id:int64")
+            .task(task("g_a").reads("g_raw", "id:int64"))
+            .task(task("g_view").kind(TaskKind.VIEW).reads("g_a", "id:int64"))
+            .task(task("g_b").reads("g_view", "id:int64").physical("g_a"))
+            .task(task("g_bad").reads("g_raw", "id:utf8"))
+            .failure("g_broken", "UNKNOWN_COLUMN", "column 'nope' not found")
+            .build());
+    given()
+        .auth()
+        .oauth2(READER)
+        .get("/api/v1/validation")
+        .then()
+        .statusCode(200)
+        .body("valid", equalTo(false))
+        .body("planCatalogId", equalTo("pc-graph"))
+        .body(
+            "diagnostics.code",
+            hasItems("EDGE_TYPE_MISMATCH", "COMPILE_FAILED", "CATALOG_UNAVAILABLE"))
+        .body("blockedTasks", hasItem("g_bad"));
+    given()
+        .auth()
+        .oauth2(ADMIN)
+        .contentType(ContentType.JSON)
+        .body("{}")
+        .post("/api/v1/runs")
+        .then()
+        .statusCode(409)
+        .body("code", equalTo("VALIDATION_FAILED"))
+        .body("violations.field", hasItems("g_bad", "g_broken"));
+    String partial =
+        given()
+            .auth()
+            .oauth2(ADMIN)
+            .contentType(ContentType.JSON)
+            .body("{\"mode\":\"full\",\"allowPartial\":true}")
+            .post("/api/v1/runs")
+            .then()
+            .statusCode(202)
+            .body("plan.find { it.task == 'g_bad' }.action", equalTo("skip"))
+            .body("plan.find { it.task == 'g_bad' }.reason", equalTo("blocked"))
+            .body("plan.find { it.task == 'g_view' }.reason", equalTo("inlined"))
+            .extract()
+            .path("runId");
+    executor.publish(succeeded(executor.next(partial), 1));
+    executor.publish(succeeded(executor.next(partial), 1));
+    assertThat(executor.finished(partial).state())
+        .as("a blocked task leaves the run FAILED")
+        .isEqualTo(RunState.FAILED);
+
+    given()
+        .auth()
+        .oauth2(READER)
+        .get("/api/v1/graph")
+        .then()
+        .statusCode(200)
+        .body("nodes.id", hasItems("dataset:g_raw", "task:g_a", "dataset:g_view"))
+        .body("edges.find { it.to == 'task:g_a' }.columns[0].name", equalTo("id"));
+    assertThat(
+            given()
+                .auth()
+                .oauth2(READER)
+                .get("/api/v1/graph?format=mermaid")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString())
+        .startsWith("flowchart LR");
+    assertThat(
+            given()
+                .auth()
+                .oauth2(READER)
+                .get("/api/v1/graph?format=dot")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString())
+        .startsWith("digraph relspec");
+    given()
+        .auth()
+        .oauth2(READER)
+        .get("/api/v1/graph?format=svg")
+        .then()
+        .statusCode(400)
+        .body("code", equalTo("UNKNOWN_FORMAT"));
+    given()
+        .auth()
+        .oauth2(READER)
+        .get("/api/v1/graph/generations")
+        .then()
+        .statusCode(200)
+        .body("generations[0].tasks", hasItems("g_a", "g_bad"))
+        .body("generations[2].tasks", hasItem("g_b"));
+    given()
+        .auth()
+        .oauth2(READER)
+        .get("/api/v1/impact/g_raw")
+        .then()
+        .statusCode(200)
+        .body("kind", equalTo("source"))
+        .body("tasks", equalTo(List.of("g_a", "g_b", "g_bad", "g_view")));
+    given()
+        .auth()
+        .oauth2(READER)
+        .get("/api/v1/provenance/g_b")
+        .then()
+        .statusCode(200)
+        .body("datasets", equalTo(List.of("g_a", "g_raw", "g_view")));
+    given()
+        .auth()
+        .oauth2(READER)
+        .get("/api/v1/impact/nope")
+        .then()
+        .statusCode(404)
+        .body("code", equalTo("UNKNOWN_DATASET"));
+    given()
+        .auth()
+        .oauth2(READER)
+        .get("/api/v1/graph/critical-path")
+        .then()
+        .statusCode(200)
+        .body("tasks", hasItem("g_b"));
+  }
+
+  private void install(PlanCatalog catalog) throws Exception {
+    CompilerStub.serve(catalog);
+    executor.publish(
+        new PlanCatalogCompiled(
+            UUID.randomUUID(),
+            Instant.now(),
+            catalog.id(),
+            catalog.snapshotId(),
+            null,
+            Map.of(),
+            catalog.failures(),
+            null));
+    await("scheduler holds " + catalog.id())
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                catalog
+                    .id()
+                    .equals(
+                        given()
+                            .auth()
+                            .oauth2(READER)
+                            .get("/api/v1/graph")
+                            .then()
+                            .extract()
+                            .jsonPath()
+                            .getString("planCatalogId")));
+  }
+
+  private static String startRun(String body) {
+    return given()
+        .auth()
+        .oauth2(ADMIN)
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/v1/runs")
+        .then()
+        .statusCode(202)
+        .extract()
+        .path("runId");
+  }
+
+  private static JsonPath status(String runId) {
+    return given()
+        .auth()
+        .oauth2(READER)
+        .get("/api/v1/runs/" + runId)
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
+
+  private static TaskRunSucceeded succeeded(TaskRunRequested request, long rows) {
+    return new TaskRunSucceeded(
+        UUID.randomUUID(),
+        Instant.now(),
+        request.runId(),
+        request.taskRunId(),
+        request.task(),
+        request.attempt(),
+        "scripted",
+        request.output(),
+        request.attempt() + 100L,
+        rows,
+        rows * 8,
+        null,
+        "grpc://scripted:8815",
+        3);
+  }
+
+  private static TaskRunFailed failed(TaskRunRequested request, String code, boolean retryable) {
+    return new TaskRunFailed(
+        UUID.randomUUID(),
+        Instant.now(),
+        request.runId(),
+        request.taskRunId(),
+        request.task(),
+        request.attempt(),
+        "scripted",
+        code,
+        code + " in a scripted attempt",
+        retryable,
+        2);
+  }
+}
