@@ -114,6 +114,14 @@ class StandaloneWiringTest {
     org.assertj.core.api.Assertions.assertThat(
             run.getString("tasks.find { it.task == 'wiring_derived' }.executorId"))
         .isEqualTo("standalone");
+
+    // One validation report joins the catalog's checks (reached in-process) with the graph's.
+    JsonPath validation =
+        given().auth().oauth2(token).when().get("/api/v1/validation").then().extract().jsonPath();
+    org.assertj.core.api.Assertions.assertThat(validation.getList("diagnostics.code"))
+        .as(validation.prettify())
+        .doesNotContain("CATALOG_UNAVAILABLE");
+    org.assertj.core.api.Assertions.assertThat(validation.getString("graphSignature")).hasSize(64);
   }
 
   @Test

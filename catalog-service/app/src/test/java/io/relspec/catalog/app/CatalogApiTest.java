@@ -531,7 +531,7 @@ class CatalogApiTest {
         .then()
         .statusCode(200);
     admin()
-        .get("/api/v1/validation")
+        .get("/api/v1/validation/catalog")
         .then()
         .statusCode(200)
         .body("valid", equalTo(false))

@@ -24,7 +24,7 @@ public class AnalysisResource {
   }
 
   @GET
-  @Path("validation")
+  @Path("validation/catalog")
   @RolesAllowed(Roles.READER)
   public CatalogAnalysis.ValidationReport validation() {
     return new CatalogAnalysis(catalog.state()).validation();

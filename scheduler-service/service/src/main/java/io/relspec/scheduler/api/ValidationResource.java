@@ -20,7 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Everything that is wrong with the current catalog, in one report. */
-@Path("/api/v1/validation")
+@Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "scheduler")
 @SecurityRequirement(name = "bearer")
@@ -47,6 +47,7 @@ public class ValidationResource {
       String code, String severity, String kind, String name, String message) {}
 
   @GET
+  @Path("validation")
   @RolesAllowed(Roles.READER)
   public ValidationReport validation() {
     return ValidationReport.of(planCatalogs.latest(), catalogDiagnostics());
@@ -66,7 +67,7 @@ public class ValidationResource {
     }
     try {
       List<GraphDiagnostic> result = new ArrayList<>();
-      CatalogReport report = catalog.get("/api/v1/validation", CatalogReport.class);
+      CatalogReport report = catalog.get("/api/v1/validation/catalog", CatalogReport.class);
       for (CatalogDiagnostic found :
           report.diagnostics() == null ? List.<CatalogDiagnostic>of() : report.diagnostics()) {
         result.add(
