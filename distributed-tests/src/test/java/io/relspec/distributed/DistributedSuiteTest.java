@@ -38,6 +38,7 @@ class DistributedSuiteTest {
   private static ServiceProcess catalog;
   private static ServiceProcess compiler;
   private static ServiceProcess scheduler;
+  private static ServiceProcess executor;
 
   @BeforeAll
   static void startSuite() throws Exception {
@@ -54,19 +55,26 @@ class DistributedSuiteTest {
         start(
             "scheduler",
             with(
-                with(common, "RELSPEC_DB_URL", POSTGRES + "relspec_it_scheduler"),
+                with(
+                    with(common, "RELSPEC_DB_URL", POSTGRES + "relspec_it_scheduler"),
+                    "RELSPEC_CATALOG_URL",
+                    catalog.baseUrl()),
                 "RELSPEC_COMPILER_URL",
                 compiler.baseUrl()),
             logs);
-    Map<String, String> executor =
+    Map<String, String> executorEnvironment =
         with(
             with(common, "RELSPEC_EXECUTOR_ID", "executor-it"),
             "RELSPEC_DATA_DIR",
             data.toString());
-    start(
-        "executor",
-        with(executor, "RELSPEC_FLIGHT_PORT", Integer.toString(ServiceProcess.freePort())),
-        logs);
+    executor =
+        start(
+            "executor",
+            with(
+                executorEnvironment,
+                "RELSPEC_FLIGHT_PORT",
+                Integer.toString(ServiceProcess.freePort())),
+            logs);
     for (ServiceProcess process : processes) {
       process.awaitReady();
     }
@@ -160,6 +168,95 @@ class DistributedSuiteTest {
     assertThat(run.getList("tasks.state")).containsOnly("SUCCEEDED");
     assertThat(run.getList("tasks.executorId")).containsOnly("executor-it");
     assertThat(run.getLong("tasks.find { it.task == 'dist_derived' }.rows")).isEqualTo(2L);
+  }
+
+  /**
+   * The scheduler crashes with a task dispatched and the executor down; the executor then runs it
+   * while the scheduler is gone, and the restarted scheduler picks up the result from its durable
+   * queue, dispatches the rest and finishes the run: all run state is in PostgreSQL.
+   */
+  @Test
+  void aSchedulerKilledMidRunFinishesTheRunAfterRestart() throws Exception {
+    putTask("restart_base", "SELECT 1 AS id UNION ALL SELECT 2 UNION ALL SELECT 3");
+    putTask("restart_derived", "SELECT id * 10 AS tens FROM restart_base WHERE id > 1");
+    executor.kill();
+    String runId = startTargetedRun("restart_derived");
+    awaitQueueDepth(Messaging.queueName("executor", MessageType.TASK_RUN_REQUESTED));
+
+    scheduler.kill();
+    executor = replace(executor, executor.restart()).awaitReady();
+    awaitQueueDepth(Messaging.queueName("scheduler", MessageType.TASK_RUN_SUCCEEDED));
+    scheduler = replace(scheduler, scheduler.restart()).awaitReady();
+
+    await("run finishes after the restart")
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () ->
+                given()
+                    .auth()
+                    .oauth2(TOKEN)
+                    .when()
+                    .get(scheduler.baseUrl() + "/api/v1/runs/" + runId)
+                    .then()
+                    .statusCode(200)
+                    .body("state", equalTo("SUCCEEDED")));
+    JsonPath run =
+        given()
+            .auth()
+            .oauth2(TOKEN)
+            .get(scheduler.baseUrl() + "/api/v1/runs/" + runId)
+            .then()
+            .extract()
+            .jsonPath();
+    assertThat(run.getLong("tasks.find { it.task == 'restart_derived' }.rows")).isEqualTo(2L);
+    assertThat(run.getInt("tasks.find { it.task == 'restart_base' }.attempt")).isEqualTo(1);
+  }
+
+  private static void putTask(String name, String sql) {
+    given()
+        .auth()
+        .oauth2(TOKEN)
+        .contentType(ContentType.JSON)
+        .body(java.util.Map.of("sql", sql))
+        .when()
+        .put(catalog.baseUrl() + "/api/v1/tasks/" + name)
+        .then()
+        .statusCode(200);
+  }
+
+  /** Polls until the scheduler holds a plan catalog producing the target, then starts one run. */
+  private static String startTargetedRun(String target) {
+    return await("scheduler can plan " + target)
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                given()
+                    .auth()
+                    .oauth2(TOKEN)
+                    .contentType(ContentType.JSON)
+                    .body("{\"mode\":\"full\",\"targets\":[\"" + target + "\"]}")
+                    .when()
+                    .post(scheduler.baseUrl() + "/api/v1/runs")
+                    .then()
+                    .extract(),
+            response -> response.statusCode() == 202)
+        .path("runId");
+  }
+
+  private static void awaitQueueDepth(String queue) throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost("localhost");
+    try (Connection connection = factory.newConnection();
+        Channel channel = connection.createChannel()) {
+      await("a message waiting in " + queue)
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> channel.queueDeclarePassive(queue).getMessageCount() > 0);
+    }
+  }
+
+  private static ServiceProcess replace(ServiceProcess old, ServiceProcess started) {
+    processes.set(processes.indexOf(old), started);
+    return started;
   }
 
   private static ServiceProcess start(String service, Map<String, String> environment, Path logs)

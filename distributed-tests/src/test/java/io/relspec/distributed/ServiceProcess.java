@@ -14,12 +14,22 @@ final class ServiceProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+  private final Path jar;
+  private final Map<String, String> environment;
   final int httpPort;
 
-  private ServiceProcess(String name, Process process, Path log, int httpPort) {
+  private ServiceProcess(
+      String name,
+      Process process,
+      Path log,
+      Path jar,
+      Map<String, String> environment,
+      int httpPort) {
     this.name = name;
     this.process = process;
     this.log = log;
+    this.jar = jar;
+    this.environment = Map.copyOf(environment);
     this.httpPort = httpPort;
   }
 
@@ -42,7 +52,14 @@ final class ServiceProcess implements AutoCloseable {
           jar
               + " is missing: package the apps first (./mvnw verify builds them before this module)");
     }
-    int port = freePort();
+    Path log = logDirectory.resolve(service + ".log");
+    Files.deleteIfExists(log);
+    return launch(service, jar, environment, log, freePort());
+  }
+
+  private static ServiceProcess launch(
+      String service, Path jar, Map<String, String> environment, Path log, int port)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
         new ArrayList<>(
@@ -54,13 +71,14 @@ final class ServiceProcess implements AutoCloseable {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
     command.addAll(List.of("-Xmx512m", "-jar", jar.toString()));
-    Path log = logDirectory.resolve(service + ".log");
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(environment);
     builder.environment().put("RELSPEC_HTTP_PORT", Integer.toString(port));
     builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-    return new ServiceProcess(service, builder.start(), log, port);
+    return new ServiceProcess(service, builder.start(), log, jar, environment, port);
   }
 
   /** Waits until /q/health/ready says UP, failing with the log tail if the process dies. */
@@ -105,6 +123,19 @@ final class ServiceProcess implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
+  }
+
+  /** Kills the process as a crash would: no shutdown hooks, nothing finished. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+  }
+
+  /** Starts the same service again, with the same environment and HTTP port. */
+  ServiceProcess restart() throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException(name + " is still running");
+    }
+    return launch(name, jar, environment, log, httpPort);
   }
 
   @Override

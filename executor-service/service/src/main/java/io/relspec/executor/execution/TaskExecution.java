@@ -79,6 +79,18 @@ public class TaskExecution {
   }
 
   void start(@Observes StartupEvent event) throws SQLException {
+    ensureStarted();
+  }
+
+  /**
+   * Opens the store and the Flight server once. The work-queue consumer can deliver a message
+   * before the startup event is observed (a queue holding work while the executor was down), so the
+   * first attempt opens them too.
+   */
+  private synchronized void ensureStarted() throws SQLException {
+    if (store != null) {
+      return;
+    }
     store = DatasetStore.open(config.dataDir(), config.memoryLimit(), config.threads());
     flight = new FlightEndpointServer(config, store, tokens);
     LOG.infof(
@@ -106,6 +118,11 @@ public class TaskExecution {
 
   /** Runs one attempt and sends its result; the stage completes when the broker confirmed it. */
   public CompletionStage<Void> execute(TaskRunRequested request) {
+    try {
+      ensureStarted();
+    } catch (SQLException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
     Instant started = Instant.now();
     RelspecMessage result;
     ScheduledFuture<?> beating = startHeartbeat(request);
