@@ -5,6 +5,8 @@ public enum ExecutorErrorCode {
   SQL_REFUSED(false),
   SQL_ERROR(false),
   INPUT_NOT_AVAILABLE(true),
+  /** A file-scoped upsert landed on an executor that does not hold the output; another may. */
+  OUTPUT_NOT_HELD(true),
   OUT_OF_MEMORY(true),
   DEADLINE_EXCEEDED(true),
   INTERNAL_ERROR(true);

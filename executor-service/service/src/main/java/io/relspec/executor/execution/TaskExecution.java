@@ -161,7 +161,15 @@ public class TaskExecution {
                       : " (it lives on " + input.executorId() + " at " + input.flightUri() + ")"));
         }
       }
-      StoredDataset stored = store.replace(request.output(), request.sql(), request.macros());
+      StoredDataset stored =
+          request.writeMode() == TaskRunRequested.WriteMode.UPSERT_FILES
+              ? store.upsertFiles(
+                  request.output(),
+                  request.sql(),
+                  request.macros(),
+                  request.fileIdColumn(),
+                  request.fileIds())
+              : store.replace(request.output(), request.sql(), request.macros());
       long millis = Duration.between(started, Instant.now()).toMillis();
       LOG.infof(
           "%s: %s -> %d rows (version %d) in %d ms",
@@ -183,6 +191,8 @@ public class TaskExecution {
           millis);
     } catch (SqlRefusedException e) {
       return failure(request, started, ExecutorErrorCode.SQL_REFUSED, e.getMessage());
+    } catch (DatasetStore.OutputNotHeldException e) {
+      return failure(request, started, ExecutorErrorCode.OUTPUT_NOT_HELD, e.getMessage());
     } catch (SQLException e) {
       String message = firstLine(e.getMessage());
       ExecutorErrorCode code =

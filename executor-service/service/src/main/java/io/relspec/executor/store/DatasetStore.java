@@ -2,6 +2,7 @@ package io.relspec.executor.store;
 
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
+import io.relspec.contracts.messaging.TaskRunRequested;
 import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Identifiers;
@@ -112,45 +113,128 @@ public final class DatasetStore implements AutoCloseable {
     try (Connection connection = connect()) {
       requireSingleSelect(connection, selectSql);
       try (Statement statement = connection.createStatement()) {
-        for (MacroDefinition macro : macros) {
-          requireSingleSelect(connection, "SELECT " + macro.expression());
-          statement.execute(
-              "CREATE OR REPLACE TEMP MACRO "
-                  + quote(macro.name())
-                  + "("
-                  + String.join(", ", macro.parameters().stream().map(DatasetStore::quote).toList())
-                  + ") AS ("
-                  + macro.expression()
-                  + ")");
-        }
+        createMacros(connection, statement, macros);
         statement.execute("BEGIN TRANSACTION");
         try {
           statement.execute(
               "CREATE OR REPLACE TABLE " + quote(output.value()) + " AS " + selectSql);
-          long rows;
-          try (ResultSet count =
-              statement.executeQuery("SELECT COUNT(*) FROM " + quote(output.value()))) {
-            count.next();
-            rows = count.getLong(1);
-          }
-          long version = currentVersion(connection, output).orElse(0L) + 1;
-          try (PreparedStatement upsert =
-              connection.prepareStatement(
-                  "INSERT OR REPLACE INTO "
-                      + META_SCHEMA
-                      + ".dataset_version VALUES (?, ?, ?, current_timestamp)")) {
-            upsert.setString(1, output.value());
-            upsert.setLong(2, version);
-            upsert.setLong(3, rows);
-            upsert.execute();
-          }
-          statement.execute("COMMIT");
-          return new StoredDataset(output, version, rows, schema(connection, output));
+          return commitVersion(connection, statement, output);
         } catch (SQLException e) {
           statement.execute("ROLLBACK");
           throw e;
         }
       }
+    }
+  }
+
+  private void createMacros(
+      Connection connection, Statement statement, List<MacroDefinition> macros)
+      throws SQLException, SqlRefusedException {
+    for (MacroDefinition macro : macros) {
+      requireSingleSelect(connection, "SELECT " + macro.expression());
+      statement.execute(
+          "CREATE OR REPLACE TEMP MACRO "
+              + quote(macro.name())
+              + "("
+              + String.join(", ", macro.parameters().stream().map(DatasetStore::quote).toList())
+              + ") AS ("
+              + macro.expression()
+              + ")");
+    }
+  }
+
+  /** Counts the output's rows, records the next version, and commits the open transaction. */
+  private static StoredDataset commitVersion(
+      Connection connection, Statement statement, DatasetName output) throws SQLException {
+    long rows;
+    try (ResultSet count =
+        statement.executeQuery("SELECT COUNT(*) FROM " + quote(output.value()))) {
+      count.next();
+      rows = count.getLong(1);
+    }
+    long version = currentVersion(connection, output).orElse(0L) + 1;
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            "INSERT OR REPLACE INTO "
+                + META_SCHEMA
+                + ".dataset_version VALUES (?, ?, ?, current_timestamp)")) {
+      upsert.setString(1, output.value());
+      upsert.setLong(2, version);
+      upsert.setLong(3, rows);
+      upsert.execute();
+    }
+    statement.execute("COMMIT");
+    return new StoredDataset(output, version, rows, schema(connection, output));
+  }
+
+  /**
+   * Replaces the partitions of some file ids: deletes the output's rows of those file ids and
+   * inserts what the (already scoped) query returns, in one transaction, as a new version. The file
+   * ids are also loaded into the temporary table {@value TaskRunRequested#FILE_SCOPE_TABLE}, which
+   * a query above the scheduler's IN-list threshold joins.
+   *
+   * @throws OutputNotHeldException when this store does not hold the output to upsert into
+   */
+  public StoredDataset upsertFiles(
+      DatasetName output,
+      String selectSql,
+      List<MacroDefinition> macros,
+      String fileIdColumn,
+      List<String> fileIds)
+      throws SQLException, SqlRefusedException {
+    if (describe(output).isEmpty()) {
+      throw new OutputNotHeldException(output);
+    }
+    try (Connection connection = connect()) {
+      requireSingleSelect(connection, selectSql);
+      try (Statement statement = connection.createStatement()) {
+        createMacros(connection, statement, macros);
+        statement.execute(
+            "CREATE OR REPLACE TEMP TABLE "
+                + quote(TaskRunRequested.FILE_SCOPE_TABLE)
+                + " ("
+                + quote(TaskRunRequested.FILE_SCOPE_COLUMN)
+                + " VARCHAR PRIMARY KEY)");
+        try (PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO " + quote(TaskRunRequested.FILE_SCOPE_TABLE) + " VALUES (?)")) {
+          for (String fileId : fileIds) {
+            insert.setString(1, fileId);
+            insert.addBatch();
+          }
+          insert.executeBatch();
+        }
+        statement.execute("BEGIN TRANSACTION");
+        try {
+          statement.execute(
+              "DELETE FROM "
+                  + quote(output.value())
+                  + " WHERE CAST("
+                  + quote(fileIdColumn)
+                  + " AS VARCHAR) IN (SELECT "
+                  + quote(TaskRunRequested.FILE_SCOPE_COLUMN)
+                  + " FROM "
+                  + quote(TaskRunRequested.FILE_SCOPE_TABLE)
+                  + ")");
+          statement.execute("INSERT INTO " + quote(output.value()) + " BY NAME " + selectSql);
+          StoredDataset stored = commitVersion(connection, statement, output);
+          statement.execute("DROP TABLE " + quote(TaskRunRequested.FILE_SCOPE_TABLE));
+          return stored;
+        } catch (SQLException e) {
+          statement.execute("ROLLBACK");
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The output is not in this store, so its partitions cannot be upserted here. */
+  public static final class OutputNotHeldException extends SQLException {
+    OutputNotHeldException(DatasetName output) {
+      super(
+          "output '"
+              + output
+              + "' is not held by this executor, so its file partitions cannot be upserted here");
     }
   }
 

@@ -46,6 +46,67 @@ class DatasetStoreTest {
         .containsExactly("id:int32", "label:utf8");
   }
 
+  @Test
+  void upsertReplacesOnlyThePartitionsOfTheNamedFiles() throws Exception {
+    DatasetName output = DatasetName.of("parts");
+    store.replace(
+        output,
+        "SELECT * FROM (VALUES ('f1', 1), ('f1', 2), ('f2', 3), ('f3', 4)) AS t(file_id, n)",
+        List.of());
+    // f1 changed (one row now), f3 removed (no rows), f4 new; the IN list as the scheduler writes
+    // it
+    StoredDataset inList =
+        store.upsertFiles(
+            output,
+            "SELECT \"relspec_scoped\".* FROM (SELECT * FROM (VALUES ('f1', 10), ('f4', 40)) AS t(file_id, n))"
+                + " AS \"relspec_scoped\" WHERE \"relspec_scoped\".\"file_id\" IN ('f1', 'f3', 'f4')",
+            List.of(),
+            "file_id",
+            List.of("f1", "f3", "f4"));
+    assertThat(inList.version()).isEqualTo(2);
+    assertThat(rows(output)).containsExactly("f1:10", "f2:3", "f4:40");
+
+    // Above the threshold the query joins the parameter table the store fills from the file ids.
+    StoredDataset joined =
+        store.upsertFiles(
+            output,
+            "SELECT s.* FROM (SELECT * FROM (VALUES ('f2', 30), ('f9', 90)) AS t(file_id, n)) AS s"
+                + " WHERE s.file_id IN (SELECT \"file_id\" FROM \"relspec_file_scope\")",
+            List.of(),
+            "file_id",
+            List.of("f2"));
+    assertThat(joined.rows()).isEqualTo(3);
+    assertThat(rows(output)).containsExactly("f1:10", "f2:30", "f4:40");
+  }
+
+  @Test
+  void upsertIntoAnOutputThisStoreDoesNotHoldIsRefused() {
+    assertThatThrownBy(
+            () ->
+                store.upsertFiles(
+                    DatasetName.of("elsewhere"),
+                    "SELECT 'f1' AS file_id",
+                    List.of(),
+                    "file_id",
+                    List.of("f1")))
+        .isInstanceOf(DatasetStore.OutputNotHeldException.class)
+        .hasMessageContaining("'elsewhere' is not held");
+  }
+
+  private List<String> rows(DatasetName dataset) throws Exception {
+    List<String> result = new java.util.ArrayList<>();
+    try (var connection = store.connect();
+        var statement = connection.createStatement();
+        var rows =
+            statement.executeQuery(
+                "SELECT file_id, n FROM \"" + dataset.value() + "\" ORDER BY file_id, n")) {
+      while (rows.next()) {
+        result.add(rows.getString(1) + ":" + rows.getInt(2));
+      }
+    }
+    return result;
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {

@@ -34,9 +34,14 @@ public record GraphNode(Kind kind, String name) implements Comparable<GraphNode>
     return (kind == Kind.TASK ? "task:" : "dataset:") + name;
   }
 
+  /** The order of {@link #id()} (datasets before tasks, then by name) without building strings. */
   @Override
   public int compareTo(GraphNode other) {
-    int byId = id().compareTo(other.id());
-    return byId != 0 ? byId : kind.compareTo(other.kind);
+    int byType = Boolean.compare(kind == Kind.TASK, other.kind == Kind.TASK);
+    if (byType != 0) {
+      return byType;
+    }
+    int byName = name.compareTo(other.name);
+    return byName != 0 ? byName : kind.compareTo(other.kind);
   }
 }

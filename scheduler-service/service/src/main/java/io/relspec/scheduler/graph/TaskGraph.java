@@ -29,6 +29,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jgrapht.graph.DefaultGraphSpecificsStrategy;
 import org.jgrapht.graph.DirectedAcyclicGraph;
 
 /**
@@ -49,6 +50,7 @@ import org.jgrapht.graph.DirectedAcyclicGraph;
 public final class TaskGraph {
   private final String planCatalogId;
   private final PlanCatalog catalog;
+  private final Map<TaskName, PlanArtifact> plans;
   private final DirectedAcyclicGraph<GraphNode, GraphEdge> graph;
   private final List<TaskName> order;
   private final Map<TaskName, Integer> generation;
@@ -63,6 +65,7 @@ public final class TaskGraph {
   private TaskGraph(Builder builder) {
     this.planCatalogId = builder.catalog.id();
     this.catalog = builder.catalog;
+    this.plans = builder.plans;
     this.graph = builder.graph;
     this.order = List.copyOf(builder.order);
     this.generation = builder.generation;
@@ -104,7 +107,7 @@ public final class TaskGraph {
   }
 
   public PlanArtifact plan(TaskName task) {
-    return catalog.plans().get(task);
+    return plans.get(task);
   }
 
   /** The task producing a dataset, or null for a source or an unknown dataset. */
@@ -275,11 +278,26 @@ public final class TaskGraph {
     return seen;
   }
 
+  /** A task whose inputs are all placed: lower priority first, then name. */
+  private record Ready(int priority, TaskName task) implements Comparable<Ready> {
+    @Override
+    public int compareTo(Ready other) {
+      int byPriority = Integer.compare(priority, other.priority);
+      return byPriority != 0 ? byPriority : task.compareTo(other.task);
+    }
+  }
+
   /** One build; keeps the intermediate maps out of the graph's fields. */
   private static final class Builder {
     private final PlanCatalog catalog;
+    // Hash maps for the lookups of the build (the catalog's own maps are sorted trees).
+    private final Map<TaskName, PlanArtifact> plans;
+    private final Map<DatasetName, DatasetContract> sources;
+    // Multiple edges allowed: the build never adds an edge twice (inputs are distinct), so the
+    // duplicate check and the (vertex, vertex) → edge index behind it are pure cost; without the
+    // index a 100,000-task graph allocates far less.
     private final DirectedAcyclicGraph<GraphNode, GraphEdge> graph =
-        new DirectedAcyclicGraph<>(null, null, false);
+        new DirectedAcyclicGraph<>(null, null, false, true, new DefaultGraphSpecificsStrategy<>());
     private final List<TaskName> order = new ArrayList<>();
     private final Map<TaskName, Integer> generation = new HashMap<>();
     private final Map<TaskName, List<TaskName>> parents = new HashMap<>();
@@ -292,13 +310,18 @@ public final class TaskGraph {
 
     Builder(PlanCatalog catalog) {
       this.catalog = catalog;
+      this.plans = new HashMap<>(catalog.plans());
+      this.sources = new HashMap<>(catalog.sources());
     }
 
     Builder build() {
-      Map<TaskName, PlanArtifact> plans = catalog.plans();
-      plans.forEach(
-          (task, plan) ->
-              producers.computeIfAbsent(plan.output(), ignored -> new ArrayList<>(1)).add(task));
+      catalog
+          .plans()
+          .forEach(
+              (task, plan) ->
+                  producers
+                      .computeIfAbsent(plan.output(), ignored -> new ArrayList<>(1))
+                      .add(task));
       producers.forEach((dataset, tasks) -> firstProducer.put(dataset, tasks.get(0)));
       compileFailures();
       multipleProducers();
@@ -339,28 +362,30 @@ public final class TaskGraph {
     }
 
     private void multipleProducers() {
-      new TreeMap<>(producers)
-          .forEach(
-              (dataset, tasks) -> {
-                boolean alsoSource = catalog.sources().containsKey(dataset);
-                if (tasks.size() < 2 && !alsoSource) {
-                  return;
-                }
-                List<String> names = tasks.stream().map(TaskName::value).sorted().toList();
-                String message =
-                    "dataset '"
-                        + dataset
-                        + "' is produced by "
-                        + (alsoSource ? "a source contract and " : "")
-                        + (names.size() == 1 ? "task " : "tasks ")
-                        + String.join(", ", names);
-                for (TaskName task : tasks) {
-                  diagnostics.add(
-                      GraphDiagnostic.taskError(
-                          "graph", "MULTIPLE_PRODUCERS", task.value(), message));
-                  block(task, "MULTIPLE_PRODUCERS: " + message);
-                }
-              });
+      Map<DatasetName, List<TaskName>> clashes = new TreeMap<>();
+      producers.forEach(
+          (dataset, tasks) -> {
+            if (tasks.size() > 1 || sources.containsKey(dataset)) {
+              clashes.put(dataset, tasks);
+            }
+          });
+      clashes.forEach(
+          (dataset, tasks) -> {
+            boolean alsoSource = sources.containsKey(dataset);
+            List<String> names = tasks.stream().map(TaskName::value).sorted().toList();
+            String message =
+                "dataset '"
+                    + dataset
+                    + "' is produced by "
+                    + (alsoSource ? "a source contract and " : "")
+                    + (names.size() == 1 ? "task " : "tasks ")
+                    + String.join(", ", names);
+            for (TaskName task : tasks) {
+              diagnostics.add(
+                  GraphDiagnostic.taskError("graph", "MULTIPLE_PRODUCERS", task.value(), message));
+              block(task, "MULTIPLE_PRODUCERS: " + message);
+            }
+          });
     }
 
     private Set<DatasetName> missingSources() {
@@ -370,7 +395,7 @@ public final class TaskGraph {
           .forEach(
               (task, plan) -> {
                 for (DatasetName input : plan.logicalInputs()) {
-                  if (!producers.containsKey(input) && !catalog.sources().containsKey(input)) {
+                  if (!producers.containsKey(input) && !sources.containsKey(input)) {
                     missing.add(input);
                     String message =
                         "reads '"
@@ -418,42 +443,38 @@ public final class TaskGraph {
      * what is left over sits on or behind a cycle. Vertices then enter the DAG in that order.
      */
     private void sortAndLayOut(Set<DatasetName> missing) {
-      Map<TaskName, PlanArtifact> plans = catalog.plans();
       Map<TaskName, Integer> pending = new HashMap<>();
-      Comparator<TaskName> tieBreak =
-          Comparator.<TaskName>comparingInt(task -> plans.get(task).priority())
-              .thenComparing(Comparator.naturalOrder());
-      PriorityQueue<TaskName> ready = new PriorityQueue<>(tieBreak);
-      plans
-          .keySet()
+      PriorityQueue<Ready> ready = new PriorityQueue<>();
+      catalog
+          .plans()
           .forEach(
-              task -> {
+              (task, plan) -> {
                 int count = parents.get(task).size();
                 pending.put(task, count);
                 if (count == 0) {
-                  ready.add(task);
+                  ready.add(new Ready(plan.priority(), task));
                   generation.put(task, 0);
                 }
               });
       while (!ready.isEmpty()) {
-        TaskName task = ready.poll();
+        TaskName task = ready.poll().task();
         order.add(task);
         int level = generation.get(task);
         for (TaskName child : children.getOrDefault(task, List.of())) {
           generation.merge(child, level + 1, Math::max);
           if (pending.merge(child, -1, Integer::sum) == 0) {
-            ready.add(child);
+            ready.add(new Ready(plans.get(child).priority(), child));
           }
         }
       }
       List<TaskName> leftover =
-          plans.keySet().stream().filter(task -> pending.get(task) > 0).sorted().toList();
+          catalog.plans().keySet().stream().filter(task -> pending.get(task) > 0).toList();
       leftover.forEach(generation::remove);
       if (!leftover.isEmpty()) {
         reportCycles(leftover);
       }
 
-      catalog.sources().keySet().forEach(source -> addDataset(source));
+      catalog.sources().keySet().forEach(this::addDataset);
       missing.forEach(dataset -> addDataset(dataset));
       List<TaskName> layout = new ArrayList<>(order);
       layout.addAll(leftover);
@@ -590,12 +611,12 @@ public final class TaskGraph {
     }
 
     private ArrowSchema upstreamSchema(DatasetName input) {
-      DatasetContract source = catalog.sources().get(input);
+      DatasetContract source = sources.get(input);
       if (source != null) {
         return source.schema();
       }
       TaskName producer = firstProducer.get(input);
-      return producer == null ? null : catalog.plans().get(producer).outputSchema();
+      return producer == null ? null : plans.get(producer).outputSchema();
     }
 
     private void warnings() {
@@ -669,12 +690,12 @@ public final class TaskGraph {
     }
 
     private GraphNode datasetNode(DatasetName dataset) {
-      if (catalog.sources().containsKey(dataset)) {
+      if (sources.containsKey(dataset)) {
         return new GraphNode(GraphNode.Kind.SOURCE, dataset.value());
       }
       TaskName producer = firstProducer.get(dataset);
       if (producer != null) {
-        return new GraphNode(datasetKind(catalog.plans().get(producer)), dataset.value());
+        return new GraphNode(datasetKind(plans.get(producer)), dataset.value());
       }
       return new GraphNode(GraphNode.Kind.MISSING, dataset.value());
     }

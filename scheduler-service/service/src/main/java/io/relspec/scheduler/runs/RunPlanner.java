@@ -62,7 +62,8 @@ public final class RunPlanner {
       boolean aboutSelected =
           diagnostic.subject() != null
               && "task".equals(diagnostic.subjectKind())
-              && selected.contains(TaskName.of(diagnostic.subject()));
+              && (request.targets().isEmpty()
+                  || selected.contains(TaskName.of(diagnostic.subject())));
       boolean compileFailure = "compiler".equals(diagnostic.source());
       if (aboutSelected || (compileFailure && request.targets().isEmpty())) {
         problems.add(
@@ -74,14 +75,17 @@ public final class RunPlanner {
     }
 
     List<PlannedTask> planned = new ArrayList<>(selected.size());
-    Map<TaskName, TaskAction> actions = new HashMap<>();
+    int size = graph.topologicalOrder().size();
+    Map<TaskName, TaskAction> actions = new HashMap<>(size * 2);
     Map<TaskName, Set<String>> scopedFiles = new HashMap<>();
+    boolean anyBlocked = !graph.blocked().isEmpty();
+    boolean everything = request.targets().isEmpty();
     for (TaskName task : graph.topologicalOrder()) {
-      if (!selected.contains(task)) {
+      if (!everything && !selected.contains(task)) {
         continue;
       }
       PlanArtifact plan = graph.plan(task);
-      String blocked = graph.blockedBy(task).orElse(null);
+      String blocked = anyBlocked ? graph.blockedBy(task).orElse(null) : null;
       if (blocked != null) {
         actions.put(task, TaskAction.SKIP);
         planned.add(
@@ -137,11 +141,12 @@ public final class RunPlanner {
               null));
     }
     List<DatasetName> retired = new ArrayList<>();
-    for (DatasetName dataset : new TreeSet<>(state.materializations().keySet())) {
+    for (DatasetName dataset : state.materializations().keySet()) {
       if (graph.producer(dataset) == null) {
         retired.add(dataset);
       }
     }
+    retired.sort(null);
     return new Plan(List.copyOf(planned), List.copyOf(problems), List.copyOf(retired));
   }
 
@@ -150,7 +155,7 @@ public final class RunPlanner {
     boolean upstream;
     boolean sourceFiles;
     boolean whole;
-    final Set<String> files = new TreeSet<>();
+    Set<String> files = Set.of();
 
     void add(DatasetName input, FileChanges change, FileScope scope) {
       if (change.whole()
@@ -158,7 +163,10 @@ public final class RunPlanner {
           || !scope.scopable()
           || !scope.inputFileIdColumns().containsKey(input)) {
         whole = true;
-      } else {
+      } else if (!change.files().isEmpty()) {
+        if (files.isEmpty()) {
+          files = new TreeSet<>();
+        }
         files.addAll(change.files());
       }
     }
@@ -194,9 +202,12 @@ public final class RunPlanner {
         }
         continue;
       }
-      Set<String> requested = new HashSet<>();
-      requested.addAll(request.changedFiles().getOrDefault(input, List.of()));
-      requested.addAll(request.removedFiles().getOrDefault(input, List.of()));
+      List<String> changedHere = request.changedFiles().getOrDefault(input, List.of());
+      List<String> removedHere = request.removedFiles().getOrDefault(input, List.of());
+      Set<String> requested =
+          changedHere.isEmpty() && removedHere.isEmpty() ? new HashSet<>(0) : new HashSet<>();
+      requested.addAll(changedHere);
+      requested.addAll(removedHere);
       FileChanges logged = null;
       Long now = state.sourceVersions().get(input);
       if (current != null && now != null) {
@@ -221,11 +232,11 @@ public final class RunPlanner {
     return changes;
   }
 
-  /** Targets and everything upstream of them; no targets means every compiled task. */
+  /** Targets and everything upstream of them; no targets means every compiled task (empty set). */
   private static Set<TaskName> select(
       TaskGraph graph, RunRequested request, List<Problem> problems) {
     if (request.targets().isEmpty()) {
-      return new HashSet<>(graph.catalog().plans().keySet());
+      return Set.of();
     }
     Set<TaskName> selected = new HashSet<>();
     for (DatasetName target : request.targets()) {
