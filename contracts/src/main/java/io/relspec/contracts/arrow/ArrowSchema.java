@@ -18,6 +18,11 @@ public record ArrowSchema(List<ArrowField> fields) {
   }
 
   public Optional<ArrowField> field(String name) {
-    return fields.stream().filter(field -> field.name().equals(name)).findFirst();
+    for (ArrowField field : fields) {
+      if (field.name().equals(name)) {
+        return Optional.of(field);
+      }
+    }
+    return Optional.empty();
   }
 }

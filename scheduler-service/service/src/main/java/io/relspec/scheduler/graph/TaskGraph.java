@@ -298,13 +298,13 @@ public final class TaskGraph {
     // index a 100,000-task graph allocates far less.
     private final DirectedAcyclicGraph<GraphNode, GraphEdge> graph =
         new DirectedAcyclicGraph<>(null, null, false, true, new DefaultGraphSpecificsStrategy<>());
-    private final List<TaskName> order = new ArrayList<>();
-    private final Map<TaskName, Integer> generation = new HashMap<>();
-    private final Map<TaskName, List<TaskName>> parents = new HashMap<>();
-    private final Map<TaskName, List<TaskName>> children = new HashMap<>();
-    private final Map<TaskName, List<TaskName>> physicalParents = new HashMap<>();
-    private final Map<DatasetName, List<TaskName>> producers = new HashMap<>();
-    private final Map<DatasetName, TaskName> firstProducer = new HashMap<>();
+    private final List<TaskName> order;
+    private final Map<TaskName, Integer> generation;
+    private final Map<TaskName, List<TaskName>> parents;
+    private final Map<TaskName, List<TaskName>> children;
+    private final Map<TaskName, List<TaskName>> physicalParents;
+    private final Map<DatasetName, List<TaskName>> producers;
+    private final Map<DatasetName, TaskName> firstProducer;
     private final Map<TaskName, String> blocked = new LinkedHashMap<>();
     private final List<GraphDiagnostic> diagnostics = new ArrayList<>();
 
@@ -312,6 +312,14 @@ public final class TaskGraph {
       this.catalog = catalog;
       this.plans = new HashMap<>(catalog.plans());
       this.sources = new HashMap<>(catalog.sources());
+      int tasks = catalog.plans().size();
+      this.order = new ArrayList<>(tasks);
+      this.generation = HashMap.newHashMap(tasks);
+      this.parents = HashMap.newHashMap(tasks);
+      this.children = HashMap.newHashMap(tasks);
+      this.physicalParents = HashMap.newHashMap(tasks);
+      this.producers = HashMap.newHashMap(tasks);
+      this.firstProducer = HashMap.newHashMap(tasks);
     }
 
     Builder build() {
@@ -419,7 +427,7 @@ public final class TaskGraph {
                 parents.put(task, upstreamOf(task, plan.logicalInputs()));
                 physicalParents.put(task, upstreamOf(task, plan.physicalInputs()));
                 for (TaskName parent : parents.get(task)) {
-                  children.computeIfAbsent(parent, ignored -> new ArrayList<>()).add(task);
+                  children.computeIfAbsent(parent, ignored -> new ArrayList<>(2)).add(task);
                 }
               });
       children.values().forEach(list -> list.sort(Comparator.naturalOrder()));
@@ -443,7 +451,7 @@ public final class TaskGraph {
      * what is left over sits on or behind a cycle. Vertices then enter the DAG in that order.
      */
     private void sortAndLayOut(Set<DatasetName> missing) {
-      Map<TaskName, Integer> pending = new HashMap<>();
+      Map<TaskName, Integer> pending = HashMap.newHashMap(catalog.plans().size());
       PriorityQueue<Ready> ready = new PriorityQueue<>();
       catalog
           .plans()
@@ -620,7 +628,7 @@ public final class TaskGraph {
     }
 
     private void warnings() {
-      Set<DatasetName> read = new HashSet<>();
+      Set<DatasetName> read = HashSet.newHashSet(catalog.plans().size() * 2);
       catalog.plans().values().forEach(plan -> read.addAll(plan.logicalInputs()));
       catalog
           .plans()
