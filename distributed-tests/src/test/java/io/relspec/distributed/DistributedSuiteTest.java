@@ -23,13 +23,18 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The four services as separate processes against the real RabbitMQ and PostgreSQL on localhost: a
  * task registered in the catalog travels catalog → compiler → scheduler → executor → scheduler over
  * the broker, and the run completes with the executor's rows.
  */
+// Ordered: the first test expects the compiler to hold exactly its own two tasks.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributedSuiteTest {
   private static final String TOKEN =
       "distributed-test-token-" + Long.toHexString(System.nanoTime());
@@ -88,26 +93,12 @@ class DistributedSuiteTest {
   }
 
   @Test
+  @Order(1)
   void runCrossesEveryServiceBoundaryOverTheBroker() {
-    given()
-        .auth()
-        .oauth2(TOKEN)
-        .contentType(ContentType.JSON)
-        .body(
-            "{\"sql\":\"SELECT 1 AS id, 'x' AS label UNION ALL SELECT 2, 'y' UNION ALL SELECT 3, 'z'\"}")
-        .when()
-        .put(catalog.baseUrl() + "/api/v1/tasks/dist_base")
-        .then()
-        .statusCode(200);
-    given()
-        .auth()
-        .oauth2(TOKEN)
-        .contentType(ContentType.JSON)
-        .body("{\"sql\":\"SELECT label, id * 2 AS doubled FROM dist_base WHERE id >= 2\"}")
-        .when()
-        .put(catalog.baseUrl() + "/api/v1/tasks/dist_derived")
-        .then()
-        .statusCode(200);
+    putTask(
+        "dist_base",
+        "SELECT 1 AS id, 'x' AS label UNION ALL SELECT 2, 'y' UNION ALL SELECT 3, 'z'");
+    putTask("dist_derived", "SELECT label, id * 2 AS doubled FROM dist_base WHERE id >= 2");
 
     await("plan catalog at the compiler")
         .atMost(Duration.ofSeconds(60))
@@ -122,49 +113,11 @@ class DistributedSuiteTest {
                     .statusCode(200)
                     .body("plans.size()", equalTo(2)));
 
-    // Targeting dist_derived makes the POST a 400 (unknown target) until the scheduler holds the
-    // plan catalog with both tasks, so polling starts exactly one run. Polling without a target
-    // started a run for every earlier plan catalog, and those runs raced this one on dist_base.
-    String runId =
-        await("scheduler has the plan catalog")
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () ->
-                    given()
-                        .auth()
-                        .oauth2(TOKEN)
-                        .contentType(ContentType.JSON)
-                        .body("{\"mode\":\"full\",\"targets\":[\"dist_derived\"]}")
-                        .when()
-                        .post(scheduler.baseUrl() + "/api/v1/runs")
-                        .then()
-                        .extract(),
-                response ->
-                    response.statusCode() == 202 && response.jsonPath().getList("plan").size() == 2)
-            .path("runId");
+    String runId = startTargetedRun("dist_derived", 2);
 
-    await("run finishes")
-        .atMost(Duration.ofSeconds(90))
-        .untilAsserted(
-            () ->
-                given()
-                    .auth()
-                    .oauth2(TOKEN)
-                    .when()
-                    .get(scheduler.baseUrl() + "/api/v1/runs/" + runId)
-                    .then()
-                    .statusCode(200)
-                    .body("state", equalTo("SUCCEEDED")));
+    awaitSucceeded(runId);
 
-    JsonPath run =
-        given()
-            .auth()
-            .oauth2(TOKEN)
-            .when()
-            .get(scheduler.baseUrl() + "/api/v1/runs/" + runId)
-            .then()
-            .extract()
-            .jsonPath();
+    JsonPath run = runStatus(runId);
     assertThat(run.getList("tasks.state")).containsOnly("SUCCEEDED");
     assertThat(run.getList("tasks.executorId")).containsOnly("executor-it");
     assertThat(run.getLong("tasks.find { it.task == 'dist_derived' }.rows")).isEqualTo(2L);
@@ -176,11 +129,12 @@ class DistributedSuiteTest {
    * queue, dispatches the rest and finishes the run: all run state is in PostgreSQL.
    */
   @Test
+  @Order(2)
   void aSchedulerKilledMidRunFinishesTheRunAfterRestart() throws Exception {
     putTask("restart_base", "SELECT 1 AS id UNION ALL SELECT 2 UNION ALL SELECT 3");
     putTask("restart_derived", "SELECT id * 10 AS tens FROM restart_base WHERE id > 1");
     executor.kill();
-    String runId = startTargetedRun("restart_derived");
+    String runId = startTargetedRun("restart_derived", 2);
     awaitQueueDepth(Messaging.queueName("executor", MessageType.TASK_RUN_REQUESTED));
 
     scheduler.kill();
@@ -188,26 +142,8 @@ class DistributedSuiteTest {
     awaitQueueDepth(Messaging.queueName("scheduler", MessageType.TASK_RUN_SUCCEEDED));
     scheduler = replace(scheduler, scheduler.restart()).awaitReady();
 
-    await("run finishes after the restart")
-        .atMost(Duration.ofSeconds(90))
-        .untilAsserted(
-            () ->
-                given()
-                    .auth()
-                    .oauth2(TOKEN)
-                    .when()
-                    .get(scheduler.baseUrl() + "/api/v1/runs/" + runId)
-                    .then()
-                    .statusCode(200)
-                    .body("state", equalTo("SUCCEEDED")));
-    JsonPath run =
-        given()
-            .auth()
-            .oauth2(TOKEN)
-            .get(scheduler.baseUrl() + "/api/v1/runs/" + runId)
-            .then()
-            .extract()
-            .jsonPath();
+    awaitSucceeded(runId);
+    JsonPath run = runStatus(runId);
     assertThat(run.getLong("tasks.find { it.task == 'restart_derived' }.rows")).isEqualTo(2L);
     assertThat(run.getInt("tasks.find { it.task == 'restart_base' }.attempt")).isEqualTo(1);
   }
@@ -224,8 +160,13 @@ class DistributedSuiteTest {
         .statusCode(200);
   }
 
-  /** Polls until the scheduler holds a plan catalog producing the target, then starts one run. */
-  private static String startTargetedRun(String target) {
+  /**
+   * Polls until the scheduler holds a plan catalog producing the target with the expected number of
+   * tasks, then starts one run. Targeting makes the POST a 400 (unknown target) until then, so
+   * polling starts exactly one run; polling without a target started a run for every earlier plan
+   * catalog, and those runs raced this one.
+   */
+  private static String startTargetedRun(String target, int planSize) {
     return await("scheduler can plan " + target)
         .atMost(Duration.ofSeconds(60))
         .until(
@@ -239,8 +180,35 @@ class DistributedSuiteTest {
                     .post(scheduler.baseUrl() + "/api/v1/runs")
                     .then()
                     .extract(),
-            response -> response.statusCode() == 202)
+            response ->
+                response.statusCode() == 202
+                    && response.jsonPath().getList("plan").size() == planSize)
         .path("runId");
+  }
+
+  private static void awaitSucceeded(String runId) {
+    await("run " + runId + " succeeds")
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () ->
+                given()
+                    .auth()
+                    .oauth2(TOKEN)
+                    .when()
+                    .get(scheduler.baseUrl() + "/api/v1/runs/" + runId)
+                    .then()
+                    .statusCode(200)
+                    .body("state", equalTo("SUCCEEDED")));
+  }
+
+  private static JsonPath runStatus(String runId) {
+    return given()
+        .auth()
+        .oauth2(TOKEN)
+        .get(scheduler.baseUrl() + "/api/v1/runs/" + runId)
+        .then()
+        .extract()
+        .jsonPath();
   }
 
   private static void awaitQueueDepth(String queue) throws Exception {

@@ -603,8 +603,6 @@ public class RunService {
             .sorted(
                 Comparator.comparingInt(TaskRunStatus::priority).thenComparing(TaskRunStatus::task))
             .toList();
-    Map<DatasetName, Materialization> locations =
-        ready.isEmpty() ? Map.of() : runs.materializations(connection);
     Map<DatasetName, Long> sourceVersions =
         ready.isEmpty() ? Map.of() : sources.versions(connection);
     long slots = Math.max(0, config.maxParallelTasks() - inFlight);
@@ -616,7 +614,7 @@ public class RunService {
         continue;
       }
       slots--;
-      dispatch(connection, runId, task, graph, locations, sourceVersions, now);
+      dispatch(connection, runId, task, graph, sourceVersions, now);
       byTask.put(task.task(), task.withState(TaskRunState.DISPATCHED));
     }
     if (byTask.values().stream().allMatch(task -> task.state().isTerminal())) {
@@ -638,7 +636,6 @@ public class RunService {
       String runId,
       TaskRunStatus task,
       TaskGraph graph,
-      Map<DatasetName, Materialization> locations,
       Map<DatasetName, Long> sourceVersions,
       Instant now)
       throws SQLException {
@@ -648,7 +645,11 @@ public class RunService {
     List<InputLocation> inputs = new ArrayList<>();
     Map<DatasetName, Long> inputVersions = new HashMap<>();
     for (DatasetName input : plan.physicalInputs()) {
-      Materialization location = graph.producer(input) == null ? null : locations.get(input);
+      // Only this task's inputs: a completion must not read every materialization of the catalog.
+      Materialization location =
+          graph.producer(input) == null
+              ? null
+              : runs.materialization(connection, input).orElse(null);
       if (location != null) {
         inputs.add(
             new InputLocation(

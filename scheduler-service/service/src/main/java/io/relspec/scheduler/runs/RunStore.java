@@ -334,27 +334,41 @@ final class RunStore {
 
   Map<DatasetName, Materialization> materializations(Connection connection) throws SQLException {
     Map<DatasetName, Materialization> result = new HashMap<>();
-    try (PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT dataset, task, fingerprint, dataset_version, executor_id, flight_uri, row_count, input_versions"
-                    + " FROM scheduler_materialization");
+    try (PreparedStatement select = connection.prepareStatement(MATERIALIZATION_COLUMNS);
         ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
-        DatasetName dataset = DatasetName.of(rows.getString(1));
-        result.put(
-            dataset,
-            new Materialization(
-                dataset,
-                TaskName.of(rows.getString(2)),
-                Fingerprint.of(rows.getString(3)),
-                rows.getLong(4),
-                rows.getString(5),
-                rows.getString(6),
-                rows.getLong(7),
-                versions(rows.getString(8))));
+        Materialization materialization = materialization(rows);
+        result.put(materialization.dataset(), materialization);
       }
     }
     return result;
+  }
+
+  Optional<Materialization> materialization(Connection connection, DatasetName dataset)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(MATERIALIZATION_COLUMNS + " WHERE dataset = ?")) {
+      select.setString(1, dataset.value());
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(materialization(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  private static final String MATERIALIZATION_COLUMNS =
+      "SELECT dataset, task, fingerprint, dataset_version, executor_id, flight_uri, row_count, input_versions"
+          + " FROM scheduler_materialization";
+
+  private static Materialization materialization(ResultSet rows) throws SQLException {
+    return new Materialization(
+        DatasetName.of(rows.getString(1)),
+        TaskName.of(rows.getString(2)),
+        Fingerprint.of(rows.getString(3)),
+        rows.getLong(4),
+        rows.getString(5),
+        rows.getString(6),
+        rows.getLong(7),
+        versions(rows.getString(8)));
   }
 
   void saveMaterialization(
