@@ -9,7 +9,9 @@ import java.util.UUID;
 
 /**
  * Source data changed: the file ids whose rows were replaced or removed. Published by executors
- * after a Flight DoPut, or by external systems; the scheduler may start an incremental run.
+ * after a Flight DoPut or delete-files action, or by external systems; the scheduler may start an
+ * incremental run. {@code executorId} and {@code flightUri} say which executor holds the new
+ * version (absent when an external system announces data it manages itself).
  */
 public record SourceDataUpdated(
     UUID eventId,
@@ -18,7 +20,9 @@ public record SourceDataUpdated(
     List<String> changedFileIds,
     List<String> removedFileIds,
     Long datasetVersion,
-    boolean triggerRun)
+    boolean triggerRun,
+    String executorId,
+    String flightUri)
     implements RelspecMessage {
   public SourceDataUpdated {
     Objects.requireNonNull(eventId, "eventId is null");

@@ -1,5 +1,6 @@
 package io.relspec.contracts.messaging;
 
+import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.model.Collections2;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;
@@ -17,7 +18,12 @@ import java.util.UUID;
  * fileIds}: an {@code IN} list for short lists, or, above its threshold, a semi-join with the table
  * {@value #FILE_SCOPE_TABLE} (one VARCHAR column {@value #FILE_SCOPE_COLUMN}) that the executor
  * creates from {@code fileIds} before running the query. The executor then replaces the partitions
- * of those file ids in the output, in one transaction.
+ * of those file ids in the output, in one transaction. {@code previousOutput} says where the
+ * version being upserted lives, so an executor that does not hold it can fetch it first.
+ *
+ * <p>{@code outputSchema} is the plan's output schema: the executor casts the result to it (DuckDB
+ * widens, for example, {@code SUM} of an integer to HUGEINT). {@code fileIdColumn} names the
+ * output's file-id column whenever it has one, so its partitions can be served and upserted.
  */
 public record TaskRunRequested(
     UUID eventId,
@@ -34,7 +40,9 @@ public record TaskRunRequested(
     WriteMode writeMode,
     String fileIdColumn,
     List<String> fileIds,
-    Instant deadline)
+    Instant deadline,
+    ArrowSchema outputSchema,
+    InputLocation previousOutput)
     implements RelspecMessage {
   /** Temporary table holding {@code fileIds} for a scoped run above the IN-list threshold. */
   public static final String FILE_SCOPE_TABLE = "relspec_file_scope";

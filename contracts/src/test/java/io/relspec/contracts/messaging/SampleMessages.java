@@ -3,6 +3,7 @@ package io.relspec.contracts.messaging;
 import io.relspec.contracts.api.PlanCatalogDiff;
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
+import io.relspec.contracts.arrow.ArrowType;
 import io.relspec.contracts.messaging.PlanCatalogCompiled.CompileFailure;
 import io.relspec.contracts.messaging.PlanCatalogCompiled.PlanChanges;
 import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
@@ -75,7 +76,13 @@ final class SampleMessages {
               WriteMode.UPSERT_FILES,
               "file_id",
               List.of("f-001", "f-002"),
-              AT.plusSeconds(3600));
+              AT.plusSeconds(3600),
+              new ArrowSchema(
+                  List.of(
+                      new ArrowField("file_id", ArrowType.parse("utf8"), false, Map.of()),
+                      new ArrowField("name", ArrowType.parse("utf8"), true, Map.of()))),
+              new InputLocation(
+                  DatasetName.of("cpg_nodes"), 3L, "executor-1", "grpc://executor-1:8815"));
       case TASK_RUN_HEARTBEAT ->
           new TaskRunHeartbeat(id, AT, "run-1", "run-1/cpg_nodes", 1, "executor-0");
       case TASK_RUN_SUCCEEDED ->
@@ -122,7 +129,9 @@ final class SampleMessages {
               List.of("f-002", "f-001"),
               List.of("f-009"),
               6L,
-              true);
+              true,
+              "executor-0",
+              "grpc://executor-0:8815");
     };
   }
 }

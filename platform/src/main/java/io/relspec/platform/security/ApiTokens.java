@@ -47,6 +47,54 @@ public class ApiTokens {
     }
   }
 
+  /**
+   * Tokens given directly (name → secret and roles), for components built outside Quarkus such as
+   * benchmarks and service-level tests.
+   */
+  public static ApiTokens of(Map<String, StaticToken> tokens, Optional<String> clientToken) {
+    return new ApiTokens(
+        new SecurityConfig() {
+          @Override
+          public Map<String, Token> tokens() {
+            Map<String, Token> result = new HashMap<>();
+            tokens.forEach(
+                (name, token) ->
+                    result.put(
+                        name,
+                        new Token() {
+                          @Override
+                          public String secret() {
+                            return token.secret();
+                          }
+
+                          @Override
+                          public Set<String> roles() {
+                            return token.roles();
+                          }
+                        }));
+            return result;
+          }
+
+          @Override
+          public Optional<Path> tokenFile() {
+            return Optional.empty();
+          }
+
+          @Override
+          public boolean generateTokenFile() {
+            return false;
+          }
+
+          @Override
+          public Optional<String> clientToken() {
+            return clientToken;
+          }
+        });
+  }
+
+  /** A token given in code: its secret and declared roles. */
+  public record StaticToken(String secret, Set<String> roles) {}
+
   public Optional<Principal> authenticate(String secret) {
     if (secret == null || secret.isEmpty()) {
       return Optional.empty();
