@@ -240,7 +240,9 @@ class RunLifecycleTest {
             List.of("x1", "x2", "x3", "x4"),
             List.of(),
             6L,
-            true));
+            true,
+            "executor-src",
+            "grpc://executor-src:8815"));
     TaskRunRequested a = executor.nextOfTask(fa);
     String full = a.runId();
     assertThat(a.writeMode()).isEqualTo(TaskRunRequested.WriteMode.REPLACE);
@@ -272,7 +274,9 @@ class RunLifecycleTest {
             List.of("x2", "x1"),
             List.of("x3"),
             7L,
-            true));
+            true,
+            "executor-src",
+            "grpc://executor-src:8815"));
     TaskRunRequested scoped = executor.nextOfTask(fa);
     assertThat(scoped.writeMode()).isEqualTo(TaskRunRequested.WriteMode.UPSERT_FILES);
     assertThat(scoped.fileIdColumn()).isEqualTo("file_id");
@@ -280,7 +284,16 @@ class RunLifecycleTest {
     assertThat(scoped.sql()).endsWith("IN ('x1', 'x2', 'x3')");
     assertThat(scoped.inputs())
         .singleElement()
-        .satisfies(i -> assertThat(i.version()).isEqualTo(7L));
+        .satisfies(
+            i -> {
+              assertThat(i.version()).isEqualTo(7L);
+              assertThat(i.executorId()).isEqualTo("executor-src");
+              assertThat(i.flightUri()).isEqualTo("grpc://executor-src:8815");
+            });
+    // The version being upserted and where it lives, so any executor can take the attempt.
+    assertThat(scoped.previousOutput().version()).isEqualTo(a.attempt() + 100L);
+    assertThat(scoped.previousOutput().executorId()).isEqualTo("scripted");
+    assertThat(scoped.outputSchema().field("file_id")).isPresent();
     executor.publish(succeeded(scoped, 3));
     TaskRunRequested rest = executor.next(scoped.runId());
     assertThat(rest.task().value()).isEqualTo(fb);

@@ -31,6 +31,7 @@ import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.SchedulerErrorCode;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.plans.PlanCatalogs;
+import io.smallrye.reactive.messaging.annotations.Broadcast;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,7 @@ public class RunService {
       PlanCatalogs planCatalogs,
       @Channel("task-run-requested") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> taskRunRequested,
-      @Channel("run-finished") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+      @Channel("run-finished") @Broadcast @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> runFinished) {
     this.dataSource = dataSource;
     this.config = config;
@@ -603,8 +604,8 @@ public class RunService {
             .sorted(
                 Comparator.comparingInt(TaskRunStatus::priority).thenComparing(TaskRunStatus::task))
             .toList();
-    Map<DatasetName, Long> sourceVersions =
-        ready.isEmpty() ? Map.of() : sources.versions(connection);
+    Map<DatasetName, InputLocation> sourceLocations =
+        ready.isEmpty() ? Map.of() : sources.locations(connection);
     long slots = Math.max(0, config.maxParallelTasks() - inFlight);
     for (TaskRunStatus task : ready) {
       if (slots == 0) {
@@ -614,7 +615,7 @@ public class RunService {
         continue;
       }
       slots--;
-      dispatch(connection, runId, task, graph, sourceVersions, now);
+      dispatch(connection, runId, task, graph, sourceLocations, now);
       byTask.put(task.task(), task.withState(TaskRunState.DISPATCHED));
     }
     if (byTask.values().stream().allMatch(task -> task.state().isTerminal())) {
@@ -636,7 +637,7 @@ public class RunService {
       String runId,
       TaskRunStatus task,
       TaskGraph graph,
-      Map<DatasetName, Long> sourceVersions,
+      Map<DatasetName, InputLocation> sourceLocations,
       Instant now)
       throws SQLException {
     int attempt = task.attempt() + 1;
@@ -656,9 +657,10 @@ public class RunService {
                 input, location.version(), location.executorId(), location.flightUri()));
         inputVersions.put(input, location.version());
       } else {
-        Long version = sourceVersions.get(input);
-        inputs.add(new InputLocation(input, version, null, null));
-        inputVersions.put(input, version);
+        InputLocation source =
+            sourceLocations.getOrDefault(input, new InputLocation(input, null, null, null));
+        inputs.add(source);
+        inputVersions.put(input, source.version());
       }
     }
     List<MacroDefinition> macros = new ArrayList<>();
@@ -676,10 +678,18 @@ public class RunService {
         task.fileCount() == 0 ? List.of() : runs.fileIds(connection, runId, task.task());
     String sql = plan.executableSql();
     TaskRunRequested.WriteMode mode = TaskRunRequested.WriteMode.REPLACE;
-    String fileIdColumn = null;
+    // Named whenever the output has one, so executors can serve and later upsert its partitions.
+    String fileIdColumn = plan.fileScope() == null ? null : plan.fileScope().fileIdColumn();
+    InputLocation previousOutput = null;
     if (!fileIds.isEmpty()) {
-      fileIdColumn = plan.fileScope().fileIdColumn();
       mode = TaskRunRequested.WriteMode.UPSERT_FILES;
+      previousOutput =
+          runs.materialization(connection, plan.output())
+              .map(
+                  held ->
+                      new InputLocation(
+                          plan.output(), held.version(), held.executorId(), held.flightUri()))
+              .orElse(null);
       sql =
           FileScopedSql.restrict(
               sql,
@@ -705,7 +715,9 @@ public class RunService {
             mode,
             fileIdColumn,
             fileIds,
-            now.plus(config.taskTimeout())));
+            now.plus(config.taskTimeout()),
+            plan.outputSchema(),
+            previousOutput));
     runs.markDispatched(connection, runId, task.task(), attempt, inputVersions, now);
   }
 

@@ -1,6 +1,7 @@
 package io.relspec.scheduler.runs;
 
 import io.relspec.contracts.messaging.SourceDataUpdated;
+import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.scheduler.runs.PlanningState.FileChanges;
 import java.sql.Connection;
@@ -77,10 +78,13 @@ final class SourceStore {
       }
       try (PreparedStatement insert =
           connection.prepareStatement(
-              "INSERT INTO scheduler_source_version (dataset, version, updated_at) VALUES (?, ?, ?)")) {
+              "INSERT INTO scheduler_source_version (dataset, version, updated_at, executor_id, flight_uri)"
+                  + " VALUES (?, ?, ?, ?, ?)")) {
         insert.setString(1, dataset.value());
         insert.setLong(2, version);
         insert.setTimestamp(3, Timestamp.from(now));
+        insert.setString(4, update.executorId());
+        insert.setString(5, update.flightUri());
         insert.executeUpdate();
       }
     }
@@ -94,6 +98,23 @@ final class SourceStore {
         ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
         result.put(DatasetName.of(rows.getString(1)), rows.getLong(2));
+      }
+    }
+    return result;
+  }
+
+  /** The newest version of each source and the executor holding it (when an executor does). */
+  Map<DatasetName, InputLocation> locations(Connection connection) throws SQLException {
+    Map<DatasetName, InputLocation> result = new HashMap<>();
+    try (PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT dataset, version, executor_id, flight_uri FROM scheduler_source_version");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        DatasetName dataset = DatasetName.of(rows.getString(1));
+        result.put(
+            dataset,
+            new InputLocation(dataset, rows.getLong(2), rows.getString(3), rows.getString(4)));
       }
     }
     return result;
