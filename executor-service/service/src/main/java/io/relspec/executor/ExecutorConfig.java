@@ -35,6 +35,25 @@ public interface ExecutorConfig {
   @WithDefault("10s")
   Duration publishConfirmTimeout();
 
+  /** How many versions of each dataset the store keeps (at least 1; 1 upserts in place). */
+  @WithDefault("2")
+  int retainVersions();
+
+  /** The catalog service, asked for source dataset contracts when data is uploaded (DoPut). */
+  Optional<java.net.URI> catalogUrl();
+
+  /** Timeout of calls to the catalog. */
+  @WithDefault("10s")
+  Duration catalogTimeout();
+
+  /** Whether the SourceDataUpdated of an upload or delete-files asks the scheduler for a run. */
+  @WithDefault("false")
+  boolean triggerRunOnUpload();
+
+  /** How often events committed with uploaded data are re-sent if the broker did not confirm. */
+  @WithDefault("5s")
+  Duration outboxPollInterval();
+
   Flight flight();
 
   interface Flight {
@@ -57,5 +76,27 @@ public interface ExecutorConfig {
     /** Rows per Arrow record batch on DoGet. */
     @WithDefault("65536")
     int batchRows();
+
+    /** Largest upload (DoPut) accepted, in bytes of Arrow record batch bodies. */
+    @WithDefault("8589934592")
+    long maxPutBytes();
+
+    /** Largest number of file ids one delete-files action may name. */
+    @WithDefault("1000000")
+    int maxDeleteFileIds();
+
+    Tls tls();
+  }
+
+  /** TLS for the Flight server and for fetching from other executors. */
+  interface Tls {
+    /** PEM certificate chain of this server; with {@link #privateKey()}, the server uses TLS. */
+    Optional<Path> certificateChain();
+
+    /** PEM (PKCS#8) private key of this server. */
+    Optional<Path> privateKey();
+
+    /** PEM certificates trusted when connecting to other executors over grpc+tls. */
+    Optional<Path> trustedCertificates();
   }
 }

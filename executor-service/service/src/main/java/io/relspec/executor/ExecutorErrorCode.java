@@ -9,6 +9,8 @@ public enum ExecutorErrorCode {
   OUTPUT_NOT_HELD(true),
   OUT_OF_MEMORY(true),
   DEADLINE_EXCEEDED(true),
+  /** The run was cancelled; the scheduler no longer wants the result. */
+  CANCELLED(false),
   INTERNAL_ERROR(true);
 
   private final boolean retryable;

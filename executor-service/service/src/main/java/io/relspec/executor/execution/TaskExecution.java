@@ -1,7 +1,6 @@
 package io.relspec.executor.execution;
 
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.RelspecMessage;
 import io.relspec.contracts.messaging.TaskRunFailed;
@@ -11,49 +10,72 @@ import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
 import io.relspec.contracts.messaging.TaskRunSucceeded;
 import io.relspec.executor.ExecutorConfig;
 import io.relspec.executor.ExecutorErrorCode;
-import io.relspec.executor.flight.FlightEndpointServer;
+import io.relspec.executor.ExecutorNode;
+import io.relspec.executor.flight.FlightFetcher;
 import io.relspec.executor.store.DatasetStore;
+import io.relspec.executor.store.QueryCancellation;
 import io.relspec.executor.store.SqlRefusedException;
 import io.relspec.executor.store.StoredDataset;
+import io.relspec.executor.store.TaskQuery;
 import io.relspec.platform.messaging.EmitterMessageSender;
 import io.relspec.platform.messaging.MessageSender;
-import io.relspec.platform.security.ApiTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.arrow.util.AutoCloseables;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
- * Runs task attempts on the locked-down store and reports the outcome. The work-queue message is
- * acknowledged only after the output is committed and the result event confirmed by the broker; if
- * the confirm fails the message is redelivered and the (idempotent) attempt runs again.
+ * Runs task attempts on the locked-down store and reports the outcome. Inputs held here are read at
+ * the pinned version; inputs held by other executors are fetched over Flight. The work-queue
+ * message is acknowledged only after the output is committed and the result event confirmed by the
+ * broker; if the confirm fails the message is redelivered and the (idempotent) attempt runs again.
+ * A running query is interrupted at its deadline or when its run is cancelled.
  */
 @ApplicationScoped
 public class TaskExecution {
   private static final Logger LOG = Logger.getLogger(TaskExecution.class);
+  private static final int REMEMBERED_CANCELLED_RUNS = 1_000;
 
   private final ExecutorConfig config;
-  private final ApiTokens tokens;
+  private final ExecutorNode node;
   private final MessageSender sender;
-  private final ScheduledExecutorService heartbeats;
-  private volatile DatasetStore store;
-  private volatile FlightEndpointServer flight;
+  private final ScheduledExecutorService timers;
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final Set<String> cancelledRuns =
+      Collections.newSetFromMap(
+          Collections.synchronizedMap(
+              new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > REMEMBERED_CANCELLED_RUNS;
+                }
+              }));
 
   public TaskExecution(
       ExecutorConfig config,
-      ApiTokens tokens,
+      ExecutorNode node,
       @Channel("task-run-succeeded") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> succeeded,
       @Channel("task-run-failed") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
@@ -61,7 +83,7 @@ public class TaskExecution {
       @Channel("task-run-heartbeat") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> heartbeat) {
     this.config = config;
-    this.tokens = tokens;
+    this.node = node;
     this.sender =
         new EmitterMessageSender(
             "executor",
@@ -69,67 +91,45 @@ public class TaskExecution {
                 MessageType.TASK_RUN_SUCCEEDED, succeeded,
                 MessageType.TASK_RUN_FAILED, failed,
                 MessageType.TASK_RUN_HEARTBEAT, heartbeat));
-    this.heartbeats =
-        Executors.newSingleThreadScheduledExecutor(
+    this.timers =
+        Executors.newScheduledThreadPool(
+            1,
             runnable -> {
-              Thread thread = new Thread(runnable, "executor-heartbeats");
+              Thread thread = new Thread(runnable, "executor-timers");
               thread.setDaemon(true);
               return thread;
             });
   }
 
-  void start(@Observes StartupEvent event) throws SQLException {
-    ensureStarted();
-  }
-
-  /**
-   * Opens the store and the Flight server once. The work-queue consumer can deliver a message
-   * before the startup event is observed (a queue holding work while the executor was down), so the
-   * first attempt opens them too.
-   */
-  private synchronized void ensureStarted() throws SQLException {
-    if (store != null) {
-      return;
-    }
-    store = DatasetStore.open(config.dataDir(), config.memoryLimit(), config.threads());
-    flight = new FlightEndpointServer(config, store, tokens);
-    LOG.infof(
-        "executor %s ready: store %s, %d slots",
-        config.id(), config.dataDir().toAbsolutePath(), config.slots());
-  }
-
-  void stop(@Observes ShutdownEvent event) throws Exception {
-    heartbeats.shutdownNow();
-    if (flight != null) {
-      flight.close();
-    }
-    if (store != null) {
-      store.close();
-    }
-  }
-
-  public DatasetStore store() {
-    return store;
-  }
-
-  public String flightUri() {
-    return flight.advertisedUri();
+  void stop(@Observes ShutdownEvent event) {
+    running.values().forEach(attempt -> attempt.cancellation().cancel("the executor is stopping"));
+    timers.shutdownNow();
   }
 
   /** Runs one attempt and sends its result; the stage completes when the broker confirmed it. */
   public CompletionStage<Void> execute(TaskRunRequested request) {
     try {
-      ensureStarted();
+      node.ensureStarted();
     } catch (SQLException e) {
-      return java.util.concurrent.CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
     Instant started = Instant.now();
-    RelspecMessage result;
+    QueryCancellation cancellation = new QueryCancellation();
+    running.put(request.taskRunId(), new Running(request.runId(), cancellation));
+    if (cancelledRuns.contains(request.runId())) {
+      cancellation.cancel("run " + request.runId() + " was cancelled");
+    }
     ScheduledFuture<?> beating = startHeartbeat(request);
+    ScheduledFuture<?> deadline = startDeadline(request, cancellation);
+    RelspecMessage result;
     try {
-      result = run(request, started);
+      result = run(request, started, cancellation);
     } finally {
       beating.cancel(false);
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
+      running.remove(request.taskRunId());
     }
     return sender
         .send(result)
@@ -137,7 +137,26 @@ public class TaskExecution {
         .orTimeout(config.publishConfirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private RelspecMessage run(TaskRunRequested request, Instant started) {
+  /** Interrupts the running attempts of a cancelled run and refuses its queued ones. */
+  public void cancelRun(String runId) {
+    cancelledRuns.add(runId);
+    running.values().stream()
+        .filter(attempt -> attempt.runId().equals(runId))
+        .forEach(attempt -> attempt.cancellation().cancel("run " + runId + " was cancelled"));
+  }
+
+  /** How many attempts are running now. */
+  public int runningAttempts() {
+    return running.size();
+  }
+
+  private record Running(String runId, QueryCancellation cancellation) {}
+
+  private RelspecMessage run(
+      TaskRunRequested request, Instant started, QueryCancellation cancellation) {
+    if (cancellation.cancelled()) {
+      return failure(request, started, ExecutorErrorCode.CANCELLED, cancellation.reason());
+    }
     if (request.deadline() != null && started.isAfter(request.deadline())) {
       return failure(
           request,
@@ -145,35 +164,39 @@ public class TaskExecution {
           ExecutorErrorCode.DEADLINE_EXCEEDED,
           "the attempt's deadline " + request.deadline() + " has passed");
     }
+    DatasetStore store = node.store();
+    List<ArrowReader> fetched = new ArrayList<>();
     try {
+      List<TaskQuery.Input> inputs = new ArrayList<>();
       for (InputLocation input : request.inputs()) {
-        if (store.describe(input.dataset()).isEmpty() && !isSourceTable(input)) {
-          return failure(
-              request,
-              started,
-              ExecutorErrorCode.INPUT_NOT_AVAILABLE,
-              "input '"
-                  + input.dataset()
-                  + "' is not held by executor "
-                  + config.id()
-                  + (input.executorId() == null
-                      ? ""
-                      : " (it lives on " + input.executorId() + " at " + input.flightUri() + ")"));
-        }
+        inputs.add(bind(store, input, fetched));
       }
+      TaskQuery query =
+          new TaskQuery(
+              request.output(),
+              request.sql(),
+              request.macros(),
+              inputs,
+              request.outputSchema(),
+              request.fileIdColumn(),
+              cancellation);
       StoredDataset stored =
           request.writeMode() == TaskRunRequested.WriteMode.UPSERT_FILES
               ? store.upsertFiles(
-                  request.output(),
-                  request.sql(),
-                  request.macros(),
+                  query,
                   request.fileIdColumn(),
-                  request.fileIds())
-              : store.replace(request.output(), request.sql(), request.macros());
+                  request.fileIds(),
+                  previousVersion(store, request.previousOutput(), fetched))
+              : store.replace(query);
       long millis = Duration.between(started, Instant.now()).toMillis();
       LOG.infof(
-          "%s: %s -> %d rows (version %d) in %d ms",
-          request.taskRunId(), request.output(), stored.rows(), stored.version(), millis);
+          "%s: %s -> %d rows (version %d, %d inputs fetched) in %d ms",
+          request.taskRunId(),
+          request.output(),
+          stored.rows(),
+          stored.version(),
+          fetched.size(),
+          millis);
       return new TaskRunSucceeded(
           UUID.randomUUID(),
           Instant.now(),
@@ -181,37 +204,106 @@ public class TaskExecution {
           request.taskRunId(),
           request.task(),
           request.attempt(),
-          config.id(),
+          node.id(),
           request.output(),
           stored.version(),
           stored.rows(),
-          0L,
+          stored.bytes(),
           stored.schema(),
-          flight.advertisedUri(),
+          node.flightUri(),
           millis);
     } catch (SqlRefusedException e) {
       return failure(request, started, ExecutorErrorCode.SQL_REFUSED, e.getMessage());
+    } catch (FlightFetcher.FetchException e) {
+      return failure(request, started, ExecutorErrorCode.INPUT_NOT_AVAILABLE, e.getMessage());
+    } catch (QueryCancellation.QueryCancelledException e) {
+      boolean deadline = e.getMessage().startsWith("deadline");
+      return failure(
+          request,
+          started,
+          deadline ? ExecutorErrorCode.DEADLINE_EXCEEDED : ExecutorErrorCode.CANCELLED,
+          e.getMessage());
     } catch (DatasetStore.OutputNotHeldException e) {
       return failure(request, started, ExecutorErrorCode.OUTPUT_NOT_HELD, e.getMessage());
+    } catch (DatasetStore.InputNotAvailableException e) {
+      return failure(request, started, ExecutorErrorCode.INPUT_NOT_AVAILABLE, e.getMessage());
     } catch (SQLException e) {
       String message = firstLine(e.getMessage());
       ExecutorErrorCode code =
           message.contains("Out of Memory")
               ? ExecutorErrorCode.OUT_OF_MEMORY
-              : message.contains("does not exist")
-                  ? ExecutorErrorCode.INPUT_NOT_AVAILABLE
-                  : ExecutorErrorCode.SQL_ERROR;
+              : ExecutorErrorCode.SQL_ERROR;
       return failure(request, started, code, message);
     } catch (RuntimeException e) {
       LOG.errorf(e, "%s failed unexpectedly", request.taskRunId());
       return failure(
           request, started, ExecutorErrorCode.INTERNAL_ERROR, String.valueOf(e.getMessage()));
+    } finally {
+      closeQuietly(fetched);
     }
   }
 
-  /** Source datasets have no producing task; they are present only once data was uploaded. */
-  private static boolean isSourceTable(InputLocation input) {
-    return input.executorId() == null;
+  /**
+   * An input at the version the scheduler pinned: read here when this executor holds it (or when no
+   * executor is named, the newest version held here), otherwise fetched from the executor that
+   * does.
+   */
+  private TaskQuery.Input bind(DatasetStore store, InputLocation input, List<ArrowReader> fetched)
+      throws SQLException, FlightFetcher.FetchException {
+    boolean here = input.executorId() == null || input.executorId().equals(node.id());
+    if (here) {
+      Optional<StoredDataset> held =
+          input.executorId() == null || input.version() == null
+              ? store.describe(input.dataset())
+              : store.describe(input.dataset(), input.version());
+      if (held.isEmpty()) {
+        throw new DatasetStore.InputNotAvailableException(
+            "input '"
+                + input.dataset()
+                + "'"
+                + (input.version() == null ? "" : " version " + input.version())
+                + " is not held by executor "
+                + node.id()
+                + (input.executorId() == null
+                    ? " (upload it with Flight DoPut first)"
+                    : " (it was pruned; this executor keeps the last "
+                        + store.retainVersions()
+                        + " versions)"));
+      }
+      return new TaskQuery.Local(input.dataset(), held.get().version());
+    }
+    if (input.flightUri() == null) {
+      throw new DatasetStore.InputNotAvailableException(
+          "input '" + input.dataset() + "' lives on " + input.executorId() + " with no Flight URI");
+    }
+    ArrowReader reader = node.fetcher().fetch(input.flightUri(), input.dataset(), input.version());
+    fetched.add(reader);
+    return new TaskQuery.Imported(input.dataset(), reader);
+  }
+
+  /** The output version an upsert builds on, fetched when another executor holds it. */
+  private DatasetStore.PreviousVersion previousVersion(
+      DatasetStore store, InputLocation previous, List<ArrowReader> fetched)
+      throws SQLException, FlightFetcher.FetchException {
+    if (previous == null
+        || previous.executorId() == null
+        || previous.executorId().equals(node.id())
+        || previous.flightUri() == null) {
+      return null;
+    }
+    ArrowReader reader =
+        node.fetcher().fetch(previous.flightUri(), previous.dataset(), previous.version());
+    fetched.add(reader);
+    return new DatasetStore.PreviousVersion(
+        previous.version() == null ? 0 : previous.version(), reader);
+  }
+
+  private static void closeQuietly(List<ArrowReader> readers) {
+    try {
+      AutoCloseables.close(readers);
+    } catch (Exception e) {
+      LOG.debugf("closing fetched inputs: %s", e.getMessage());
+    }
   }
 
   private TaskRunFailed failure(
@@ -224,7 +316,7 @@ public class TaskExecution {
         request.taskRunId(),
         request.task(),
         request.attempt(),
-        config.id(),
+        node.id(),
         code.name(),
         message,
         code.retryable(),
@@ -233,7 +325,7 @@ public class TaskExecution {
 
   private ScheduledFuture<?> startHeartbeat(TaskRunRequested request) {
     long interval = config.heartbeatInterval().toMillis();
-    return heartbeats.scheduleAtFixedRate(
+    return timers.scheduleAtFixedRate(
         () ->
             sender.send(
                 new TaskRunHeartbeat(
@@ -242,9 +334,21 @@ public class TaskExecution {
                     request.runId(),
                     request.taskRunId(),
                     request.attempt(),
-                    config.id())),
+                    node.id())),
         0,
         interval,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private ScheduledFuture<?> startDeadline(
+      TaskRunRequested request, QueryCancellation cancellation) {
+    if (request.deadline() == null) {
+      return null;
+    }
+    long delay = Math.max(0, Duration.between(Instant.now(), request.deadline()).toMillis());
+    return timers.schedule(
+        () -> cancellation.cancel("deadline " + request.deadline() + " reached; query interrupted"),
+        delay,
         TimeUnit.MILLISECONDS);
   }
 

@@ -1,50 +1,104 @@
 package io.relspec.executor.flight;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.relspec.contracts.arrow.ArrowField;
+import io.relspec.contracts.arrow.ArrowType;
+import io.relspec.contracts.messaging.RelspecJson;
+import io.relspec.contracts.messaging.SourceDataUpdated;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Identifiers;
+import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.executor.store.DatasetStore;
 import io.relspec.executor.store.StoredDataset;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.ActionType;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightProducer;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Location;
-import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.PutResult;
+import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.jboss.logging.Logger;
 
 /**
- * Serves the datasets of this executor's store: {@code ListFlights}, {@code GetFlightInfo(path=
- * [dataset])} and {@code DoGet(ticket=dataset)}, streaming DuckDB's Arrow export batch by batch.
+ * The executor's Flight service over its dataset store.
+ *
+ * <ul>
+ *   <li>{@code ListFlights}: every dataset held (newest version).
+ *   <li>{@code GetFlightInfo(path=[dataset])} or {@code [dataset, version]}: schema, rows, bytes
+ *       and the endpoint holding it; app metadata names the executor.
+ *   <li>{@code DoGet(ticket)}: the Arrow stream of a version, optionally one file-id partition (see
+ *       {@link DatasetTicket}).
+ *   <li>{@code DoPut(path=[dataset])}: uploads source data, checked against the catalog's contract;
+ *       replaces the partitions of the file ids present (or the whole dataset without a file-id
+ *       column) in one commit, then announces {@link SourceDataUpdated}.
+ *   <li>{@code DoAction("delete-files", {"dataset": name, "fileIds": [...]})}: removes partitions.
+ * </ul>
  */
-final class DatasetFlightProducer extends NoOpFlightProducer {
+public final class DatasetFlightProducer implements FlightProducer {
+  static final String DELETE_FILES = "delete-files";
+  private static final Logger LOG = Logger.getLogger(DatasetFlightProducer.class);
+
   private final DatasetStore store;
   private final BufferAllocator allocator;
-  private final java.util.function.Supplier<Location> location;
-  private final int batchRows;
+  private final Supplier<Location> location;
+  private final FlightSettings settings;
+  private final BearerTokenFlightAuthenticator authenticator;
 
   DatasetFlightProducer(
       DatasetStore store,
       BufferAllocator allocator,
-      java.util.function.Supplier<Location> location,
-      int batchRows) {
+      Supplier<Location> location,
+      FlightSettings settings,
+      BearerTokenFlightAuthenticator authenticator) {
     this.store = store;
     this.allocator = allocator;
     this.location = location;
-    this.batchRows = batchRows;
+    this.settings = settings;
+    this.authenticator = authenticator;
   }
+
+  // ---------------------------------------------------------------- reads
 
   @Override
   public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
-    DatasetName dataset = datasetName(new String(ticket.getBytes(), StandardCharsets.UTF_8));
-    try (DatasetStore.Export export = store.export(dataset, allocator, batchRows)) {
+    DatasetTicket target;
+    try {
+      target = DatasetTicket.parse(ticket);
+    } catch (FlightRuntimeException e) {
+      listener.error(e);
+      return;
+    }
+    try (DatasetStore.Export export =
+        store.export(
+            target.datasetName(),
+            target.version(),
+            target.fileId(),
+            allocator,
+            settings.batchRows())) {
       ArrowReader reader = export.reader();
       VectorSchemaRoot root = reader.getVectorSchemaRoot();
       listener.start(root);
@@ -56,22 +110,25 @@ final class DatasetFlightProducer extends NoOpFlightProducer {
       }
       listener.completed();
     } catch (SQLException e) {
-      listener.error(notFoundOrInternal(dataset, e).toRuntimeException());
+      listener.error(status(e, "reading '" + target.dataset() + "'").toRuntimeException());
     } catch (Exception e) {
       listener.error(
           CallStatus.INTERNAL
-              .withDescription("streaming '" + dataset + "' failed: " + e.getMessage())
+              .withDescription("streaming '" + target.dataset() + "' failed: " + e.getMessage())
               .toRuntimeException());
     }
   }
 
   @Override
   public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
-    if (!descriptor.isCommand() && descriptor.getPath().size() == 1) {
-      return info(datasetName(descriptor.getPath().get(0)));
+    List<String> path = descriptor.isCommand() ? List.of() : descriptor.getPath();
+    if (path.size() == 1 || path.size() == 2) {
+      DatasetName dataset = datasetName(path.get(0));
+      Long version = path.size() == 2 ? versionNumber(path.get(1)) : null;
+      return info(dataset, version);
     }
     throw CallStatus.INVALID_ARGUMENT
-        .withDescription("use a path descriptor: [dataset]")
+        .withDescription("use a path descriptor: [dataset] or [dataset, version]")
         .toRuntimeException();
   }
 
@@ -80,37 +137,308 @@ final class DatasetFlightProducer extends NoOpFlightProducer {
       CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
     try {
       for (StoredDataset dataset : store.list()) {
-        listener.onNext(info(dataset.name()));
+        listener.onNext(info(dataset.name(), dataset.version()));
       }
       listener.onCompleted();
     } catch (SQLException e) {
-      listener.onError(
-          CallStatus.INTERNAL
-              .withDescription("listing datasets failed: " + e.getMessage())
-              .toRuntimeException());
+      listener.onError(status(e, "listing datasets").toRuntimeException());
+    } catch (FlightRuntimeException e) {
+      listener.onError(e);
     }
   }
 
-  private FlightInfo info(DatasetName dataset) {
+  private FlightInfo info(DatasetName dataset, Long version) {
     StoredDataset stored;
     Schema schema;
-    try {
-      stored = store.describe(dataset).orElseThrow(() -> notFound(dataset).toRuntimeException());
-      try (DatasetStore.Export export = store.export(dataset, allocator, 1)) {
-        schema = export.reader().getVectorSchemaRoot().getSchema();
-      }
+    try (DatasetStore.Export export = store.export(dataset, version, null, allocator, 1)) {
+      stored = export.stored();
+      schema = export.reader().getVectorSchemaRoot().getSchema();
     } catch (SQLException e) {
-      throw notFoundOrInternal(dataset, e).toRuntimeException();
-    } catch (RuntimeException e) {
-      throw e;
+      throw status(e, "describing '" + dataset + "'").toRuntimeException();
     } catch (Exception e) {
       throw CallStatus.INTERNAL.withDescription(e.getMessage()).toRuntimeException();
     }
     FlightEndpoint endpoint =
         new FlightEndpoint(
-            new Ticket(dataset.value().getBytes(StandardCharsets.UTF_8)), location.get());
-    return new FlightInfo(
-        schema, FlightDescriptor.path(dataset.value()), List.of(endpoint), -1, stored.rows());
+            new DatasetTicket(dataset.value(), stored.version(), null).toTicket(), location.get());
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("executorId", settings.executorId());
+    metadata.put("version", stored.version());
+    metadata.put("fileIdColumn", stored.fileIdColumn());
+    return FlightInfo.builder(
+            schema,
+            FlightDescriptor.path(dataset.value(), Long.toString(stored.version())),
+            List.of(endpoint))
+        .setBytes(stored.bytes())
+        .setRecords(stored.rows())
+        .setAppMetadata(json(metadata))
+        .build();
+  }
+
+  // ---------------------------------------------------------------- uploads
+
+  @Override
+  public Runnable acceptPut(
+      CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    return () -> {
+      try {
+        authenticator.requireWriter(context.peerIdentity(), "uploading data (DoPut)");
+        byte[] result = put(flightStream);
+        // The server sends the metadata before onNext returns; the buffer stays ours to release.
+        try (ArrowBuf buffer = allocator.buffer(result.length)) {
+          buffer.writeBytes(result);
+          ackStream.onNext(PutResult.metadata(buffer));
+        }
+        ackStream.onCompleted();
+      } catch (FlightRuntimeException e) {
+        LOG.warnf("DoPut refused: %s %s", e.status().code(), e.getMessage());
+        ackStream.onError(e);
+      } catch (RuntimeException e) {
+        LOG.errorf(e, "DoPut failed");
+        ackStream.onError(
+            CallStatus.INTERNAL
+                .withDescription("the upload failed: " + e.getMessage())
+                .withCause(e)
+                .toRuntimeException());
+      } finally {
+        try {
+          flightStream.close();
+        } catch (Exception ignored) {
+          // Closing an upload stream that failed half way can fail again; the call is over.
+        }
+      }
+    };
+  }
+
+  private byte[] put(FlightStream flightStream) {
+    FlightDescriptor descriptor;
+    Schema schema;
+    try {
+      descriptor = flightStream.getDescriptor();
+      schema = flightStream.getSchema();
+    } catch (RuntimeException e) {
+      IOException failure = FlightStreamReader.classify(e, "the upload has no readable schema: ");
+      throw streamStatus(failure).orElseThrow().toRuntimeException();
+    }
+    if (descriptor == null || descriptor.isCommand() || descriptor.getPath().size() != 1) {
+      throw CallStatus.INVALID_ARGUMENT
+          .withDescription("upload with a path descriptor naming the dataset: [dataset]")
+          .toRuntimeException();
+    }
+    DatasetName dataset = datasetName(descriptor.getPath().get(0));
+    DatasetContract contract =
+        settings
+            .contracts()
+            .contract(dataset)
+            .orElseThrow(
+                () ->
+                    CallStatus.NOT_FOUND
+                        .withDescription(
+                            "the catalog has no source dataset '"
+                                + dataset
+                                + "'; register its contract before uploading")
+                        .toRuntimeException());
+    checkSchema(dataset, contract, schema);
+    FlightStreamReader reader =
+        new FlightStreamReader(
+            allocator, flightStream, settings.maxPutBytes(), "the upload of '" + dataset + "'");
+    DatasetStore.Ingested ingested;
+    try {
+      ingested =
+          store.ingest(
+              dataset,
+              reader,
+              contract.schema().fields().stream().map(ArrowField::name).toList(),
+              contract.fileIdColumn(),
+              committed -> event(dataset, committed, true));
+    } catch (SQLException e) {
+      throw uploadFailure(dataset, reader, e).toRuntimeException();
+    }
+    settings.eventsCommitted().run();
+    StoredDataset stored = ingested.stored();
+    LOG.infof(
+        "DoPut %s: version %d, %d rows, %d file ids replaced",
+        dataset, stored.version(), stored.rows(), ingested.fileIds().size());
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("dataset", dataset.value());
+    result.put("version", stored.version());
+    result.put("rows", stored.rows());
+    result.put("bytes", stored.bytes());
+    result.put("changedFileIds", ingested.fileIds().size());
+    return json(result);
+  }
+
+  /** Every contract field present with its type, and nothing else. */
+  private static void checkSchema(DatasetName dataset, DatasetContract contract, Schema schema) {
+    Map<String, Field> uploaded = new LinkedHashMap<>();
+    for (Field field : schema.getFields()) {
+      uploaded.put(field.getName(), field);
+    }
+    for (ArrowField expected : contract.schema().fields()) {
+      Field actual = uploaded.remove(expected.name());
+      if (actual == null) {
+        throw CallStatus.INVALID_ARGUMENT
+            .withDescription(
+                "field '"
+                    + expected.name()
+                    + "' ("
+                    + expected.type().typeString()
+                    + ") of the contract of '"
+                    + dataset
+                    + "' is missing from the upload")
+            .toRuntimeException();
+      }
+      ArrowType type = ArrowTypes.of(actual);
+      if (!expected.type().equals(type)) {
+        throw CallStatus.INVALID_ARGUMENT
+            .withDescription(
+                "field '"
+                    + expected.name()
+                    + "' is "
+                    + (type == null ? actual.getType().toString() : type.typeString())
+                    + " in the upload but "
+                    + expected.type().typeString()
+                    + " in the contract of '"
+                    + dataset
+                    + "'")
+            .toRuntimeException();
+      }
+    }
+    if (!uploaded.isEmpty()) {
+      throw CallStatus.INVALID_ARGUMENT
+          .withDescription(
+              "field '"
+                  + uploaded.keySet().iterator().next()
+                  + "' of the upload is not in the contract of '"
+                  + dataset
+                  + "'")
+          .toRuntimeException();
+    }
+  }
+
+  private static CallStatus uploadFailure(
+      DatasetName dataset, FlightStreamReader reader, SQLException e) {
+    return streamStatus(reader.failure())
+        .orElseGet(() -> status(e, "storing the upload of '" + dataset + "'"));
+  }
+
+  private static Optional<CallStatus> streamStatus(IOException failure) {
+    CallStatus status;
+    if (failure instanceof FlightStreamReader.TooLargeException) {
+      status = CallStatus.RESOURCE_EXHAUSTED;
+    } else if (failure instanceof FlightStreamReader.CancelledException) {
+      status = CallStatus.CANCELLED;
+    } else if (failure instanceof FlightStreamReader.MalformedException) {
+      status = CallStatus.INVALID_ARGUMENT;
+    } else {
+      return Optional.empty();
+    }
+    return Optional.of(status.withDescription(failure.getMessage() + "; nothing was committed"));
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  @Override
+  public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
+    try {
+      if (!DELETE_FILES.equals(action.getType())) {
+        throw CallStatus.UNIMPLEMENTED
+            .withDescription("unknown action '" + action.getType() + "'; actions: " + DELETE_FILES)
+            .toRuntimeException();
+      }
+      authenticator.requireWriter(context.peerIdentity(), "deleting files");
+      listener.onNext(new Result(deleteFiles(action.getBody())));
+      listener.onCompleted();
+    } catch (FlightRuntimeException e) {
+      listener.onError(e);
+    }
+  }
+
+  private byte[] deleteFiles(byte[] body) {
+    JsonNode request;
+    try {
+      request = RelspecJson.mapper().readTree(body);
+    } catch (IOException e) {
+      request = null;
+    }
+    if (request == null
+        || !request.path("dataset").isTextual()
+        || !request.path("fileIds").isArray()) {
+      throw CallStatus.INVALID_ARGUMENT
+          .withDescription("delete-files takes JSON {\"dataset\": name, \"fileIds\": [id, ...]}")
+          .toRuntimeException();
+    }
+    DatasetName dataset = datasetName(request.path("dataset").asText());
+    if (request.path("fileIds").size() > settings.maxDeleteFileIds()) {
+      throw CallStatus.RESOURCE_EXHAUSTED
+          .withDescription(
+              "delete-files takes at most "
+                  + settings.maxDeleteFileIds()
+                  + " file ids per call, got "
+                  + request.path("fileIds").size())
+          .toRuntimeException();
+    }
+    List<String> fileIds = new ArrayList<>();
+    for (JsonNode fileId : request.path("fileIds")) {
+      if (!fileId.isTextual() || fileId.asText().isEmpty()) {
+        throw CallStatus.INVALID_ARGUMENT
+            .withDescription("file ids are non-empty strings, got " + fileId)
+            .toRuntimeException();
+      }
+      fileIds.add(fileId.asText());
+    }
+    if (fileIds.isEmpty()) {
+      throw CallStatus.INVALID_ARGUMENT
+          .withDescription("name at least one file id to delete")
+          .toRuntimeException();
+    }
+    DatasetStore.Ingested removed;
+    try {
+      removed = store.deleteFiles(dataset, fileIds, done -> event(dataset, done, false));
+    } catch (SQLException e) {
+      throw status(e, "deleting files of '" + dataset + "'").toRuntimeException();
+    }
+    settings.eventsCommitted().run();
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("dataset", dataset.value());
+    result.put("version", removed.stored().version());
+    result.put("rows", removed.stored().rows());
+    result.put("removedFileIds", removed.fileIds().size());
+    return json(result);
+  }
+
+  @Override
+  public void listActions(CallContext context, StreamListener<ActionType> listener) {
+    listener.onNext(
+        new ActionType(
+            DELETE_FILES,
+            "remove file-id partitions of a source dataset: {\"dataset\": name, \"fileIds\": [...]}"));
+    listener.onCompleted();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private String event(DatasetName dataset, DatasetStore.Ingested committed, boolean changed) {
+    SourceDataUpdated event =
+        new SourceDataUpdated(
+            UUID.randomUUID(),
+            Instant.now(),
+            dataset,
+            changed ? committed.fileIds() : List.of(),
+            changed ? List.of() : committed.fileIds(),
+            committed.stored().version(),
+            settings.triggerRunOnUpload(),
+            settings.executorId(),
+            location.get().getUri().toString());
+    return new String(json(event), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] json(Object value) {
+    try {
+      return RelspecJson.mapper().writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode " + value, e);
+    }
   }
 
   private static DatasetName datasetName(String text) {
@@ -122,14 +450,51 @@ final class DatasetFlightProducer extends NoOpFlightProducer {
     return DatasetName.of(text);
   }
 
-  private static CallStatus notFound(DatasetName dataset) {
-    return CallStatus.NOT_FOUND.withDescription("this executor holds no dataset '" + dataset + "'");
+  private static Long versionNumber(String text) {
+    try {
+      long version = Long.parseLong(text);
+      if (version >= 1) {
+        return version;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw CallStatus.INVALID_ARGUMENT
+        .withDescription("a version is a positive number, got '" + text + "'")
+        .toRuntimeException();
   }
 
-  private static CallStatus notFoundOrInternal(DatasetName dataset, SQLException e) {
-    return e.getMessage() != null && e.getMessage().contains("does not exist")
-        ? notFound(dataset)
-        : CallStatus.INTERNAL.withDescription(
-            "reading '" + dataset + "' failed: " + e.getMessage());
+  private static CallStatus status(SQLException e, String what) {
+    if (e instanceof DatasetStore.DatasetNotHeldException) {
+      return CallStatus.NOT_FOUND.withDescription(e.getMessage());
+    }
+    if (e instanceof DatasetStore.InvalidDataException) {
+      return CallStatus.INVALID_ARGUMENT.withDescription(e.getMessage());
+    }
+    return CallStatus.INTERNAL.withDescription(what + " failed: " + firstLine(e.getMessage()));
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  /** Where contracts come from and what the producer needs besides the store. */
+  record FlightSettings(
+      String executorId,
+      int batchRows,
+      long maxPutBytes,
+      int maxDeleteFileIds,
+      boolean triggerRunOnUpload,
+      ContractSource contracts,
+      Runnable eventsCommitted) {}
+
+  /** Looks up a source dataset's contract (the catalog service in a running system). */
+  @FunctionalInterface
+  public interface ContractSource {
+    Optional<DatasetContract> contract(DatasetName dataset);
   }
 }

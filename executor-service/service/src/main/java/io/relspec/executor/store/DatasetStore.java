@@ -2,6 +2,7 @@ package io.relspec.executor.store;
 
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
+import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.contracts.messaging.TaskRunRequested;
 import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
 import io.relspec.contracts.model.DatasetName;
@@ -17,11 +18,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBConnection;
@@ -29,58 +39,106 @@ import org.duckdb.DuckDBResultSet;
 
 /**
  * The executor's local dataset store: one DuckDB database file, opened locked down (no external
- * access, no extension loading, configuration locked) so the only way in is a single SELECT that
- * passed {@link #requireSingleSelect}. Each write replaces a dataset's table and bumps its version
- * in one transaction.
+ * access, no extension loading, configuration locked) so the only SQL that runs is a single SELECT
+ * that passed {@link #requireSingleSelect}, wrapped in the store's own DDL.
+ *
+ * <p>Each dataset has versions. A version is a table {@code relspec_data."<dataset>@<version>"};
+ * the view {@code "<dataset>"} points at the newest, and tasks read pinned versions through
+ * temporary views of the same name. A version may be partitioned by a file-id column: an upsert
+ * deletes the partitions of some file ids and inserts their new rows. Every write is one DuckDB
+ * transaction (new table, version row, view, pruning, outbox event), so a crash leaves the previous
+ * version intact. The newest {@code retainVersions} versions are kept; when only one is kept an
+ * upsert changes the table in place instead of copying it.
  */
 public final class DatasetStore implements AutoCloseable {
-  private static final String META_SCHEMA = "relspec_meta";
+  private static final String META = "relspec_meta";
+  private static final String DATA = "relspec_data";
 
   private final DuckDBConnection root;
+  private final String database;
+  private final int retainVersions;
+  private final BufferAllocator allocator;
+  private final Map<DatasetName, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
 
-  private DatasetStore(DuckDBConnection root) {
+  private DatasetStore(
+      DuckDBConnection root, String database, int retainVersions, BufferAllocator allocator) {
     this.root = root;
+    this.database = database;
+    this.retainVersions = retainVersions;
+    this.allocator = allocator;
   }
 
-  public static DatasetStore open(Path dataDir, String memoryLimit, int threads)
+  /**
+   * Opens (or creates) the store under {@code dataDir}.
+   *
+   * @param allocator Arrow memory for imported inputs and uploads; owned by the caller
+   */
+  public static DatasetStore open(Path dataDir, Settings settings, BufferAllocator allocator)
       throws SQLException {
+    if (settings.retainVersions() < 1) {
+      throw new IllegalArgumentException(
+          "retain-versions must be at least 1, got " + settings.retainVersions());
+    }
     try {
       Files.createDirectories(dataDir.resolve("spill"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create executor data directory " + dataDir, e);
     }
-    Properties settings = new Properties();
+    Properties properties = new Properties();
     // Order matters: everything DuckDB needs is configured before the configuration is locked.
-    settings.setProperty("temp_directory", dataDir.resolve("spill").toString());
-    settings.setProperty("memory_limit", memoryLimit);
-    settings.setProperty("threads", Integer.toString(threads));
-    settings.setProperty("autoinstall_known_extensions", "false");
-    settings.setProperty("autoload_known_extensions", "false");
-    settings.setProperty("allow_community_extensions", "false");
-    settings.setProperty("enable_external_access", "false");
+    properties.setProperty("temp_directory", dataDir.resolve("spill").toString());
+    properties.setProperty("memory_limit", settings.memoryLimit());
+    properties.setProperty("threads", Integer.toString(settings.threads()));
+    properties.setProperty("autoinstall_known_extensions", "false");
+    properties.setProperty("autoload_known_extensions", "false");
+    properties.setProperty("allow_community_extensions", "false");
+    properties.setProperty("enable_external_access", "false");
     DuckDBConnection connection =
         (DuckDBConnection)
-            DriverManager.getConnection("jdbc:duckdb:" + dataDir.resolve("store.duckdb"), settings);
+            DriverManager.getConnection(
+                "jdbc:duckdb:" + dataDir.resolve("store.duckdb"), properties);
+    String database;
     try (Statement statement = connection.createStatement()) {
-      statement.execute("CREATE SCHEMA IF NOT EXISTS " + META_SCHEMA);
+      statement.execute("CREATE SCHEMA IF NOT EXISTS " + META);
+      statement.execute("CREATE SCHEMA IF NOT EXISTS " + DATA);
       statement.execute(
           "CREATE TABLE IF NOT EXISTS "
-              + META_SCHEMA
-              + ".dataset_version (dataset VARCHAR PRIMARY KEY, version BIGINT NOT NULL, row_count BIGINT NOT NULL,"
-              + " updated_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+              + META
+              + ".versions (dataset VARCHAR NOT NULL, version BIGINT NOT NULL,"
+              + " table_name VARCHAR NOT NULL, row_count BIGINT NOT NULL, byte_count BIGINT NOT NULL,"
+              + " file_id_column VARCHAR, created_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + META
+              + ".outbox (event_id VARCHAR NOT NULL, payload VARCHAR NOT NULL,"
+              + " created_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+      try (ResultSet rows = statement.executeQuery("SELECT current_database()")) {
+        rows.next();
+        database = rows.getString(1);
+      }
       statement.execute("SET lock_configuration = true");
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
     }
-    return new DatasetStore(connection);
+    return new DatasetStore(connection, database, settings.retainVersions(), allocator);
   }
+
+  /** DuckDB settings of the store. */
+  public record Settings(String memoryLimit, int threads, int retainVersions) {}
 
   /** A new connection to the same database (DuckDB connections are not shared across threads). */
   public Connection connect() throws SQLException {
     return root.duplicate();
   }
 
+  public int retainVersions() {
+    return retainVersions;
+  }
+
   /**
    * Refuses anything but exactly one SELECT, judged by DuckDB's own parser. A forged message with
-   * DDL, COPY, ATTACH, PRAGMA or several statements never reaches execution.
+   * DDL, COPY, ATTACH, PRAGMA, SET or several statements never reaches execution.
    */
   public void requireSingleSelect(Connection connection, String sql)
       throws SQLException, SqlRefusedException {
@@ -90,7 +148,7 @@ public final class DatasetStore implements AutoCloseable {
       try (ResultSet rows = check.executeQuery()) {
         rows.next();
         com.fasterxml.jackson.databind.JsonNode result =
-            io.relspec.contracts.messaging.RelspecJson.mapper().readTree(rows.getString(1));
+            RelspecJson.mapper().readTree(rows.getString(1));
         if (result.path("error").asBoolean(true)) {
           throw new SqlRefusedException(
               "only a single SELECT may run on an executor: "
@@ -107,30 +165,108 @@ public final class DatasetStore implements AutoCloseable {
     }
   }
 
-  /** Replaces {@code output} with the rows of {@code selectSql}; returns the new version. */
-  public StoredDataset replace(DatasetName output, String selectSql, List<MacroDefinition> macros)
+  // ---------------------------------------------------------------- task writes
+
+  /** Replaces {@code query.output()} with the query's rows as a new version. */
+  public StoredDataset replace(TaskQuery query) throws SQLException, SqlRefusedException {
+    return locked(
+        query.output(),
+        () -> {
+          List<AutoCloseable> streams = new ArrayList<>();
+          try (Connection connection = connect();
+              Statement statement = connection.createStatement()) {
+            String select = prepare(connection, statement, query, streams);
+            Optional<Version> held = latest(connection, query.output());
+            long version = held.map(Version::version).orElse(0L) + 1;
+            String table = physical(query.output(), version);
+            return inTransaction(
+                statement,
+                () -> {
+                  query
+                      .cancellation()
+                      .execute(statement, "CREATE TABLE " + table + " AS " + select);
+                  return commitVersion(
+                      connection, query.output(), version, table, query.fileIdColumn(), null);
+                });
+          } finally {
+            closeAll(streams);
+          }
+        });
+  }
+
+  /**
+   * Replaces the partitions of {@code fileIds}: the new version is the previous one without the
+   * rows of those file ids, plus what the (already scoped) query returns. The file ids are also
+   * loaded into the temporary table {@value TaskRunRequested#FILE_SCOPE_TABLE}, which a query above
+   * the scheduler's IN-list threshold joins.
+   *
+   * @param previous the version to upsert into when this store does not hold it (fetched from the
+   *     executor that does), or null to use the newest version held here
+   * @throws OutputNotHeldException when neither this store nor {@code previous} has the output
+   */
+  public StoredDataset upsertFiles(
+      TaskQuery query, String fileIdColumn, List<String> fileIds, PreviousVersion previous)
       throws SQLException, SqlRefusedException {
-    try (Connection connection = connect()) {
-      requireSingleSelect(connection, selectSql);
-      try (Statement statement = connection.createStatement()) {
-        createMacros(connection, statement, macros);
-        statement.execute("BEGIN TRANSACTION");
-        try {
-          statement.execute(
-              "CREATE OR REPLACE TABLE " + quote(output.value()) + " AS " + selectSql);
-          return commitVersion(connection, statement, output);
-        } catch (SQLException e) {
-          statement.execute("ROLLBACK");
-          throw e;
-        }
-      }
+    if (fileIdColumn == null) {
+      throw new SqlRefusedException("an upsert of file partitions needs the file-id column");
+    }
+    return locked(
+        query.output(),
+        () -> {
+          List<AutoCloseable> streams = new ArrayList<>();
+          try (Connection connection = connect();
+              Statement statement = connection.createStatement()) {
+            Optional<Version> held = latest(connection, query.output());
+            if (held.isEmpty() && previous == null) {
+              throw new OutputNotHeldException(query.output());
+            }
+            String select = prepare(connection, statement, query, streams);
+            fillFileScope(connection, statement, fileIds);
+            long base = held.map(Version::version).orElse(0L);
+            if (previous != null) {
+              base = Math.max(base, previous.version());
+              streams.add(
+                  importStream(connection, statement, "relspec_previous", previous.reader(), true));
+            }
+            long version = base + 1;
+            boolean inPlace = previous == null && retainVersions == 1;
+            String table = inPlace ? held.orElseThrow().table() : physical(query.output(), version);
+            String from = previous == null ? held.orElseThrow().table() : "temp.relspec_previous";
+            return inTransaction(
+                statement,
+                () -> {
+                  removePartitions(statement, from, table, fileIdColumn, inPlace);
+                  query
+                      .cancellation()
+                      .execute(statement, "INSERT INTO " + table + " BY NAME " + select);
+                  return commitVersion(
+                      connection, query.output(), version, table, fileIdColumn, null);
+                });
+          } finally {
+            closeAll(streams);
+          }
+        });
+  }
+
+  /** The version an upsert builds on, fetched from the executor that holds it. */
+  public record PreviousVersion(long version, ArrowReader reader) {}
+
+  /** The output is not in this store, so its file partitions cannot be upserted here. */
+  public static final class OutputNotHeldException extends SQLException {
+    OutputNotHeldException(DatasetName output) {
+      super(
+          "output '"
+              + output
+              + "' is not held by this executor, so its file partitions cannot be upserted here");
     }
   }
 
-  private void createMacros(
-      Connection connection, Statement statement, List<MacroDefinition> macros)
+  /** Checks the SQL, creates the macros and binds the inputs; returns the SELECT to store. */
+  private String prepare(
+      Connection connection, Statement statement, TaskQuery query, List<AutoCloseable> streams)
       throws SQLException, SqlRefusedException {
-    for (MacroDefinition macro : macros) {
+    requireSingleSelect(connection, query.sql());
+    for (MacroDefinition macro : query.macros()) {
       requireSingleSelect(connection, "SELECT " + macro.expression());
       statement.execute(
           "CREATE OR REPLACE TEMP MACRO "
@@ -141,185 +277,653 @@ public final class DatasetStore implements AutoCloseable {
               + macro.expression()
               + ")");
     }
+    for (TaskQuery.Input input : query.inputs()) {
+      switch (input) {
+        case TaskQuery.Local local -> {
+          Version version =
+              version(connection, local.dataset(), local.version())
+                  .orElseThrow(
+                      () ->
+                          new InputNotAvailableException(
+                              "input '"
+                                  + local.dataset()
+                                  + "' version "
+                                  + local.version()
+                                  + " is no longer held (this executor keeps the last "
+                                  + retainVersions
+                                  + " versions)"));
+          statement.execute(
+              "CREATE OR REPLACE TEMP VIEW "
+                  + quote(local.dataset().value())
+                  + " AS SELECT * FROM "
+                  + version.table());
+        }
+        case TaskQuery.Imported imported -> {
+          String name = quote(imported.dataset().value());
+          // A registered Arrow stream can be scanned once and has no push-down, so it is copied
+          // into a temporary table unless the query reads it exactly once without a join.
+          boolean copy = !readsOnce(query.sql(), name);
+          streams.add(
+              importStream(
+                  connection, statement, imported.dataset().value(), imported.reader(), copy));
+        }
+      }
+    }
+    return castTo(query.outputSchema(), query.sql());
   }
 
-  /** Counts the output's rows, records the next version, and commits the open transaction. */
-  private static StoredDataset commitVersion(
-      Connection connection, Statement statement, DatasetName output) throws SQLException {
-    long rows;
-    try (ResultSet count =
-        statement.executeQuery("SELECT COUNT(*) FROM " + quote(output.value()))) {
-      count.next();
-      rows = count.getLong(1);
+  /** An input version that was pruned or never held; the attempt may succeed elsewhere. */
+  public static final class InputNotAvailableException extends SQLException {
+    public InputNotAvailableException(String message) {
+      super(message);
     }
-    long version = currentVersion(connection, output).orElse(0L) + 1;
-    try (PreparedStatement upsert =
-        connection.prepareStatement(
-            "INSERT OR REPLACE INTO "
-                + META_SCHEMA
-                + ".dataset_version VALUES (?, ?, ?, current_timestamp)")) {
-      upsert.setString(1, output.value());
-      upsert.setLong(2, version);
-      upsert.setLong(3, rows);
-      upsert.execute();
+  }
+
+  private static boolean readsOnce(String sql, String quotedName) {
+    String upper = sql.toUpperCase(Locale.ROOT);
+    return occurrences(sql, quotedName) == 1
+        && occurrences(upper, "SELECT") == 1
+        && !upper.contains("JOIN");
+  }
+
+  private static int occurrences(String text, String part) {
+    int count = 0;
+    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+      count++;
     }
-    statement.execute("COMMIT");
-    return new StoredDataset(output, version, rows, schema(connection, output));
+    return count;
   }
 
   /**
-   * Replaces the partitions of some file ids: deletes the output's rows of those file ids and
-   * inserts what the (already scoped) query returns, in one transaction, as a new version. The file
-   * ids are also loaded into the temporary table {@value TaskRunRequested#FILE_SCOPE_TABLE}, which
-   * a query above the scheduler's IN-list threshold joins.
-   *
-   * @throws OutputNotHeldException when this store does not hold the output to upsert into
+   * Exposes an Arrow reader to SQL as {@code temp."<name>"} through the Arrow C data interface: a
+   * temporary table holding a copy, or a view over the stream (scannable once). Returns the
+   * exported stream, to be closed once the query ran; closing it closes the reader.
    */
-  public StoredDataset upsertFiles(
-      DatasetName output,
-      String selectSql,
-      List<MacroDefinition> macros,
-      String fileIdColumn,
-      List<String> fileIds)
-      throws SQLException, SqlRefusedException {
-    if (describe(output).isEmpty()) {
-      throw new OutputNotHeldException(output);
+  private AutoCloseable importStream(
+      Connection connection, Statement statement, String name, ArrowReader reader, boolean copy)
+      throws SQLException {
+    String streamName = "relspec_stream_" + UUID.randomUUID().toString().replace("-", "");
+    ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
+    try {
+      Data.exportArrayStream(allocator, reader, stream);
+      connection.unwrap(DuckDBConnection.class).registerArrowStream(streamName, stream);
+      statement.execute(
+          "CREATE OR REPLACE TEMP "
+              + (copy ? "TABLE " : "VIEW ")
+              + quote(name)
+              + " AS SELECT * FROM "
+              + streamName);
+      return stream;
+    } catch (SQLException | RuntimeException e) {
+      stream.close();
+      throw e;
     }
-    try (Connection connection = connect()) {
-      requireSingleSelect(connection, selectSql);
-      try (Statement statement = connection.createStatement()) {
-        createMacros(connection, statement, macros);
-        statement.execute(
-            "CREATE OR REPLACE TEMP TABLE "
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) throws SQLException {
+    SQLException failure = null;
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = new SQLException("cannot release an imported Arrow stream", e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** {@code SELECT CAST(c AS type) AS c, ...} so stored types match the plan's output schema. */
+  private static String castTo(ArrowSchema schema, String sql) {
+    if (schema == null || schema.fields().isEmpty()) {
+      return sql;
+    }
+    StringBuilder select = new StringBuilder("SELECT ");
+    for (int i = 0; i < schema.fields().size(); i++) {
+      ArrowField field = schema.fields().get(i);
+      select
+          .append(i == 0 ? "" : ", ")
+          .append("CAST(\"relspec_result\".")
+          .append(quote(field.name()))
+          .append(" AS ")
+          .append(DuckDbTypes.toDuckDb(field.type()))
+          .append(") AS ")
+          .append(quote(field.name()));
+    }
+    return select.append(" FROM (").append(sql).append(") AS \"relspec_result\"").toString();
+  }
+
+  private static void fillFileScope(
+      Connection connection, Statement statement, Collection<String> fileIds) throws SQLException {
+    statement.execute(
+        "CREATE OR REPLACE TEMP TABLE "
+            + quote(TaskRunRequested.FILE_SCOPE_TABLE)
+            + " ("
+            + quote(TaskRunRequested.FILE_SCOPE_COLUMN)
+            + " VARCHAR PRIMARY KEY)");
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO temp."
                 + quote(TaskRunRequested.FILE_SCOPE_TABLE)
-                + " ("
-                + quote(TaskRunRequested.FILE_SCOPE_COLUMN)
-                + " VARCHAR PRIMARY KEY)");
-        try (PreparedStatement insert =
-            connection.prepareStatement(
-                "INSERT INTO " + quote(TaskRunRequested.FILE_SCOPE_TABLE) + " VALUES (?)")) {
-          for (String fileId : fileIds) {
-            insert.setString(1, fileId);
-            insert.addBatch();
-          }
+                + " VALUES (?) ON CONFLICT DO NOTHING")) {
+      int batched = 0;
+      for (String fileId : fileIds) {
+        insert.setString(1, fileId);
+        insert.addBatch();
+        if (++batched % 10_000 == 0) {
           insert.executeBatch();
         }
-        statement.execute("BEGIN TRANSACTION");
-        try {
-          statement.execute(
-              "DELETE FROM "
-                  + quote(output.value())
-                  + " WHERE CAST("
-                  + quote(fileIdColumn)
-                  + " AS VARCHAR) IN (SELECT "
-                  + quote(TaskRunRequested.FILE_SCOPE_COLUMN)
-                  + " FROM "
-                  + quote(TaskRunRequested.FILE_SCOPE_TABLE)
-                  + ")");
-          statement.execute("INSERT INTO " + quote(output.value()) + " BY NAME " + selectSql);
-          StoredDataset stored = commitVersion(connection, statement, output);
-          statement.execute("DROP TABLE " + quote(TaskRunRequested.FILE_SCOPE_TABLE));
-          return stored;
-        } catch (SQLException e) {
-          statement.execute("ROLLBACK");
-          throw e;
-        }
       }
+      insert.executeBatch();
     }
   }
 
-  /** The output is not in this store, so its partitions cannot be upserted here. */
-  public static final class OutputNotHeldException extends SQLException {
-    OutputNotHeldException(DatasetName output) {
-      super(
-          "output '"
-              + output
-              + "' is not held by this executor, so its file partitions cannot be upserted here");
+  // ---------------------------------------------------------------- source data
+
+  /**
+   * Ingests uploaded source data: the rows of {@code reader}, in {@code columns} order. Without a
+   * file-id column the dataset is replaced; with one, the partitions of the file ids present are
+   * replaced and the others kept. {@code event} builds the outbox message committed with the data.
+   */
+  public Ingested ingest(
+      DatasetName dataset,
+      ArrowReader reader,
+      List<String> columns,
+      String fileIdColumn,
+      Function<Ingested, String> event)
+      throws SQLException {
+    return lockedData(
+        dataset,
+        () -> {
+          List<AutoCloseable> streams = new ArrayList<>();
+          try (Connection connection = connect();
+              Statement statement = connection.createStatement()) {
+            // With file ids the upload is read twice (its ids, then its rows): copy it first.
+            // Without, it is read once into the new version, straight from the stream.
+            streams.add(
+                importStream(
+                    connection, statement, "relspec_upload", reader, fileIdColumn != null));
+            List<String> fileIds = new ArrayList<>();
+            if (fileIdColumn != null) {
+              try (ResultSet rows =
+                  statement.executeQuery(
+                      "SELECT DISTINCT CAST("
+                          + quote(fileIdColumn)
+                          + " AS VARCHAR) AS f FROM temp.relspec_upload ORDER BY f NULLS FIRST")) {
+                while (rows.next()) {
+                  String fileId = rows.getString(1);
+                  if (fileId == null) {
+                    throw new InvalidDataException(
+                        "column '" + fileIdColumn + "' holds the file id and must not be null");
+                  }
+                  fileIds.add(fileId);
+                }
+              }
+              fillFileScope(connection, statement, fileIds);
+            }
+            String projection =
+                String.join(", ", columns.stream().map(DatasetStore::quote).toList());
+            Optional<Version> held = latest(connection, dataset);
+            long version = held.map(Version::version).orElse(0L) + 1;
+            boolean partial = fileIdColumn != null && held.isPresent();
+            boolean inPlace = partial && retainVersions == 1;
+            String table = inPlace ? held.get().table() : physical(dataset, version);
+            return inTransaction(
+                statement,
+                () -> {
+                  if (partial) {
+                    removePartitions(statement, held.get().table(), table, fileIdColumn, inPlace);
+                    statement.execute(
+                        "INSERT INTO "
+                            + table
+                            + " BY NAME SELECT "
+                            + projection
+                            + " FROM temp.relspec_upload");
+                  } else {
+                    statement.execute(
+                        "CREATE TABLE "
+                            + table
+                            + " AS SELECT "
+                            + projection
+                            + " FROM temp.relspec_upload");
+                  }
+                  return commitIngest(
+                      connection, dataset, version, table, fileIdColumn, fileIds, event);
+                });
+          } finally {
+            closeAll(streams);
+          }
+        });
+  }
+
+  /**
+   * Removes the partitions of {@code fileIds} as a new version; {@code event} builds the outbox
+   * message committed with it.
+   *
+   * @throws DatasetNotHeldException when this store does not hold the dataset
+   * @throws InvalidDataException when the dataset has no file-id column
+   */
+  public Ingested deleteFiles(
+      DatasetName dataset, List<String> fileIds, Function<Ingested, String> event)
+      throws SQLException {
+    return lockedData(
+        dataset,
+        () -> {
+          try (Connection connection = connect();
+              Statement statement = connection.createStatement()) {
+            Version held =
+                latest(connection, dataset).orElseThrow(() -> new DatasetNotHeldException(dataset));
+            if (held.fileIdColumn() == null) {
+              throw new InvalidDataException(
+                  "dataset '" + dataset + "' has no file-id column, so it has no file partitions");
+            }
+            List<String> sorted = fileIds.stream().distinct().sorted().toList();
+            fillFileScope(connection, statement, sorted);
+            long version = held.version() + 1;
+            boolean inPlace = retainVersions == 1;
+            String table = inPlace ? held.table() : physical(dataset, version);
+            return inTransaction(
+                statement,
+                () -> {
+                  removePartitions(statement, held.table(), table, held.fileIdColumn(), inPlace);
+                  return commitIngest(
+                      connection, dataset, version, table, held.fileIdColumn(), sorted, event);
+                });
+          }
+        });
+  }
+
+  private static void removePartitions(
+      Statement statement, String from, String to, String fileIdColumn, boolean inPlace)
+      throws SQLException {
+    String scope =
+        "CAST("
+            + quote(fileIdColumn)
+            + " AS VARCHAR) IN (SELECT "
+            + quote(TaskRunRequested.FILE_SCOPE_COLUMN)
+            + " FROM temp."
+            + quote(TaskRunRequested.FILE_SCOPE_TABLE)
+            + ")";
+    if (inPlace) {
+      statement.execute("DELETE FROM " + from + " WHERE " + scope);
+    } else {
+      statement.execute(
+          "CREATE TABLE "
+              + to
+              + " AS SELECT * FROM "
+              + from
+              + " WHERE "
+              + quote(fileIdColumn)
+              + " IS NULL OR NOT "
+              + scope);
     }
   }
 
-  public Optional<StoredDataset> describe(DatasetName dataset) throws SQLException {
-    try (Connection connection = connect();
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT version, row_count FROM "
-                    + META_SCHEMA
-                    + ".dataset_version WHERE dataset = ?")) {
-      select.setString(1, dataset.value());
-      try (ResultSet rows = select.executeQuery()) {
-        if (!rows.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(
-            new StoredDataset(
-                dataset, rows.getLong(1), rows.getLong(2), schema(connection, dataset)));
-      }
+  private Ingested commitIngest(
+      Connection connection,
+      DatasetName dataset,
+      long version,
+      String table,
+      String fileIdColumn,
+      List<String> fileIds,
+      Function<Ingested, String> event)
+      throws SQLException {
+    StoredDataset[] stored = new StoredDataset[1];
+    commitVersion(
+        connection,
+        dataset,
+        version,
+        table,
+        fileIdColumn,
+        written -> {
+          stored[0] = written;
+          return event.apply(new Ingested(written, fileIds));
+        });
+    return new Ingested(stored[0], fileIds);
+  }
+
+  /** A committed upload or removal: the new version and the file ids it replaced or removed. */
+  public record Ingested(StoredDataset stored, List<String> fileIds) {}
+
+  /** Uploaded or requested data the store cannot take (null file ids, no partitions). */
+  public static final class InvalidDataException extends SQLException {
+    InvalidDataException(String message) {
+      super(message);
     }
   }
 
-  public List<StoredDataset> list() throws SQLException {
-    List<String> names = new ArrayList<>();
+  /** This store holds no such dataset (or version). */
+  public static final class DatasetNotHeldException extends SQLException {
+    DatasetNotHeldException(DatasetName dataset) {
+      super("this executor holds no dataset '" + dataset + "'");
+    }
+
+    DatasetNotHeldException(DatasetName dataset, long version) {
+      super("this executor holds no version " + version + " of dataset '" + dataset + "'");
+    }
+  }
+
+  // ---------------------------------------------------------------- outbox
+
+  /** Events committed with data and not yet confirmed by the broker, oldest first. */
+  public List<PendingEvent> pendingEvents() throws SQLException {
+    List<PendingEvent> events = new ArrayList<>();
     try (Connection connection = connect();
         Statement statement = connection.createStatement();
         ResultSet rows =
             statement.executeQuery(
-                "SELECT dataset FROM " + META_SCHEMA + ".dataset_version ORDER BY dataset")) {
+                "SELECT event_id, payload FROM "
+                    + META
+                    + ".outbox ORDER BY created_at, event_id")) {
       while (rows.next()) {
-        names.add(rows.getString(1));
+        events.add(new PendingEvent(rows.getString(1), rows.getString(2)));
       }
     }
-    List<StoredDataset> result = new ArrayList<>();
-    for (String name : names) {
-      describe(DatasetName.of(name)).ifPresent(result::add);
-    }
-    return result;
+    return events;
   }
 
-  /** An Arrow stream of a dataset; closing the returned export closes its reader and connection. */
-  public Export export(DatasetName dataset, BufferAllocator allocator, int batchRows)
+  public void eventPublished(String eventId) throws SQLException {
+    try (Connection connection = connect();
+        PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM " + META + ".outbox WHERE event_id = ?")) {
+      delete.setString(1, eventId);
+      delete.executeUpdate();
+    }
+  }
+
+  /** An outbox row: the event id and its JSON. */
+  public record PendingEvent(String eventId, String payload) {}
+
+  // ---------------------------------------------------------------- versions
+
+  /**
+   * Counts and sizes the new table, records the version, points the dataset's view at it, prunes
+   * versions beyond the retention, writes the outbox event and commits.
+   */
+  private StoredDataset commitVersion(
+      Connection connection,
+      DatasetName dataset,
+      long version,
+      String table,
+      String fileIdColumn,
+      Function<StoredDataset, String> event)
+      throws SQLException {
+    ArrowSchema schema = schemaOf(connection, table);
+    long[] size = measure(connection, table);
+    StoredDataset stored =
+        new StoredDataset(dataset, version, size[0], size[1], schema, fileIdColumn);
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO " + META + ".versions VALUES (?, ?, ?, ?, ?, ?, current_timestamp)")) {
+      insert.setString(1, dataset.value());
+      insert.setLong(2, version);
+      insert.setString(3, table);
+      insert.setLong(4, stored.rows());
+      insert.setLong(5, stored.bytes());
+      insert.setString(6, fileIdColumn);
+      insert.execute();
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE OR REPLACE VIEW "
+              + quote(database)
+              + ".main."
+              + quote(dataset.value())
+              + " AS SELECT * FROM "
+              + table);
+      prune(connection, statement, dataset);
+      if (event != null) {
+        String payload = event.apply(stored);
+        try (PreparedStatement outbox =
+            connection.prepareStatement(
+                "INSERT INTO " + META + ".outbox VALUES (?, ?, current_timestamp)")) {
+          outbox.setString(1, UUID.randomUUID().toString());
+          outbox.setString(2, payload);
+          outbox.execute();
+        }
+      }
+      statement.execute("COMMIT");
+    }
+    return stored;
+  }
+
+  /** Drops versions beyond the retention, and each table no kept version still points at. */
+  private void prune(Connection connection, Statement statement, DatasetName dataset)
+      throws SQLException {
+    List<Version> versions = versions(connection, dataset);
+    if (versions.size() <= retainVersions) {
+      return;
+    }
+    List<Version> kept = versions.subList(0, retainVersions);
+    for (Version old : versions.subList(retainVersions, versions.size())) {
+      try (PreparedStatement delete =
+          connection.prepareStatement(
+              "DELETE FROM " + META + ".versions WHERE dataset = ? AND version = ?")) {
+        delete.setString(1, dataset.value());
+        delete.setLong(2, old.version());
+        delete.execute();
+      }
+      if (kept.stream().noneMatch(version -> version.table().equals(old.table()))) {
+        statement.execute("DROP TABLE IF EXISTS " + old.table());
+      }
+    }
+  }
+
+  /** Row count and the uncompressed size estimate of a table. */
+  private static long[] measure(Connection connection, String table) throws SQLException {
+    long fixedPerRow = 0;
+    List<String> variable = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("DESCRIBE " + table)) {
+      while (rows.next()) {
+        int width = DuckDbTypes.fixedWidth(rows.getString("column_type"));
+        if (width < 0) {
+          variable.add(quote(rows.getString("column_name")));
+        } else {
+          fixedPerRow += width;
+        }
+      }
+    }
+    StringBuilder sql = new StringBuilder("SELECT COUNT(*)");
+    for (String column : variable) {
+      sql.append(", COALESCE(SUM(strlen(CAST(").append(column).append(" AS VARCHAR))), 0)");
+    }
+    sql.append(" FROM ").append(table);
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql.toString())) {
+      rows.next();
+      long count = rows.getLong(1);
+      long bytes = count * fixedPerRow;
+      for (int i = 0; i < variable.size(); i++) {
+        bytes += rows.getLong(i + 2) + 4 * count;
+      }
+      return new long[] {count, bytes};
+    }
+  }
+
+  /** One stored version: its physical table and partitioning. */
+  private record Version(long version, String table, long rows, long bytes, String fileIdColumn) {}
+
+  private static List<Version> versions(Connection connection, DatasetName dataset)
+      throws SQLException {
+    List<Version> versions = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT version, table_name, row_count, byte_count, file_id_column FROM "
+                + META
+                + ".versions WHERE dataset = ? ORDER BY version DESC")) {
+      select.setString(1, dataset.value());
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          versions.add(
+              new Version(
+                  rows.getLong(1),
+                  rows.getString(2),
+                  rows.getLong(3),
+                  rows.getLong(4),
+                  rows.getString(5)));
+        }
+      }
+    }
+    return versions;
+  }
+
+  private static Optional<Version> latest(Connection connection, DatasetName dataset)
+      throws SQLException {
+    return versions(connection, dataset).stream().findFirst();
+  }
+
+  private static Optional<Version> version(Connection connection, DatasetName dataset, long version)
+      throws SQLException {
+    return versions(connection, dataset).stream()
+        .filter(stored -> stored.version() == version)
+        .findFirst();
+  }
+
+  private String physical(DatasetName dataset, long version) {
+    return quote(database) + "." + DATA + ".\"" + dataset.value() + "@" + version + "\"";
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** The newest version of a dataset held here. */
+  public Optional<StoredDataset> describe(DatasetName dataset) throws SQLException {
+    try (Connection connection = connect()) {
+      Optional<Version> held = latest(connection, dataset);
+      return held.isEmpty()
+          ? Optional.empty()
+          : Optional.of(stored(connection, dataset, held.get()));
+    }
+  }
+
+  /** One version of a dataset, if still held. */
+  public Optional<StoredDataset> describe(DatasetName dataset, long version) throws SQLException {
+    try (Connection connection = connect()) {
+      Optional<Version> held = version(connection, dataset, version);
+      return held.isEmpty()
+          ? Optional.empty()
+          : Optional.of(stored(connection, dataset, held.get()));
+    }
+  }
+
+  /** The versions held of one dataset, newest first. */
+  public List<StoredDataset> history(DatasetName dataset) throws SQLException {
+    try (Connection connection = connect()) {
+      List<StoredDataset> result = new ArrayList<>();
+      for (Version version : versions(connection, dataset)) {
+        result.add(stored(connection, dataset, version));
+      }
+      return result;
+    }
+  }
+
+  private static StoredDataset stored(Connection connection, DatasetName dataset, Version version)
+      throws SQLException {
+    return new StoredDataset(
+        dataset,
+        version.version(),
+        version.rows(),
+        version.bytes(),
+        schemaOf(connection, version.table()),
+        version.fileIdColumn());
+  }
+
+  /** The newest version of every dataset held here, by name. */
+  public List<StoredDataset> list() throws SQLException {
+    Map<DatasetName, Version> newest = new LinkedHashMap<>();
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT dataset, version, table_name, row_count, byte_count, file_id_column FROM "
+                    + META
+                    + ".versions ORDER BY dataset, version DESC")) {
+      while (rows.next()) {
+        newest.putIfAbsent(
+            DatasetName.of(rows.getString(1)),
+            new Version(
+                rows.getLong(2),
+                rows.getString(3),
+                rows.getLong(4),
+                rows.getLong(5),
+                rows.getString(6)));
+      }
+      List<StoredDataset> result = new ArrayList<>();
+      for (Map.Entry<DatasetName, Version> entry : newest.entrySet()) {
+        result.add(stored(connection, entry.getKey(), entry.getValue()));
+      }
+      return result;
+    }
+  }
+
+  /**
+   * An Arrow stream of one version of a dataset (the newest when {@code version} is null),
+   * optionally only the partition of one file id. Closing the export closes its reader and
+   * connection.
+   */
+  public Export export(
+      DatasetName dataset, Long version, String fileId, BufferAllocator allocator, int batchRows)
       throws SQLException {
     Connection connection = connect();
     try {
-      Statement statement = connection.createStatement();
-      DuckDBResultSet rows =
-          (DuckDBResultSet) statement.executeQuery("SELECT * FROM " + quote(dataset.value()));
+      Version held =
+          (version == null ? latest(connection, dataset) : version(connection, dataset, version))
+              .orElseThrow(
+                  () ->
+                      version == null
+                          ? new DatasetNotHeldException(dataset)
+                          : new DatasetNotHeldException(dataset, version));
+      PreparedStatement statement;
+      if (fileId == null) {
+        statement = connection.prepareStatement("SELECT * FROM " + held.table());
+      } else {
+        if (held.fileIdColumn() == null) {
+          throw new InvalidDataException(
+              "dataset '" + dataset + "' has no file-id column, so it has no file partitions");
+        }
+        statement =
+            connection.prepareStatement(
+                "SELECT * FROM "
+                    + held.table()
+                    + " WHERE CAST("
+                    + quote(held.fileIdColumn())
+                    + " AS VARCHAR) = ?");
+        statement.setString(1, fileId);
+      }
+      DuckDBResultSet rows = (DuckDBResultSet) statement.executeQuery();
       ArrowReader reader = (ArrowReader) rows.arrowExportStream(allocator, batchRows);
-      return new Export(reader, statement, connection);
+      StoredDataset stored = stored(connection, dataset, held);
+      return new Export(stored, reader, statement, connection);
     } catch (SQLException | RuntimeException e) {
       connection.close();
       throw e;
     }
   }
 
-  /** An open Arrow export of one dataset. */
-  public record Export(ArrowReader reader, Statement statement, Connection connection)
+  /** An open Arrow export of one dataset version. */
+  public record Export(
+      StoredDataset stored, ArrowReader reader, Statement statement, Connection connection)
       implements AutoCloseable {
     @Override
     public void close() throws Exception {
       try (connection;
           statement) {
         reader.close();
+      } catch (NullPointerException alreadyReleased) {
+        // Imported into another store, whose Arrow C stream released (and closed) this reader.
       }
     }
   }
 
-  private static Optional<Long> currentVersion(Connection connection, DatasetName dataset)
-      throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT version FROM " + META_SCHEMA + ".dataset_version WHERE dataset = ?")) {
-      select.setString(1, dataset.value());
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
-      }
-    }
-  }
-
-  private static ArrowSchema schema(Connection connection, DatasetName dataset)
-      throws SQLException {
+  private static ArrowSchema schemaOf(Connection connection, String table) throws SQLException {
     List<ArrowField> fields = new ArrayList<>();
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("DESCRIBE " + quote(dataset.value()))) {
+        ResultSet rows = statement.executeQuery("DESCRIBE " + table)) {
       while (rows.next()) {
         fields.add(
             new ArrowField(
@@ -330,6 +934,48 @@ public final class DatasetStore implements AutoCloseable {
       }
     }
     return new ArrowSchema(fields);
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run() throws SQLException, SqlRefusedException;
+  }
+
+  /** {@link #locked} for work that runs no task SQL, so it is never refused. */
+  private <T> T lockedData(DatasetName dataset, Work<T> work) throws SQLException {
+    try {
+      return locked(dataset, work);
+    } catch (SqlRefusedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes of one dataset run one at a time; DuckDB would abort the second as a conflict. */
+  private <T> T locked(DatasetName dataset, Work<T> work) throws SQLException, SqlRefusedException {
+    ReentrantLock lock = writeLocks.computeIfAbsent(dataset, ignored -> new ReentrantLock());
+    lock.lock();
+    try {
+      return work.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static <T> T inTransaction(Statement statement, Work<T> work)
+      throws SQLException, SqlRefusedException {
+    statement.execute("BEGIN TRANSACTION");
+    try {
+      return work.run();
+    } catch (SQLException | SqlRefusedException | RuntimeException e) {
+      try {
+        statement.execute("ROLLBACK");
+      } catch (SQLException rollback) {
+        e.addSuppressed(rollback);
+      }
+      throw e;
+    }
   }
 
   static String quote(String identifier) {

@@ -51,4 +51,67 @@ public final class DuckDbTypes {
         };
     return ArrowType.parse(arrow);
   }
+
+  /** The DuckDB type a result column is cast to so it matches the plan's Arrow type. */
+  public static String toDuckDb(ArrowType type) {
+    return switch (type) {
+      case ArrowType.Primitive primitive ->
+          switch (primitive.kind()) {
+            case NULL -> "INTEGER";
+            case BOOL -> "BOOLEAN";
+            case INT8 -> "TINYINT";
+            case INT16 -> "SMALLINT";
+            case INT32 -> "INTEGER";
+            case INT64 -> "BIGINT";
+            case UINT8 -> "UTINYINT";
+            case UINT16 -> "USMALLINT";
+            case UINT32 -> "UINTEGER";
+            case UINT64 -> "UBIGINT";
+            case FLOAT16, FLOAT32 -> "FLOAT";
+            case FLOAT64 -> "DOUBLE";
+            case UTF8, LARGE_UTF8 -> "VARCHAR";
+            case BINARY, LARGE_BINARY -> "BLOB";
+            case DATE32, DATE64 -> "DATE";
+          };
+      case ArrowType.Timestamp timestamp ->
+          timestamp.timezone() != null
+              ? "TIMESTAMP WITH TIME ZONE"
+              : switch (timestamp.unit()) {
+                case SECOND -> "TIMESTAMP_S";
+                case MILLISECOND -> "TIMESTAMP_MS";
+                case MICROSECOND -> "TIMESTAMP";
+                case NANOSECOND -> "TIMESTAMP_NS";
+              };
+      case ArrowType.Time ignored -> "TIME";
+      case ArrowType.Duration ignored -> "INTERVAL";
+      case ArrowType.Decimal decimal ->
+          "DECIMAL(" + decimal.precision() + ", " + decimal.scale() + ")";
+      case ArrowType.ListOf list -> toDuckDb(list.element()) + "[]";
+    };
+  }
+
+  /** Bytes per value of a fixed-width DuckDB column, or -1 for variable-width ones. */
+  static int fixedWidth(String duckDbType) {
+    String type = duckDbType.trim().toUpperCase(Locale.ROOT);
+    if (type.startsWith("DECIMAL")) {
+      return 16;
+    }
+    return switch (type) {
+      case "BOOLEAN", "TINYINT", "UTINYINT" -> 1;
+      case "SMALLINT", "USMALLINT" -> 2;
+      case "INTEGER", "UINTEGER", "FLOAT", "DATE" -> 4;
+      case "BIGINT",
+          "UBIGINT",
+          "DOUBLE",
+          "TIME",
+          "TIMESTAMP",
+          "TIMESTAMP_S",
+          "TIMESTAMP_MS",
+          "TIMESTAMP_NS",
+          "TIMESTAMP WITH TIME ZONE" ->
+          8;
+      case "HUGEINT", "UHUGEINT", "INTERVAL", "UUID" -> 16;
+      default -> -1;
+    };
+  }
 }

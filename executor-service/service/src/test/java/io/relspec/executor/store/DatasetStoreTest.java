@@ -3,13 +3,24 @@ package io.relspec.executor.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.relspec.contracts.arrow.ArrowField;
+import io.relspec.contracts.arrow.ArrowSchema;
+import io.relspec.contracts.arrow.ArrowType;
+import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
 import io.relspec.contracts.model.DatasetName;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,93 +29,269 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DatasetStoreTest {
+  private static final DatasetName PARTS = DatasetName.of("parts");
+  private static final String PARTS_SQL =
+      "SELECT * FROM (VALUES ('f1', 1), ('f1', 2), ('f2', 3), ('f3', 4)) AS t(file_id, n)";
+
   @TempDir Path dataDir;
+  private BufferAllocator allocator;
   private DatasetStore store;
 
   @BeforeEach
   void open() throws SQLException {
-    store = DatasetStore.open(dataDir, "256MB", 1);
+    allocator = new RootAllocator();
+    store = open(2);
+  }
+
+  private DatasetStore open(int retain) throws SQLException {
+    return DatasetStore.open(dataDir, new DatasetStore.Settings("256MB", 1, retain), allocator);
   }
 
   @AfterEach
   void close() throws SQLException {
     store.close();
+    allocator.close();
   }
 
   @Test
-  void replaceWritesANewVersionWithRowsAndSchema() throws Exception {
+  void replaceWritesANewVersionWithRowsBytesAndSchema() throws Exception {
     StoredDataset first =
-        store.replace(DatasetName.of("t"), "SELECT 1 AS id, 'a' AS label", List.of());
+        store.replace(TaskQuery.of(DatasetName.of("t"), "SELECT 1 AS id, 'a' AS label"));
     StoredDataset second =
         store.replace(
-            DatasetName.of("t"), "SELECT 2 AS id, 'b' AS label UNION ALL SELECT 3, 'c'", List.of());
+            TaskQuery.of(
+                DatasetName.of("t"), "SELECT 2 AS id, 'bb' AS label UNION ALL SELECT 3, 'ccc'"));
     assertThat(first.version()).isEqualTo(1);
     assertThat(second.version()).isEqualTo(2);
     assertThat(second.rows()).isEqualTo(2);
+    // two int32 (8 bytes) + 'bb' and 'ccc' (5 bytes) + two 4-byte offsets
+    assertThat(second.bytes()).isEqualTo(8 + 5 + 8);
     assertThat(second.schema().fields())
         .extracting(field -> field.name() + ":" + field.type())
         .containsExactly("id:int32", "label:utf8");
+    // the dataset's name reads the newest version
+    assertThat(rows("SELECT id FROM \"t\" ORDER BY id")).containsExactly("2", "3");
+  }
+
+  @Test
+  void keepsTheConfiguredNumberOfVersionsAndReadsPinnedOnes() throws Exception {
+    DatasetName source = DatasetName.of("src");
+    for (int i = 1; i <= 3; i++) {
+      store.replace(TaskQuery.of(source, "SELECT " + i + " AS v"));
+    }
+    assertThat(store.history(source)).extracting(StoredDataset::version).containsExactly(3L, 2L);
+    assertThat(tables()).containsExactly("src@2", "src@3");
+
+    // A task pinned to version 2 reads version 2, though 3 is the newest.
+    StoredDataset out =
+        store.replace(
+            new TaskQuery(
+                DatasetName.of("out"),
+                "SELECT v FROM \"src\"",
+                List.of(),
+                List.of(new TaskQuery.Local(source, 2)),
+                null,
+                null,
+                null));
+    assertThat(out.rows()).isEqualTo(1);
+    assertThat(rows("SELECT v FROM \"out\"")).containsExactly("2");
+
+    assertThatThrownBy(
+            () ->
+                store.replace(
+                    new TaskQuery(
+                        DatasetName.of("out"),
+                        "SELECT v FROM \"src\"",
+                        List.of(),
+                        List.of(new TaskQuery.Local(source, 1)),
+                        null,
+                        null,
+                        null)))
+        .isInstanceOf(DatasetStore.InputNotAvailableException.class)
+        .hasMessageContaining("keeps the last 2 versions");
+  }
+
+  @Test
+  void resultsAreCastToThePlansOutputSchemaAndMacrosApply() throws Exception {
+    ArrowSchema plan =
+        new ArrowSchema(
+            List.of(
+                new ArrowField("total", ArrowType.parse("int64"), true, Map.of()),
+                new ArrowField("label", ArrowType.parse("utf8"), true, Map.of())));
+    StoredDataset stored =
+        store.replace(
+            new TaskQuery(
+                DatasetName.of("sums"),
+                "SELECT SUM(x) AS total, twice('a') AS label FROM (VALUES (1), (2)) AS t(x)",
+                List.of(new MacroDefinition("twice", List.of("s"), "s || s")),
+                List.of(),
+                plan,
+                null,
+                null));
+    // SUM of an integer is HUGEINT in DuckDB; the plan says int64.
+    assertThat(stored.schema().fields())
+        .extracting(field -> field.name() + ":" + field.type())
+        .containsExactly("total:int64", "label:utf8");
+    assertThat(rows("SELECT total, label FROM \"sums\"")).containsExactly("3|aa");
   }
 
   @Test
   void upsertReplacesOnlyThePartitionsOfTheNamedFiles() throws Exception {
-    DatasetName output = DatasetName.of("parts");
-    store.replace(
-        output,
-        "SELECT * FROM (VALUES ('f1', 1), ('f1', 2), ('f2', 3), ('f3', 4)) AS t(file_id, n)",
-        List.of());
+    store.replace(new TaskQuery(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
     // f1 changed (one row now), f3 removed (no rows), f4 new; the IN list as the scheduler writes
     // it
     StoredDataset inList =
         store.upsertFiles(
-            output,
-            "SELECT \"relspec_scoped\".* FROM (SELECT * FROM (VALUES ('f1', 10), ('f4', 40)) AS t(file_id, n))"
-                + " AS \"relspec_scoped\" WHERE \"relspec_scoped\".\"file_id\" IN ('f1', 'f3', 'f4')",
-            List.of(),
+            TaskQuery.of(
+                PARTS,
+                "SELECT \"relspec_scoped\".* FROM (SELECT * FROM (VALUES ('f1', 10), ('f4', 40))"
+                    + " AS t(file_id, n)) AS \"relspec_scoped\""
+                    + " WHERE \"relspec_scoped\".\"file_id\" IN ('f1', 'f3', 'f4')"),
             "file_id",
-            List.of("f1", "f3", "f4"));
+            List.of("f1", "f3", "f4"),
+            null);
     assertThat(inList.version()).isEqualTo(2);
-    assertThat(rows(output)).containsExactly("f1:10", "f2:3", "f4:40");
+    assertThat(inList.fileIdColumn()).isEqualTo("file_id");
+    assertThat(rows("SELECT file_id, n FROM \"parts\" ORDER BY file_id, n"))
+        .containsExactly("f1|10", "f2|3", "f4|40");
 
     // Above the threshold the query joins the parameter table the store fills from the file ids.
     StoredDataset joined =
         store.upsertFiles(
-            output,
-            "SELECT s.* FROM (SELECT * FROM (VALUES ('f2', 30), ('f9', 90)) AS t(file_id, n)) AS s"
-                + " WHERE s.file_id IN (SELECT \"file_id\" FROM \"relspec_file_scope\")",
-            List.of(),
+            TaskQuery.of(
+                PARTS,
+                "SELECT s.* FROM (SELECT * FROM (VALUES ('f2', 30), ('f9', 90)) AS t(file_id, n)) AS s"
+                    + " WHERE s.file_id IN (SELECT \"file_id\" FROM \"relspec_file_scope\")"),
             "file_id",
-            List.of("f2"));
+            List.of("f2"),
+            null);
     assertThat(joined.rows()).isEqualTo(3);
-    assertThat(rows(output)).containsExactly("f1:10", "f2:30", "f4:40");
+    assertThat(rows("SELECT file_id, n FROM \"parts\" ORDER BY file_id, n"))
+        .containsExactly("f1|10", "f2|30", "f4|40");
+    // the previous version is untouched
+    try (DatasetStore.Export export = store.export(PARTS, 2L, null, allocator, 100)) {
+      assertThat(count(export.reader())).isEqualTo(3);
+      assertThat(export.stored().version()).isEqualTo(2);
+    }
+    // one partition of the newest version
+    try (DatasetStore.Export export = store.export(PARTS, null, "f2", allocator, 100)) {
+      assertThat(count(export.reader())).isEqualTo(1);
+    }
   }
 
   @Test
-  void upsertIntoAnOutputThisStoreDoesNotHoldIsRefused() {
-    assertThatThrownBy(
-            () ->
-                store.upsertFiles(
-                    DatasetName.of("elsewhere"),
-                    "SELECT 'f1' AS file_id",
-                    List.of(),
-                    "file_id",
-                    List.of("f1")))
-        .isInstanceOf(DatasetStore.OutputNotHeldException.class)
-        .hasMessageContaining("'elsewhere' is not held");
+  void withOneVersionKeptAnUpsertChangesTheTableInPlace() throws Exception {
+    store.close();
+    store = open(1);
+    store.replace(new TaskQuery(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
+    StoredDataset upserted =
+        store.upsertFiles(
+            TaskQuery.of(PARTS, "SELECT 'f2' AS file_id, 33 AS n"), "file_id", List.of("f2"), null);
+    assertThat(upserted.version()).isEqualTo(2);
+    assertThat(store.history(PARTS)).extracting(StoredDataset::version).containsExactly(2L);
+    assertThat(tables()).containsExactly("parts@1");
+    assertThat(rows("SELECT file_id, n FROM \"parts\" ORDER BY file_id, n"))
+        .containsExactly("f1|1", "f1|2", "f2|33", "f3|4");
   }
 
-  private List<String> rows(DatasetName dataset) throws Exception {
-    List<String> result = new java.util.ArrayList<>();
-    try (var connection = store.connect();
-        var statement = connection.createStatement();
-        var rows =
-            statement.executeQuery(
-                "SELECT file_id, n FROM \"" + dataset.value() + "\" ORDER BY file_id, n")) {
-      while (rows.next()) {
-        result.add(rows.getString(1) + ":" + rows.getInt(2));
+  @Test
+  void anUpsertElsewhereBuildsOnThePreviousVersionItWasGiven() throws Exception {
+    // "remote" holds version 5 of parts; this store holds nothing of it.
+    Path otherDir = Files.createDirectories(dataDir.resolve("other"));
+    try (DatasetStore other =
+        DatasetStore.open(otherDir, new DatasetStore.Settings("256MB", 1, 2), allocator)) {
+      for (int i = 0; i < 5; i++) {
+        other.replace(new TaskQuery(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
+      }
+      try (DatasetStore.Export previous = other.export(PARTS, 5L, null, allocator, 2)) {
+        StoredDataset upserted =
+            store.upsertFiles(
+                TaskQuery.of(PARTS, "SELECT 'f1' AS file_id, 11 AS n"),
+                "file_id",
+                List.of("f1"),
+                new DatasetStore.PreviousVersion(5, previous.reader()));
+        assertThat(upserted.version()).isEqualTo(6);
       }
     }
-    return result;
+    assertThat(rows("SELECT file_id, n FROM \"parts\" ORDER BY file_id, n"))
+        .containsExactly("f1|11", "f2|3", "f3|4");
+  }
+
+  @Test
+  void importedInputsAreReadLikeLocalOnesWhetherCopiedOrStreamed() throws Exception {
+    Path otherDir = Files.createDirectories(dataDir.resolve("other"));
+    try (DatasetStore other =
+        DatasetStore.open(otherDir, new DatasetStore.Settings("256MB", 1, 2), allocator)) {
+      other.replace(TaskQuery.of(DatasetName.of("nums"), "SELECT range AS n FROM range(100000)"));
+      // read once without a join: streamed through a view
+      try (DatasetStore.Export export =
+          other.export(DatasetName.of("nums"), null, null, allocator, 4096)) {
+        store.replace(
+            new TaskQuery(
+                DatasetName.of("total"),
+                "SELECT SUM(n) AS s FROM \"nums\"",
+                List.of(),
+                List.of(new TaskQuery.Imported(DatasetName.of("nums"), export.reader())),
+                null,
+                null,
+                null));
+      }
+      // a self-join reads it twice: copied into a temporary table first
+      try (DatasetStore.Export export =
+          other.export(DatasetName.of("nums"), null, null, allocator, 4096)) {
+        store.replace(
+            new TaskQuery(
+                DatasetName.of("pairs"),
+                "SELECT COUNT(*) AS c FROM \"nums\" a JOIN \"nums\" b ON a.n = b.n + 1",
+                List.of(),
+                List.of(new TaskQuery.Imported(DatasetName.of("nums"), export.reader())),
+                null,
+                null,
+                null));
+      }
+    }
+    assertThat(rows("SELECT s FROM \"total\"")).containsExactly("4999950000");
+    assertThat(rows("SELECT c FROM \"pairs\"")).containsExactly("99999");
+    // nothing was stored under the imported name
+    assertThat(store.describe(DatasetName.of("nums"))).isEmpty();
+  }
+
+  @Test
+  void aCancelledQueryStopsAndLeavesThePreviousVersion() throws Exception {
+    DatasetName slow = DatasetName.of("slow");
+    store.replace(TaskQuery.of(slow, "SELECT 1 AS n"));
+    QueryCancellation cancellation = new QueryCancellation();
+    CompletableFuture<StoredDataset> running =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return store.replace(
+                    new TaskQuery(
+                        slow,
+                        "SELECT COUNT(*) AS n FROM range(100000000000) a",
+                        List.of(),
+                        List.of(),
+                        null,
+                        null,
+                        cancellation));
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    // Cancel only once the query is really running: DuckDB reports it in its own catalog.
+    org.awaitility.Awaitility.await()
+        .atMost(30, TimeUnit.SECONDS)
+        .until(() -> cancellationHasAStatement(cancellation));
+    cancellation.cancel("deadline reached");
+    assertThatThrownBy(() -> running.get(60, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(QueryCancellation.QueryCancelledException.class)
+        .hasMessageContaining("deadline reached");
+    assertThat(store.describe(slow).orElseThrow().version()).isEqualTo(1);
+    assertThat(tables()).containsExactly("slow@1");
+  }
+
+  private static boolean cancellationHasAStatement(QueryCancellation cancellation) {
+    return cancellation.isRunning();
   }
 
   @ParameterizedTest
@@ -115,44 +302,135 @@ class DatasetStoreTest {
         "ATTACH 'other.db'",
         "SELECT 1; DROP TABLE t",
         "INSTALL httpfs",
-        "PRAGMA version"
+        "LOAD httpfs",
+        "SET enable_external_access = true",
+        "RESET lock_configuration",
+        "PRAGMA version",
+        "CALL pragma_version()",
+        "CREATE MACRO m() AS 1"
       })
   void anythingButOneSelectIsRefused(String sql) {
-    assertThatThrownBy(() -> store.replace(DatasetName.of("evil"), sql, List.of()))
+    assertThatThrownBy(() -> store.replace(TaskQuery.of(DatasetName.of("evil"), sql)))
         .isInstanceOf(SqlRefusedException.class);
-  }
-
-  @Test
-  void externalAccessIsDisabledAndConfigurationLocked() throws Exception {
-    Files.writeString(dataDir.resolve("secret.csv"), "a\n1\n");
     assertThatThrownBy(
             () ->
                 store.replace(
-                    DatasetName.of("leak"),
-                    "SELECT * FROM read_csv('" + dataDir.resolve("secret.csv") + "')",
-                    List.of()))
-        .isInstanceOf(SQLException.class);
-    try (Connection connection = store.connect();
-        Statement statement = connection.createStatement()) {
-      assertThatThrownBy(() -> statement.execute("SET enable_external_access = true"))
-          .isInstanceOf(SQLException.class);
+                    new TaskQuery(
+                        DatasetName.of("evil"),
+                        "SELECT 1 AS x",
+                        List.of(new MacroDefinition("m", List.of(), "1); " + sql + "; SELECT (1")),
+                        List.of(),
+                        null,
+                        null,
+                        null)))
+        .isInstanceOf(SqlRefusedException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SELECT * FROM read_csv('%s')",
+        "SELECT * FROM read_parquet('%s')",
+        "SELECT * FROM read_text('%s')",
+        "SELECT * FROM '%s'",
+        "SELECT * FROM glob('%s')"
+      })
+  void selectsCannotReachTheFileSystem(String template) throws Exception {
+    Path secret = Files.writeString(dataDir.resolve("secret.csv"), "a\n1\n");
+    assertThatThrownBy(
+            () -> store.replace(TaskQuery.of(DatasetName.of("leak"), template.formatted(secret))))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("disabled");
+  }
+
+  @Test
+  void settingsAreLockedOnEveryConnection() throws Exception {
+    try (Connection connection = store.connect()) {
+      for (String change :
+          List.of(
+              "SET enable_external_access = true",
+              "SET autoload_known_extensions = true",
+              "SET lock_configuration = false",
+              "SET memory_limit = '100GB'",
+              "SET threads = 64")) {
+        assertThatThrownBy(() -> execute(connection, change))
+            .as(change)
+            .isInstanceOf(SQLException.class)
+            .hasMessageContaining("configuration has been locked");
+      }
+      for (String escape :
+          List.of(
+              "LOAD httpfs",
+              "INSTALL httpfs",
+              "ATTACH '" + dataDir.resolve("x.db") + "'",
+              "COPY (SELECT 1) TO '" + dataDir.resolve("out.csv") + "'")) {
+        assertThatThrownBy(() -> execute(connection, escape))
+            .as(escape)
+            .isInstanceOf(SQLException.class);
+      }
     }
+    assertThat(Files.exists(dataDir.resolve("out.csv"))).isFalse();
+    assertThat(Files.exists(dataDir.resolve("x.db"))).isFalse();
     assertThat(
             store.settings(
-                "enable_external_access", "autoload_known_extensions", "lock_configuration"))
+                "enable_external_access",
+                "autoload_known_extensions",
+                "autoinstall_known_extensions",
+                "allow_community_extensions",
+                "lock_configuration"))
         .containsEntry("enable_external_access", "false")
         .containsEntry("autoload_known_extensions", "false")
+        .containsEntry("autoinstall_known_extensions", "false")
+        .containsEntry("allow_community_extensions", "false")
         .containsEntry("lock_configuration", "true");
   }
 
   @Test
   void storeSurvivesReopening() throws Exception {
-    store.replace(DatasetName.of("kept"), "SELECT 42 AS answer", List.of());
+    store.replace(TaskQuery.of(DatasetName.of("kept"), "SELECT 42 AS answer"));
     store.close();
-    store = DatasetStore.open(dataDir, "256MB", 1);
+    store = open(2);
     assertThat(store.describe(DatasetName.of("kept")))
         .get()
         .extracting(StoredDataset::rows)
         .isEqualTo(1L);
+    assertThat(rows("SELECT answer FROM \"kept\"")).containsExactly("42");
+  }
+
+  private static void execute(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  private List<String> tables() throws SQLException {
+    return rows(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'relspec_data'"
+            + " ORDER BY table_name");
+  }
+
+  private List<String> rows(String sql) throws SQLException {
+    List<String> result = new ArrayList<>();
+    try (Connection connection = store.connect();
+        Statement statement = connection.createStatement();
+        var rows = statement.executeQuery(sql)) {
+      int columns = rows.getMetaData().getColumnCount();
+      while (rows.next()) {
+        List<String> values = new ArrayList<>();
+        for (int i = 1; i <= columns; i++) {
+          values.add(rows.getString(i));
+        }
+        result.add(String.join("|", values));
+      }
+    }
+    return result;
+  }
+
+  private static long count(ArrowReader reader) throws Exception {
+    long rows = 0;
+    while (reader.loadNextBatch()) {
+      rows += reader.getVectorSchemaRoot().getRowCount();
+    }
+    return rows;
   }
 }

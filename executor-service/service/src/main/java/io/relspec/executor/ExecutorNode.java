@@ -1,0 +1,181 @@
+package io.relspec.executor;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.relspec.contracts.messaging.MessageType;
+import io.relspec.contracts.messaging.RelspecJson;
+import io.relspec.contracts.messaging.SourceDataUpdated;
+import io.relspec.contracts.model.DatasetName;
+import io.relspec.contracts.spec.DatasetContract;
+import io.relspec.executor.flight.FlightEndpointServer;
+import io.relspec.executor.flight.FlightFetcher;
+import io.relspec.executor.store.DatasetStore;
+import io.relspec.platform.client.ServiceClient;
+import io.relspec.platform.error.PlatformErrorCode;
+import io.relspec.platform.error.RelspecException;
+import io.relspec.platform.messaging.EmitterMessageSender;
+import io.relspec.platform.messaging.MessageSender;
+import io.relspec.platform.security.ApiTokens;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.util.AutoCloseables;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+/**
+ * One executor's resources: the dataset store, the Flight server and the client that fetches from
+ * other executors, and the relay that publishes events committed with uploaded data (the store's
+ * outbox) once the broker confirms them.
+ */
+@ApplicationScoped
+public class ExecutorNode {
+  private static final Logger LOG = Logger.getLogger(ExecutorNode.class);
+
+  private final ExecutorConfig config;
+  private final ApiTokens tokens;
+  private final MessageSender sender;
+  private final ScheduledExecutorService relay;
+  private volatile BufferAllocator allocator;
+  private volatile DatasetStore store;
+  private volatile FlightEndpointServer flight;
+  private volatile FlightFetcher fetcher;
+
+  public ExecutorNode(
+      ExecutorConfig config,
+      ApiTokens tokens,
+      @Channel("source-data-updated") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+          Emitter<String> sourceDataUpdated) {
+    this.config = config;
+    this.tokens = tokens;
+    this.sender =
+        new EmitterMessageSender(
+            "executor", Map.of(MessageType.SOURCE_DATA_UPDATED, sourceDataUpdated));
+    this.relay =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "executor-outbox");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  void start(@Observes StartupEvent event) throws SQLException {
+    ensureStarted();
+    long interval = config.outboxPollInterval().toMillis();
+    relay.scheduleWithFixedDelay(this::publishPending, 0, interval, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Opens the store and the Flight server once. The work-queue consumer can deliver a message
+   * before the startup event is observed (a queue holding work while the executor was down), so the
+   * first attempt opens them too.
+   */
+  public synchronized void ensureStarted() throws SQLException {
+    if (store != null) {
+      return;
+    }
+    allocator = new RootAllocator();
+    store =
+        DatasetStore.open(
+            config.dataDir(),
+            new DatasetStore.Settings(
+                config.memoryLimit(), config.threads(), config.retainVersions()),
+            allocator);
+    flight =
+        new FlightEndpointServer(config, store, allocator, tokens, this::contract, this::wakeRelay);
+    fetcher =
+        new FlightFetcher(
+            allocator,
+            tokens.clientToken(),
+            config.flight().tls().trustedCertificates(),
+            config.flight().maxMessageSize());
+    LOG.infof(
+        "executor %s ready: store %s (keeps %d versions), %d slots, Flight %s",
+        config.id(),
+        config.dataDir().toAbsolutePath(),
+        config.retainVersions(),
+        config.slots(),
+        flight.advertisedUri());
+  }
+
+  void stop(@Observes ShutdownEvent event) throws Exception {
+    relay.shutdownNow();
+    DatasetStore opened = store;
+    AutoCloseables.close(fetcher, flight, opened == null ? null : opened::close, allocator);
+  }
+
+  public String id() {
+    return config.id();
+  }
+
+  public DatasetStore store() {
+    return store;
+  }
+
+  public String flightUri() {
+    return flight.advertisedUri();
+  }
+
+  public FlightFetcher fetcher() {
+    return fetcher;
+  }
+
+  private Optional<DatasetContract> contract(DatasetName dataset) {
+    if (config.catalogUrl().isEmpty()) {
+      throw CallStatus.UNAVAILABLE
+          .withDescription(
+              "uploads are checked against the catalog; configure relspec.executor.catalog-url")
+          .toRuntimeException();
+    }
+    ServiceClient catalog =
+        new ServiceClient(
+            "catalog", config.catalogUrl().get(), tokens.clientToken(), config.catalogTimeout());
+    try {
+      return Optional.of(catalog.get("/api/v1/datasets/" + dataset.value(), DatasetContract.class));
+    } catch (RelspecException e) {
+      if (e.errorCode() == PlatformErrorCode.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw CallStatus.UNAVAILABLE
+          .withDescription("cannot read the contract of '" + dataset + "': " + e.getMessage())
+          .toRuntimeException();
+    }
+  }
+
+  private void wakeRelay() {
+    relay.execute(this::publishPending);
+  }
+
+  /** Sends each event of the outbox and deletes it once the broker confirmed it. */
+  private void publishPending() {
+    DatasetStore current = store;
+    if (current == null) {
+      return;
+    }
+    try {
+      for (DatasetStore.PendingEvent pending : current.pendingEvents()) {
+        SourceDataUpdated event = RelspecJson.read(pending.payload(), SourceDataUpdated.class);
+        sender
+            .send(event)
+            .toCompletableFuture()
+            .get(config.publishConfirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        current.eventPublished(pending.eventId());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warnf("source data events not yet published (retrying): %s", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.relspec.executor.store;
+
+import io.relspec.contracts.arrow.ArrowSchema;
+import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
+import io.relspec.contracts.model.Collections2;
+import io.relspec.contracts.model.DatasetName;
+import java.util.List;
+import java.util.Objects;
+import org.apache.arrow.vector.ipc.ArrowReader;
+
+/**
+ * One task attempt's query: the compiler's SELECT, the macros it calls, the inputs bound under
+ * their dataset names, and the schema the result is cast to.
+ *
+ * @param outputSchema cast the result to these columns and types; null keeps DuckDB's types
+ * @param fileIdColumn the output's file-id column, recorded so partitions can be served; or null
+ */
+public record TaskQuery(
+    DatasetName output,
+    String sql,
+    List<MacroDefinition> macros,
+    List<Input> inputs,
+    ArrowSchema outputSchema,
+    String fileIdColumn,
+    QueryCancellation cancellation) {
+  public TaskQuery {
+    Objects.requireNonNull(output, "output is null");
+    Objects.requireNonNull(sql, "sql is null");
+    macros = Collections2.copy(macros);
+    inputs = Collections2.copy(inputs);
+    cancellation = cancellation == null ? new QueryCancellation() : cancellation;
+  }
+
+  /** A query over whatever the store currently holds, with no pinned inputs. */
+  public static TaskQuery of(DatasetName output, String sql) {
+    return new TaskQuery(output, sql, List.of(), List.of(), null, null, null);
+  }
+
+  /** An input the query reads under {@code dataset}'s name. */
+  public sealed interface Input permits Local, Imported {
+    DatasetName dataset();
+  }
+
+  /** A version held in this store. */
+  public record Local(DatasetName dataset, long version) implements Input {}
+
+  /**
+   * Arrow data fetched from elsewhere (another executor's Flight endpoint), imported through the
+   * Arrow C data interface. The caller owns and closes the reader.
+   */
+  public record Imported(DatasetName dataset, ArrowReader reader) implements Input {}
+}
