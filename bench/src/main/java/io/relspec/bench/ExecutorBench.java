@@ -1,0 +1,363 @@
+package io.relspec.bench;
+
+import io.relspec.contracts.arrow.ArrowField;
+import io.relspec.contracts.arrow.ArrowSchema;
+import io.relspec.contracts.arrow.ArrowType;
+import io.relspec.contracts.model.DatasetName;
+import io.relspec.contracts.spec.DatasetContract;
+import io.relspec.executor.flight.FlightEndpointServer;
+import io.relspec.executor.flight.FlightFetcher;
+import io.relspec.executor.store.DatasetStore;
+import io.relspec.executor.store.TaskQuery;
+import io.relspec.platform.security.ApiTokens;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.SyncPutListener;
+import org.apache.arrow.flight.auth2.BearerCredentialWriter;
+import org.apache.arrow.flight.grpc.CredentialCallOption;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+
+/**
+ * The executor's data-plane figures, each beside its baseline measured in the same run:
+ *
+ * <ul>
+ *   <li>Flight DoPut and DoGet of N rows × (int64, float64, utf8) over loopback, against an
+ *       in-process Arrow IPC write + read of the same batches;
+ *   <li>a task through the store (pinned input, cast to the plan's schema, new version, row and
+ *       size count, commit), and the same task with its input fetched from another executor over
+ *       Flight, against the same SQL as one {@code CREATE TABLE AS} on DuckDB directly.
+ * </ul>
+ *
+ * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.relspec.bench.ExecutorBench [rows]
+ * [repetitions] [results.md]}. Medians, minima and maxima over the repetitions are written to the
+ * results file as a Markdown table.
+ */
+public final class ExecutorBench {
+  private static final String TOKEN = "bench-token-0123456789abcdef";
+  private static final DatasetName ROWS = DatasetName.of("bench_rows");
+  private static final String TASK_SQL =
+      "SELECT id % 1000 AS k, SUM(x) AS total, COUNT(*) AS n, MAX(s) AS last"
+          + " FROM \"bench_rows\" GROUP BY k";
+
+  private ExecutorBench() {}
+
+  public static void main(String[] args) throws Exception {
+    long rows = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
+    int repetitions = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    Path results = Path.of(args.length > 2 ? args[2] : "bench/target/executor-bench.md");
+    Path work = Files.createTempDirectory("relspec-executor-bench");
+    Map<String, List<Double>> seconds = new LinkedHashMap<>();
+    long bodyBytes;
+    try (BufferAllocator allocator = new RootAllocator();
+        DatasetStore source = store(work.resolve("source"), allocator);
+        DatasetStore target = store(work.resolve("target"), allocator);
+        DatasetStore remote = store(work.resolve("remote"), allocator);
+        FlightEndpointServer server =
+            new FlightEndpointServer(
+                FlightEndpointServer.Options.loopback("bench-target"),
+                target,
+                allocator,
+                tokens(),
+                dataset -> Optional.of(contract()),
+                () -> {});
+        FlightClient client =
+            FlightClient.builder(allocator, Location.forGrpcInsecure("localhost", server.port()))
+                .build();
+        FlightFetcher fetcher =
+            new FlightFetcher(allocator, Optional.of(TOKEN), Optional.empty(), 64 << 20)) {
+      CallOption auth = new CredentialCallOption(new BearerCredentialWriter(TOKEN));
+      source.replace(
+          TaskQuery.of(
+              ROWS,
+              "SELECT range::BIGINT AS id, (range * 0.5)::DOUBLE AS x, 'value-' || range AS s FROM range("
+                  + rows
+                  + ")"));
+      bodyBytes = ipcRoundTrip(source, allocator);
+      System.out.printf(Locale.ROOT, "%,d rows, %.1f MB of Arrow buffers%n", rows, bodyBytes / 1e6);
+      for (int repetition = 1; repetition <= repetitions; repetition++) {
+        time(seconds, "ipc", () -> ipcRoundTrip(source, allocator));
+        time(seconds, "doput", () -> doPut(source, client, auth, allocator));
+        time(seconds, "doget", () -> doGet(client, auth));
+        time(seconds, "direct", () -> direct(source));
+        time(seconds, "task", () -> task(source, TaskQuery.Local::new));
+        time(
+            seconds,
+            "task_fetched",
+            () -> {
+              ArrowReader fetched = fetcher.fetch(server.advertisedUri(), ROWS, null);
+              task(remote, (dataset, version) -> new TaskQuery.Imported(dataset, fetched));
+            });
+        System.out.printf(Locale.ROOT, "repetition %d: %s%n", repetition, last(seconds));
+      }
+    } finally {
+      try (var files = Files.walk(work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+    String table = table(rows, repetitions, bodyBytes, seconds);
+    Files.createDirectories(results.toAbsolutePath().getParent());
+    Files.writeString(results, table);
+    System.out.println(table);
+    System.out.println("written to " + results);
+  }
+
+  private interface Timed {
+    void run() throws Exception;
+  }
+
+  private static void time(Map<String, List<Double>> seconds, String name, Timed work)
+      throws Exception {
+    long started = System.nanoTime();
+    work.run();
+    seconds
+        .computeIfAbsent(name, key -> new ArrayList<>())
+        .add((System.nanoTime() - started) / 1e9);
+  }
+
+  private static DatasetStore store(Path directory, BufferAllocator allocator) throws Exception {
+    return DatasetStore.open(directory, new DatasetStore.Settings("4GB", 2, 1), allocator);
+  }
+
+  /** Writes the dataset's batches as an Arrow IPC stream in memory and reads them back. */
+  private static long ipcRoundTrip(DatasetStore source, BufferAllocator allocator)
+      throws Exception {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    long body = 0;
+    try (DatasetStore.Export export = source.export(ROWS, null, null, allocator, 65_536);
+        ArrowStreamWriter writer =
+            new ArrowStreamWriter(export.reader().getVectorSchemaRoot(), null, buffer)) {
+      writer.start();
+      while (export.reader().loadNextBatch()) {
+        try (ArrowRecordBatch batch =
+            new VectorUnloader(export.reader().getVectorSchemaRoot()).getRecordBatch()) {
+          body += batch.computeBodyLength();
+        }
+        writer.writeBatch();
+      }
+      writer.end();
+    }
+    long read = 0;
+    try (ArrowStreamReader reader =
+        new ArrowStreamReader(new ByteArrayInputStream(buffer.toByteArray()), allocator)) {
+      while (reader.loadNextBatch()) {
+        read += reader.getVectorSchemaRoot().getRowCount();
+      }
+    }
+    if (read == 0) {
+      throw new IllegalStateException("the IPC round trip read nothing");
+    }
+    return body;
+  }
+
+  private static void doPut(
+      DatasetStore source, FlightClient client, CallOption auth, BufferAllocator allocator)
+      throws Exception {
+    try (DatasetStore.Export export = source.export(ROWS, null, null, allocator, 65_536)) {
+      VectorSchemaRoot root = export.reader().getVectorSchemaRoot();
+      SyncPutListener listener = new SyncPutListener();
+      FlightClient.ClientStreamListener upload =
+          client.startPut(FlightDescriptor.path(ROWS.value()), root, listener, auth);
+      while (export.reader().loadNextBatch()) {
+        upload.putNext();
+      }
+      upload.completed();
+      upload.getResult();
+      listener.read().close();
+    }
+  }
+
+  private static void doGet(FlightClient client, CallOption auth) throws Exception {
+    long rows = 0;
+    try (FlightStream stream =
+        client.getStream(
+            new org.apache.arrow.flight.Ticket(
+                ("{\"dataset\":\"" + ROWS.value() + "\"}").getBytes()),
+            auth)) {
+      while (stream.next()) {
+        rows += stream.getRoot().getRowCount();
+      }
+    }
+    if (rows == 0) {
+      throw new IllegalStateException("DoGet streamed nothing");
+    }
+  }
+
+  private static void direct(DatasetStore source) throws Exception {
+    try (Connection connection = source.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE OR REPLACE TEMP TABLE direct_result AS " + TASK_SQL);
+    }
+  }
+
+  private interface InputBinding {
+    TaskQuery.Input bind(DatasetName dataset, long version) throws Exception;
+  }
+
+  private static void task(DatasetStore store, InputBinding input) throws Exception {
+    long version =
+        store.describe(ROWS).map(io.relspec.executor.store.StoredDataset::version).orElse(1L);
+    store.replace(
+        new TaskQuery(
+            DatasetName.of("bench_totals"),
+            TASK_SQL,
+            List.of(),
+            List.of(input.bind(ROWS, version)),
+            new ArrowSchema(
+                List.of(
+                    field("k", "int64"),
+                    field("total", "float64"),
+                    field("n", "int64"),
+                    field("last", "utf8"))),
+            null,
+            null));
+  }
+
+  private static ArrowField field(String name, String type) {
+    return new ArrowField(name, ArrowType.parse(type), true, Map.of());
+  }
+
+  private static DatasetContract contract() {
+    return new DatasetContract(
+        new ArrowSchema(List.of(field("id", "int64"), field("x", "float64"), field("s", "utf8"))),
+        null,
+        null,
+        Map.of());
+  }
+
+  private static ApiTokens tokens() {
+    return ApiTokens.of(
+        Map.of("bench", new ApiTokens.StaticToken(TOKEN, Set.of("admin"))), Optional.of(TOKEN));
+  }
+
+  private static String last(Map<String, List<Double>> seconds) {
+    StringBuilder line = new StringBuilder();
+    seconds.forEach(
+        (name, values) ->
+            line.append(
+                String.format(Locale.ROOT, "%s %.3fs  ", name, values.get(values.size() - 1))));
+    return line.toString();
+  }
+
+  private static String table(
+      long rows, int repetitions, long bodyBytes, Map<String, List<Double>> seconds) {
+    double ipc = median(seconds.get("ipc"));
+    double direct = median(seconds.get("direct"));
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%,d rows × (int64, float64, utf8) = %.1f MB of Arrow buffers; %d repetitions;"
+                + " seconds as median (min–max)%n%n",
+            rows,
+            bodyBytes / 1e6,
+            repetitions));
+    out.append("| figure | median s (min–max) | MB/s | rows/s | baseline | ratio |\n");
+    out.append("|---|---|---|---|---|---|\n");
+    row(
+        out,
+        "in-process Arrow IPC write+read",
+        seconds.get("ipc"),
+        rows,
+        bodyBytes,
+        "—",
+        Double.NaN);
+    row(
+        out,
+        "Flight DoPut (loopback, into the store)",
+        seconds.get("doput"),
+        rows,
+        bodyBytes,
+        "IPC",
+        ipc / median(seconds.get("doput")));
+    row(
+        out,
+        "Flight DoGet (loopback, from the store)",
+        seconds.get("doget"),
+        rows,
+        bodyBytes,
+        "IPC",
+        ipc / median(seconds.get("doget")));
+    row(
+        out,
+        "task SQL directly on DuckDB",
+        seconds.get("direct"),
+        rows,
+        bodyBytes,
+        "—",
+        Double.NaN);
+    row(
+        out,
+        "task through the store (input local)",
+        seconds.get("task"),
+        rows,
+        bodyBytes,
+        "direct",
+        median(seconds.get("task")) / direct);
+    row(
+        out,
+        "task through the store (input fetched over Flight)",
+        seconds.get("task_fetched"),
+        rows,
+        bodyBytes,
+        "direct",
+        median(seconds.get("task_fetched")) / direct);
+    out.append(
+        "\nRatios: for transfers, baseline time / figure time (throughput relative to IPC, higher"
+            + " is better); for tasks, figure time / direct time (overhead, lower is better).\n");
+    return out.toString();
+  }
+
+  private static void row(
+      StringBuilder out,
+      String name,
+      List<Double> values,
+      long rows,
+      long bytes,
+      String baseline,
+      double ratio) {
+    double median = median(values);
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | %.3f (%.3f–%.3f) | %.0f | %.2fM | %s | %s |%n",
+            name,
+            median,
+            values.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+            values.stream().mapToDouble(Double::doubleValue).max().orElseThrow(),
+            bytes / 1e6 / median,
+            rows / 1e6 / median,
+            baseline,
+            Double.isNaN(ratio) ? "—" : String.format(Locale.ROOT, "%.2f×", ratio)));
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int middle = sorted.size() / 2;
+    return sorted.size() % 2 == 1
+        ? sorted.get(middle)
+        : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+  }
+}
