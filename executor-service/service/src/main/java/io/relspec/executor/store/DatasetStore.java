@@ -478,6 +478,7 @@ public final class DatasetStore implements AutoCloseable {
                 () -> {
                   if (partial) {
                     removePartitions(statement, held.get().table(), table, fileIdColumn, inPlace);
+                    conformColumns(statement, table, columns);
                     statement.execute(
                         "INSERT INTO "
                             + table
@@ -499,6 +500,39 @@ public final class DatasetStore implements AutoCloseable {
             closeAll(streams);
           }
         });
+  }
+
+  /**
+   * Gives the kept partitions the upload's columns when the contract changed since they were
+   * stored: a column the contract gained is added (NULL in the kept rows), one it lost is dropped.
+   * The upload was already checked against the current contract, so its columns are the truth.
+   */
+  private static void conformColumns(Statement statement, String table, List<String> columns)
+      throws SQLException {
+    Map<String, String> uploaded = describe(statement, "temp.relspec_upload");
+    Map<String, String> stored = describe(statement, table);
+    for (String column : columns) {
+      if (!stored.containsKey(column)) {
+        statement.execute(
+            "ALTER TABLE " + table + " ADD COLUMN " + quote(column) + " " + uploaded.get(column));
+      }
+    }
+    for (String column : stored.keySet()) {
+      if (!columns.contains(column)) {
+        statement.execute("ALTER TABLE " + table + " DROP COLUMN " + quote(column));
+      }
+    }
+  }
+
+  private static Map<String, String> describe(Statement statement, String relation)
+      throws SQLException {
+    Map<String, String> columns = new LinkedHashMap<>();
+    try (ResultSet rows = statement.executeQuery("DESCRIBE " + relation)) {
+      while (rows.next()) {
+        columns.put(rows.getString(1), rows.getString(2));
+      }
+    }
+    return columns;
   }
 
   /**

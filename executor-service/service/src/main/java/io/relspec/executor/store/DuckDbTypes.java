@@ -1,6 +1,7 @@
 package io.relspec.executor.store;
 
 import io.relspec.contracts.arrow.ArrowType;
+import io.relspec.contracts.arrow.DuckDbTypeNames;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,40 +55,7 @@ public final class DuckDbTypes {
 
   /** The DuckDB type a result column is cast to so it matches the plan's Arrow type. */
   public static String toDuckDb(ArrowType type) {
-    return switch (type) {
-      case ArrowType.Primitive primitive ->
-          switch (primitive.kind()) {
-            case NULL -> "INTEGER";
-            case BOOL -> "BOOLEAN";
-            case INT8 -> "TINYINT";
-            case INT16 -> "SMALLINT";
-            case INT32 -> "INTEGER";
-            case INT64 -> "BIGINT";
-            case UINT8 -> "UTINYINT";
-            case UINT16 -> "USMALLINT";
-            case UINT32 -> "UINTEGER";
-            case UINT64 -> "UBIGINT";
-            case FLOAT16, FLOAT32 -> "FLOAT";
-            case FLOAT64 -> "DOUBLE";
-            case UTF8, LARGE_UTF8 -> "VARCHAR";
-            case BINARY, LARGE_BINARY -> "BLOB";
-            case DATE32, DATE64 -> "DATE";
-          };
-      case ArrowType.Timestamp timestamp ->
-          timestamp.timezone() != null
-              ? "TIMESTAMP WITH TIME ZONE"
-              : switch (timestamp.unit()) {
-                case SECOND -> "TIMESTAMP_S";
-                case MILLISECOND -> "TIMESTAMP_MS";
-                case MICROSECOND -> "TIMESTAMP";
-                case NANOSECOND -> "TIMESTAMP_NS";
-              };
-      case ArrowType.Time ignored -> "TIME";
-      case ArrowType.Duration ignored -> "INTERVAL";
-      case ArrowType.Decimal decimal ->
-          "DECIMAL(" + decimal.precision() + ", " + decimal.scale() + ")";
-      case ArrowType.ListOf list -> toDuckDb(list.element()) + "[]";
-    };
+    return DuckDbTypeNames.of(type);
   }
 
   /** Bytes per value of a fixed-width DuckDB column, or -1 for variable-width ones. */

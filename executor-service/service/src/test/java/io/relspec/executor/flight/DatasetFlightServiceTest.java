@@ -98,7 +98,7 @@ class DatasetFlightServiceTest {
             store,
             allocator,
             TestConfigs.tokens(),
-            DatasetFlightServiceTest::contract,
+            this::contract,
             commits::incrementAndGet);
   }
 
@@ -119,13 +119,20 @@ class DatasetFlightServiceTest {
     allocator.close();
   }
 
-  private static Optional<DatasetContract> contract(DatasetName dataset) {
-    ArrowSchema schema =
-        new ArrowSchema(
+  /** Set when a test has the catalog add a nullable {@code label} column to the contract. */
+  private volatile boolean contractHasLabel;
+
+  private Optional<DatasetContract> contract(DatasetName dataset) {
+    List<ArrowField> fields =
+        new ArrayList<>(
             List.of(
                 new ArrowField("file_id", ArrowType.parse("utf8"), false, Map.of()),
                 new ArrowField("n", ArrowType.parse("int64"), true, Map.of()),
                 new ArrowField("score", ArrowType.parse("float64"), true, Map.of())));
+    if (contractHasLabel) {
+      fields.add(new ArrowField("label", ArrowType.parse("utf8"), true, Map.of()));
+    }
+    ArrowSchema schema = new ArrowSchema(fields);
     if (dataset.equals(EVIDENCE)) {
       return Optional.of(new DatasetContract(schema, "file_id", null, Map.of()));
     }
@@ -159,6 +166,41 @@ class DatasetFlightServiceTest {
     put(PLAIN, rows("a", 2));
     put(PLAIN, rows("b", 1));
     assertThat(countByFile(PLAIN, null)).containsExactly("b=1");
+  }
+
+  @Test
+  void aColumnTheContractGainedIsAddedToTheKeptPartitionsAsNull() throws Exception {
+    put(EVIDENCE, rows("f1", 2, "f2", 1));
+    contractHasLabel = true;
+    List<Field> fields = new ArrayList<>(uploadSchema().getFields());
+    fields.add(Field.nullable("label", new org.apache.arrow.vector.types.pojo.ArrowType.Utf8()));
+    try (VectorSchemaRoot old = rows("f2", 1);
+        VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(fields), allocator)) {
+      root.allocateNew();
+      for (int c = 0; c < 3; c++) {
+        old.getVector(c).makeTransferPair(root.getVector(c)).transfer();
+      }
+      ((VarCharVector) root.getVector("label"))
+          .setSafe(0, "fresh".getBytes(StandardCharsets.UTF_8));
+      root.setRowCount(1);
+      assertThat(put(EVIDENCE, root).version()).isEqualTo(2);
+    }
+    List<String> labels = new ArrayList<>();
+    try (FlightStream stream =
+        client.getStream(new DatasetTicket(EVIDENCE.value(), null, null).toTicket(), READER)) {
+      assertThat(stream.getSchema().findField("label")).isNotNull();
+      while (stream.next()) {
+        VarCharVector files = (VarCharVector) stream.getRoot().getVector("file_id");
+        VarCharVector label = (VarCharVector) stream.getRoot().getVector("label");
+        for (int i = 0; i < stream.getRoot().getRowCount(); i++) {
+          labels.add(
+              new String(files.get(i), StandardCharsets.UTF_8)
+                  + "="
+                  + (label.isNull(i) ? null : new String(label.get(i), StandardCharsets.UTF_8)));
+        }
+      }
+    }
+    assertThat(labels).containsExactlyInAnyOrder("f1=null", "f1=null", "f2=fresh");
   }
 
   @Test
