@@ -359,6 +359,16 @@ public class RunService {
     return Jdbc.inTransaction(dataSource, connection -> runs.recentRuns(connection, RECENT_RUNS));
   }
 
+  /** The newest version of every source the scheduler has heard of, by dataset name. */
+  public List<InputLocation> sourceVersions() {
+    return Jdbc.inTransaction(
+        dataSource,
+        connection ->
+            sources.locations(connection).values().stream()
+                .sorted(java.util.Comparator.comparing(l -> l.dataset().value()))
+                .toList());
+  }
+
   /** Durations of each task's newest successful attempt. */
   public Map<TaskName, Long> lastDurations() {
     return Jdbc.inTransaction(dataSource, runs::lastDurations);
