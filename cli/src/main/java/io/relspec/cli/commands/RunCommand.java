@@ -1,0 +1,165 @@
+package io.relspec.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.relspec.cli.ConnectionOptions;
+import io.relspec.cli.RelspecCli;
+import io.relspec.cli.api.ApiClient;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code relspec run}: starts a run and, with {@code --wait}, follows it to the end with a live
+ * progress line and a summary. {@code run show <id>} and {@code run cancel <id>} inspect and stop.
+ */
+@Command(
+    name = "run",
+    description = {
+      "Start a run: incremental by default (only what changed and what is downstream of it).",
+      "Exit status 1 when the run fails or is cancelled (with --wait)."
+    },
+    subcommands = {RunCommand.Show.class, RunCommand.Cancel.class})
+public final class RunCommand implements Callable<Integer> {
+  @Mixin ConnectionOptions connection;
+  @Spec CommandSpec spec;
+
+  @ArgGroup(exclusive = true)
+  Mode mode;
+
+  static final class Mode {
+    @Option(names = "--full", description = "re-run every task")
+    boolean full;
+
+    @Option(names = "--incremental", description = "re-run what changed (the default)")
+    boolean incremental;
+  }
+
+  @Option(
+      names = "--changed",
+      paramLabel = "DATASET=IDS",
+      description = "file ids that changed in a source, comma separated (repeatable)")
+  List<String> changed = new ArrayList<>();
+
+  @Option(
+      names = "--removed",
+      paramLabel = "DATASET=IDS",
+      description = "file ids removed from a source, comma separated (repeatable)")
+  List<String> removed = new ArrayList<>();
+
+  @Option(
+      names = "--target",
+      paramLabel = "DATASET",
+      description = "run only what these outputs need (repeatable)")
+  List<String> targets = new ArrayList<>();
+
+  @Option(
+      names = "--force",
+      paramLabel = "TASK",
+      description = "re-run these tasks even if unchanged (repeatable)")
+  List<String> force = new ArrayList<>();
+
+  @Option(
+      names = "--allow-partial",
+      description = "run what is valid even when validation finds errors")
+  boolean allowPartial;
+
+  @Option(names = "--wait", description = "follow the run until it ends, showing progress")
+  boolean await;
+
+  @Option(names = "--quiet", description = "with --wait, print only the summary")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    ApiClient api = connection.api();
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("mode", mode != null && mode.full ? "full" : "incremental");
+    putFiles(request, "changedFiles", changed);
+    putFiles(request, "removedFiles", removed);
+    if (!targets.isEmpty()) {
+      request.put("targets", targets);
+    }
+    if (!force.isEmpty()) {
+      request.put("force", force);
+    }
+    if (allowPartial) {
+      request.put("allowPartial", true);
+    }
+    JsonNode accepted = api.post("api/v1/runs", request);
+    String runId = accepted.path("runId").asText();
+    RunProgress.printPlan(out, runId, accepted);
+    if (!await) {
+      out.println("follow it with: relspec run show " + runId);
+      return 0;
+    }
+    JsonNode finished = new RunProgress(api, out, quiet).follow(runId, accepted);
+    return "SUCCEEDED".equals(finished.path("state").asText()) ? 0 : RelspecCli.FAILED;
+  }
+
+  private static void putFiles(Map<String, Object> request, String field, List<String> specs) {
+    if (specs.isEmpty()) {
+      return;
+    }
+    Map<String, List<String>> files = new LinkedHashMap<>();
+    for (String spec : specs) {
+      int eq = spec.indexOf('=');
+      if (eq <= 0 || eq == spec.length() - 1) {
+        throw new IllegalArgumentException("expected DATASET=ID[,ID...], got '" + spec + "'");
+      }
+      files
+          .computeIfAbsent(spec.substring(0, eq), k -> new ArrayList<>())
+          .addAll(
+              Arrays.stream(spec.substring(eq + 1).split(","))
+                  .map(String::strip)
+                  .filter(s -> !s.isEmpty())
+                  .toList());
+    }
+    request.put(field, files);
+  }
+
+  @Command(name = "show", description = "Show a run and each of its tasks.")
+  static final class Show implements Callable<Integer> {
+    @Mixin ConnectionOptions connection;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "RUN_ID")
+    String runId;
+
+    @Override
+    public Integer call() {
+      ApiClient api = connection.api();
+      JsonNode run = api.get("api/v1/runs/" + ApiClient.segment(runId));
+      new RunProgress(api, spec.commandLine().getOut(), true).summary(run);
+      return 0;
+    }
+  }
+
+  @Command(name = "cancel", description = "Cancel a run; running queries are interrupted.")
+  static final class Cancel implements Callable<Integer> {
+    @Mixin ConnectionOptions connection;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "RUN_ID")
+    String runId;
+
+    @Override
+    public Integer call() {
+      JsonNode run =
+          connection.api().post("api/v1/runs/" + ApiClient.segment(runId) + "/cancel", Map.of());
+      spec.commandLine().getOut().println(runId + ": " + run.path("state").asText());
+      return 0;
+    }
+  }
+}
