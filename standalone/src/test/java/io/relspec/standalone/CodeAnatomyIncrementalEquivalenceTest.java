@@ -1,0 +1,280 @@
+package io.relspec.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.relspec.cli.RelspecCli;
+import io.relspec.cli.api.ApiClient;
+import io.relspec.cli.data.DataClient;
+import io.relspec.cli.examples.CodeAnatomyGenerator;
+import io.relspec.executor.ExecutorNode;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ARCHITECTURE §6.3 on the code-anatomy example: after each kind of change, an incremental run and
+ * a full run over the same inputs leave every output identical, row by row. Everything goes through
+ * the real {@code relspec} CLI, REST, the compiler, the scheduler, DuckDB and Flight in one JVM.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = FreshDataDirectory.class, restrictToAnnotatedClass = true)
+class CodeAnatomyIncrementalEquivalenceTest {
+  private static final int FILES = 60;
+  private static final long SEED = 7;
+
+  @Inject ExecutorNode executor;
+
+  @TempDir Path work;
+
+  private String token;
+  private ApiClient api;
+
+  @BeforeEach
+  void connect() throws Exception {
+    token = Files.readString(Path.of("target/relspec-test-data/api-token")).strip();
+    api = new ApiClient(URI.create("http://localhost:18080/"), token);
+  }
+
+  @Test
+  void incrementalRunsMatchFullRunsAfterEveryKindOfChange() throws Exception {
+    Path bundle = work.resolve("code-anatomy");
+    copy(Path.of("..", "examples", "code-anatomy"), bundle);
+    cli("bundle", "push", bundle.toString());
+    Path base = generate("base", CodeAnatomyGenerator.Variant.BASE, 0, 0);
+    cli("data", "put", "--dir", base.toString());
+    assertThat(cli("run", "--full", "--wait")).contains("SUCCEEDED");
+
+    // 1. Some files changed and some were removed: scoped tasks upsert only those partitions.
+    Path changes = generate("changes", CodeAnatomyGenerator.Variant.CHANGES, 0.1, 0.05);
+    cli("data", "put", "--dir", changes.toString());
+    for (String dataset : CodeAnatomyGenerator.DATASETS) {
+      cli(
+          "data",
+          "delete-files",
+          dataset,
+          "--from",
+          changes.resolve("deleted-file-ids.txt").toString());
+    }
+    JsonNode run = assertIncrementalEqualsFull("changed and removed files");
+    assertThat(tasksWhere(run, t -> t.path("fileCount").asInt() > 0))
+        .as("file-scoped upserts")
+        .contains("definitions", "references_norm", "definition_scopes");
+    assertThat(tasksWhere(run, t -> t.path("fileCount").asInt() == 9)).contains("definitions");
+
+    // 2. A task's SQL changed: it and what reads it re-run; the rest is reused.
+    edit(
+        bundle.resolve("tasks/line_stats.sql"),
+        "MAX(indent) AS max_indent",
+        "MAX(indent) + 1 AS max_indent");
+    cli("bundle", "push", bundle.toString());
+    run = assertIncrementalEqualsFull("changed SQL");
+    assertThat(reasons(run)).containsEntry("line_stats", "fingerprint_changed");
+    assertThat(reasons(run)).containsEntry("file_metrics", "upstream_changed");
+    assertThat(reasons(run)).containsEntry("definitions", "unchanged");
+
+    // 3. A task added.
+    Files.writeString(
+        bundle.resolve("tasks/definition_kinds.sql"),
+        "SELECT file_id, def_kind, COUNT(*) AS definitions FROM definitions GROUP BY file_id, def_kind\n");
+    cli("bundle", "push", bundle.toString());
+    run = assertIncrementalEqualsFull("added task");
+    assertThat(reasons(run)).containsEntry("definition_kinds", "new");
+    assertThat(tasksWhere(run, t -> "run".equals(t.path("action").asText())))
+        .containsExactly("definition_kinds");
+
+    // 4. A task removed (and the report that read it rewritten).
+    Files.delete(bundle.resolve("tasks/qc_duplicate_nodes.sql"));
+    edit(
+        bundle.resolve("tasks/quality_report.sql"),
+        "SELECT 'duplicate_nodes', COUNT(*) FROM qc_duplicate_nodes\nUNION ALL\n",
+        "");
+    cli("bundle", "push", bundle.toString());
+    JsonNode accepted = api.post("api/v1/runs", Map.of("mode", "incremental"));
+    assertThat(accepted.path("retired").toString()).contains("qc_duplicate_nodes");
+    String retiringRun = accepted.path("runId").asText();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .until(
+            () -> api.get("api/v1/runs/" + retiringRun).path("state").asText(),
+            "SUCCEEDED"::equals);
+    assertIncrementalEqualsFull("removed task");
+
+    // 5. A source contract gained a column, a task reads it, and some files are re-extracted.
+    Path contract = bundle.resolve("datasets/cst_definitions.json");
+    edit(
+        contract,
+        "{\"name\": \"parent_def_id\", \"type\": \"int64\", \"nullable\": true}",
+        "{\"name\": \"parent_def_id\", \"type\": \"int64\", \"nullable\": true},\n"
+            + "      {\"name\": \"visibility\", \"type\": \"utf8\", \"nullable\": true}");
+    edit(
+        bundle.resolve("tasks/definitions.sql"),
+        "parent_def_id\nFROM",
+        "parent_def_id, COALESCE(visibility, 'public') AS visibility\nFROM");
+    cli("bundle", "push", bundle.toString());
+    Path again = generate("again", CodeAnatomyGenerator.Variant.CHANGES, 0.1, 0.05);
+    cli("data", "put", "cst_definitions", again.resolve("cst_definitions.arrow").toString());
+    run = assertIncrementalEqualsFull("contract gained a column");
+    assertThat(reasons(run)).containsEntry("definitions", "fingerprint_changed");
+    assertThat(outputs()).contains("definition_kinds").doesNotContain("qc_duplicate_nodes");
+  }
+
+  /**
+   * Runs incrementally, snapshots every output, runs fully, and compares; returns the first run.
+   */
+  private JsonNode assertIncrementalEqualsFull(String change) throws Exception {
+    String incrementalOut = cli("run", "--incremental", "--wait");
+    assertThat(incrementalOut).as(change).contains("SUCCEEDED");
+    JsonNode incremental = latestRun();
+    Map<String, List<String>> afterIncremental = snapshot();
+    assertThat(cli("run", "--full", "--wait")).as(change).contains("SUCCEEDED");
+    Map<String, List<String>> afterFull = snapshot();
+    assertThat(afterIncremental.keySet()).as(change).isEqualTo(afterFull.keySet());
+    for (String output : afterFull.keySet()) {
+      assertThat(afterIncremental.get(output))
+          .as("%s: %s after an incremental run vs a full run", change, output)
+          .containsExactlyElementsOf(afterFull.get(output));
+    }
+    return incremental;
+  }
+
+  /** Every materialized output of the current plan catalog, rows rendered and sorted. */
+  private Map<String, List<String>> snapshot() throws Exception {
+    Map<String, List<String>> rows = new TreeMap<>();
+    try (DataClient data = new DataClient(URI.create(executor.flightUri()), token)) {
+      for (String output : outputs()) {
+        List<String> lines = new ArrayList<>();
+        try (FlightStream stream = data.get(output, null)) {
+          while (stream.next()) {
+            for (int row = 0; row < stream.getRoot().getRowCount(); row++) {
+              StringBuilder line = new StringBuilder();
+              for (FieldVector vector : stream.getRoot().getFieldVectors()) {
+                line.append(vector.getField().getName())
+                    .append('=')
+                    .append(vector.getObject(row))
+                    .append('|');
+              }
+              lines.add(line.toString());
+            }
+          }
+        }
+        lines.sort(Comparator.naturalOrder());
+        rows.put(output, lines);
+      }
+    }
+    assertThat(rows.get("cpg_edges")).as("the graph is not empty").hasSizeGreaterThan(100);
+    return rows;
+  }
+
+  private List<String> outputs() {
+    JsonNode catalog = api.get("api/v1/plan-catalogs/latest");
+    List<String> outputs = new ArrayList<>();
+    catalog
+        .path("plans")
+        .forEach(
+            plan -> {
+              if (!"view".equals(plan.path("kind").asText())) {
+                outputs.add(plan.path("output").asText());
+              }
+            });
+    return outputs;
+  }
+
+  private JsonNode latestRun() {
+    String runId = api.get("api/v1/runs").get(0).path("runId").asText();
+    return api.get("api/v1/runs/" + runId);
+  }
+
+  private static Map<String, String> reasons(JsonNode run) {
+    Map<String, String> reasons = new TreeMap<>();
+    run.path("tasks").forEach(t -> reasons.put(t.path("task").asText(), t.path("reason").asText()));
+    return reasons;
+  }
+
+  private static List<String> tasksWhere(
+      JsonNode run, java.util.function.Predicate<JsonNode> test) {
+    List<String> tasks = new ArrayList<>();
+    run.path("tasks")
+        .forEach(
+            t -> {
+              if (test.test(t)) {
+                tasks.add(t.path("task").asText());
+              }
+            });
+    return tasks;
+  }
+
+  private Path generate(
+      String name, CodeAnatomyGenerator.Variant variant, double changed, double deleted)
+      throws IOException {
+    Path dir = work.resolve(name);
+    try (RootAllocator allocator = new RootAllocator()) {
+      CodeAnatomyGenerator.Result result =
+          CodeAnatomyGenerator.write(
+              new CodeAnatomyGenerator.Options(FILES, SEED, changed, deleted, variant),
+              dir,
+              allocator);
+      Files.write(dir.resolve("deleted-file-ids.txt"), result.change().deleted());
+    }
+    return dir;
+  }
+
+  /** Runs one relspec command against this app; fails the test with its output when it fails. */
+  private String cli(String... args) {
+    List<String> line = new ArrayList<>(List.of(args));
+    if (!"example".equals(args[0])) {
+      line.addAll(
+          List.of(
+              "--url",
+              "http://localhost:18080",
+              "--token",
+              token,
+              "--flight",
+              executor.flightUri()));
+    }
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status =
+        RelspecCli.execute(
+            line.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+    assertThat(status).as("relspec %s\n%s\n%s", String.join(" ", args), out, err).isZero();
+    return out.toString();
+  }
+
+  private static void edit(Path file, String from, String to) throws IOException {
+    String text = Files.readString(file);
+    assertThat(text).as("%s contains the text to replace", file).contains(from);
+    Files.writeString(file, text.replace(from, to));
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target);
+        }
+      }
+    }
+  }
+}
