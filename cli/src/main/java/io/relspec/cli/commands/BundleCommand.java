@@ -102,7 +102,7 @@ public final class BundleCommand {
   }
 
   /** The directory as a zip, entries in sorted order so the same directory gives the same bytes. */
-  static byte[] zip(Path directory) throws IOException {
+  public static byte[] zip(Path directory) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     List<Path> files;
     try (Stream<Path> walk = Files.walk(directory)) {

@@ -122,7 +122,9 @@ public final class DataCommand {
           name,
           version,
           progress.rows(),
-          answer.path("changedFileIds").asText("all"),
+          contract.fileIdColumn() == null
+              ? "dataset replaced, no"
+              : answer.path("changedFileIds").asText(),
           Progress.duration(System.nanoTime() - started));
       out.flush();
     }

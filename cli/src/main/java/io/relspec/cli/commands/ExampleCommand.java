@@ -31,7 +31,7 @@ public final class ExampleCommand {
   static final class Generate implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "EXAMPLE", description = "code-anatomy")
+    @Parameters(paramLabel = "EXAMPLE", description = "code-anatomy or tpch")
     String example;
 
     @Option(
@@ -62,16 +62,46 @@ public final class ExampleCommand {
     double deletedShare;
 
     @Option(
+        names = "--scale",
+        defaultValue = "0.01",
+        description =
+            "tpch: the TPC-H scale factor (default ${DEFAULT-VALUE}; 1 = 6M lineitem rows)")
+    double scale;
+
+    @Option(
         names = {"-o", "--out"},
         required = true,
         paramLabel = "DIR")
     Path out;
 
+    private int tpch() throws Exception {
+      long started = System.nanoTime();
+      java.util.Map<String, Long> rows;
+      try (RootAllocator allocator = new RootAllocator()) {
+        rows = io.relspec.cli.examples.TpchGenerator.write(scale, out, allocator);
+      }
+      PrintWriter printer = spec.commandLine().getOut();
+      Table table = new Table("dataset", "rows", "file");
+      rows.forEach(
+          (name, count) ->
+              table.row(
+                  name, String.format("%,d", count), out.resolve(name + ".arrow").toString()));
+      table.print(printer);
+      printer.printf(
+          "TPC-H at scale factor %s in %s%n",
+          scale, Progress.duration(System.nanoTime() - started));
+      printer.flush();
+      return 0;
+    }
+
     @Override
     public Integer call() throws Exception {
+      if ("tpch".equals(example)) {
+        return tpch();
+      }
       if (!"code-anatomy".equals(example)) {
         throw new IllegalArgumentException(
-            "unknown example '" + example + "'; known: code-anatomy");
+            "unknown example '" + example + "'; known: code-anatomy, tpch");
       }
       CodeAnatomyGenerator.Variant which =
           switch (variant) {

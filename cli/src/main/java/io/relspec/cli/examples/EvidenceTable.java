@@ -9,18 +9,23 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.types.DateUnit;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Rows of one generated dataset (utf8 and int64 columns only), written as an Arrow IPC file in
- * batches. Column order and types match the example's dataset contract.
+ * Rows of one generated dataset (utf8, int32, int64, float64 and date32 columns), written as an
+ * Arrow IPC file in batches. Column order and types match the example's dataset contract.
  */
 final class EvidenceTable implements AutoCloseable {
   private static final int BATCH_ROWS = 32_768;
@@ -43,6 +48,9 @@ final class EvidenceTable implements AutoCloseable {
           switch (type) {
             case "utf8" -> ArrowType.Utf8.INSTANCE;
             case "int64" -> new ArrowType.Int(64, true);
+            case "int32" -> new ArrowType.Int(32, true);
+            case "float64" -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+            case "date32" -> new ArrowType.Date(DateUnit.DAY);
             default -> throw new IllegalArgumentException("unsupported type " + type);
           };
       fields.add(new Field(parts[0], new FieldType(nullable, arrow, null), null));
@@ -60,7 +68,10 @@ final class EvidenceTable implements AutoCloseable {
     root.allocateNew();
   }
 
-  /** One row; values in column order, String for utf8 and Long/Integer for int64, null allowed. */
+  /**
+   * One row; values in column order (String for utf8, a Number otherwise; date32 in days), null
+   * allowed.
+   */
   void add(Object... values) throws IOException {
     for (int c = 0; c < values.length; c++) {
       FieldVector vector = root.getVector(c);
@@ -76,6 +87,24 @@ final class EvidenceTable implements AutoCloseable {
           number.setNull(pending);
         } else {
           number.setSafe(pending, ((Number) value).longValue());
+        }
+      } else if (vector instanceof IntVector number) {
+        if (value == null) {
+          number.setNull(pending);
+        } else {
+          number.setSafe(pending, ((Number) value).intValue());
+        }
+      } else if (vector instanceof Float8Vector number) {
+        if (value == null) {
+          number.setNull(pending);
+        } else {
+          number.setSafe(pending, ((Number) value).doubleValue());
+        }
+      } else if (vector instanceof DateDayVector day) {
+        if (value == null) {
+          day.setNull(pending);
+        } else {
+          day.setSafe(pending, ((Number) value).intValue());
         }
       }
     }
