@@ -1,5 +1,6 @@
 package io.relspec.executor.execution;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.RelspecMessage;
@@ -60,6 +61,11 @@ public class TaskExecution {
 
   private final ExecutorConfig config;
   private final ExecutorNode node;
+  private final MeterRegistry metrics;
+
+  /** Inputs read over Flight from another executor, by the executor they came from. */
+  public static final String INPUTS_FETCHED = "relspec.executor.inputs.fetched";
+
   private final MessageSender sender;
   private final ScheduledExecutorService timers;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -81,9 +87,11 @@ public class TaskExecution {
       @Channel("task-run-failed") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> failed,
       @Channel("task-run-heartbeat") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
-          Emitter<String> heartbeat) {
+          Emitter<String> heartbeat,
+      MeterRegistry metrics) {
     this.config = config;
     this.node = node;
+    this.metrics = metrics;
     this.sender =
         new EmitterMessageSender(
             "executor",
@@ -278,6 +286,8 @@ public class TaskExecution {
     }
     ArrowReader reader = node.fetcher().fetch(input.flightUri(), input.dataset(), input.version());
     fetched.add(reader);
+    // relspec_executor_inputs_fetched_total{from=...}: data that crossed between executors.
+    metrics.counter(INPUTS_FETCHED, "from", input.executorId()).increment();
     return new TaskQuery.Imported(input.dataset(), reader);
   }
 
