@@ -12,6 +12,7 @@ import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.Messaging;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -44,15 +45,18 @@ class DistributedSuiteTest {
   private static ServiceProcess compiler;
   private static ServiceProcess scheduler;
   private static ServiceProcess executor;
+  private static int executorFlightPort;
+  private static Map<String, String> common;
+  private static Path logs;
 
   @BeforeAll
   static void startSuite() throws Exception {
     recreateDatabase("relspec_it_catalog");
     recreateDatabase("relspec_it_scheduler");
     deleteQueues();
-    Path logs = Files.createDirectories(Path.of("target", "service-logs"));
+    logs = Files.createDirectories(Path.of("target", "service-logs"));
     Path data = Files.createDirectories(Path.of("target", "executor-data")).toAbsolutePath();
-    Map<String, String> common = new HashMap<>(Map.of("RELSPEC_API_TOKEN", TOKEN));
+    common = new HashMap<>(Map.of("RELSPEC_API_TOKEN", TOKEN));
     catalog =
         start("catalog", with(common, "RELSPEC_DB_URL", POSTGRES + "relspec_it_catalog"), logs);
     compiler = start("compiler", with(common, "RELSPEC_CATALOG_URL", catalog.baseUrl()), logs);
@@ -67,6 +71,8 @@ class DistributedSuiteTest {
                 "RELSPEC_COMPILER_URL",
                 compiler.baseUrl()),
             logs);
+    // Executors read dataset contracts from the catalog to check uploads.
+    common.put("RELSPEC_CATALOG_URL", catalog.baseUrl());
     Map<String, String> executorEnvironment =
         with(
             with(common, "RELSPEC_EXECUTOR_ID", "executor-it"),
@@ -78,7 +84,7 @@ class DistributedSuiteTest {
             with(
                 executorEnvironment,
                 "RELSPEC_FLIGHT_PORT",
-                Integer.toString(ServiceProcess.freePort())),
+                Integer.toString(executorFlightPort = ServiceProcess.freePort())),
             logs);
     for (ServiceProcess process : processes) {
       process.awaitReady();
@@ -146,6 +152,129 @@ class DistributedSuiteTest {
     JsonPath run = runStatus(runId);
     assertThat(run.getLong("tasks.find { it.task == 'restart_derived' }.rows")).isEqualTo(2L);
     assertThat(run.getInt("tasks.find { it.task == 'restart_base' }.attempt")).isEqualTo(1);
+  }
+
+  /**
+   * The TPC-H example on two executors: the sources are split between them, so every query that
+   * joins lineitem with part or customer must fetch an input from the other executor over Flight.
+   * Each query's rows equal the same SQL run directly on DuckDB over the same generated tables.
+   */
+  @Test
+  @Order(3)
+  void tpchOnTwoExecutorsMatchesDuckDbAndFetchesInputsAcrossExecutors() throws Exception {
+    Path dataB = Files.createDirectories(Path.of("target", "executor-b-data")).toAbsolutePath();
+    int flightPortB = ServiceProcess.freePort();
+    ServiceProcess executorB =
+        start(
+            "executor",
+            with(
+                with(
+                    with(common, "RELSPEC_EXECUTOR_ID", "executor-it-b"),
+                    "RELSPEC_DATA_DIR",
+                    dataB.toString()),
+                "RELSPEC_FLIGHT_PORT",
+                Integer.toString(flightPortB)),
+            logs);
+    Path bundle = Path.of("..", "examples", "tpch");
+    given()
+        .auth()
+        .oauth2(TOKEN)
+        .contentType("application/zip")
+        .body(io.relspec.cli.commands.BundleCommand.zip(bundle))
+        .when()
+        .post(catalog.baseUrl() + "/api/v1/bundles/archive")
+        .then()
+        .statusCode(200);
+    Path tables = Path.of("target", "tpch-sf001");
+    Map<String, Long> generated;
+    try (var allocator = new org.apache.arrow.memory.RootAllocator()) {
+      generated = io.relspec.cli.examples.TpchGenerator.write(0.01, tables, allocator);
+    }
+    assertThat(generated).containsEntry("lineitem", 60_175L);
+    executorB.awaitReady();
+    Map<String, URI> flight =
+        Map.of(
+            "executor-it", URI.create("grpc://localhost:" + executorFlightPort),
+            "executor-it-b", URI.create("grpc://localhost:" + flightPortB));
+    for (String table : generated.keySet()) {
+      boolean onA = List.of("lineitem", "orders", "nation", "region").contains(table);
+      upload(
+          flight.get(onA ? "executor-it" : "executor-it-b"),
+          table,
+          tables.resolve(table + ".arrow"));
+    }
+    await("the scheduler records every TPC-H source")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                given()
+                    .auth()
+                    .oauth2(TOKEN)
+                    .get(scheduler.baseUrl() + "/api/v1/source-versions")
+                    .jsonPath()
+                    .getList("dataset"),
+            datasets -> datasets.containsAll(generated.keySet()));
+    String runId = startTargetedRun("q19_discounted_revenue", 2);
+    awaitSucceeded(runId);
+    runId =
+        given()
+            .auth()
+            .oauth2(TOKEN)
+            .contentType(ContentType.JSON)
+            .body("{\"mode\":\"full\"}")
+            .post(scheduler.baseUrl() + "/api/v1/runs")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("runId");
+    awaitSucceeded(runId);
+    JsonPath run = runStatus(runId);
+
+    TpchExpectations expected = new TpchExpectations(bundle, tables);
+    List<String> queries = new ArrayList<>();
+    for (Map<String, Object> task : run.<Map<String, Object>>getList("tasks")) {
+      String name = (String) task.get("task");
+      if (!name.matches("q\\d\\d_.*")) {
+        continue;
+      }
+      queries.add(name);
+      assertThat(task.get("state")).as(name).isEqualTo("SUCCEEDED");
+      URI holder = flight.get((String) task.get("executorId"));
+      assertThat(TpchExpectations.fetch(holder, TOKEN, name))
+          .as("%s on %s against DuckDB", name, task.get("executorId"))
+          .containsExactlyElementsOf(expected.rows(name));
+    }
+    assertThat(queries).hasSizeGreaterThanOrEqualTo(14);
+    long fetched = fetchedInputs(executor.baseUrl()) + fetchedInputs(executorB.baseUrl());
+    assertThat(fetched).as("inputs fetched executor-to-executor over Flight").isPositive();
+  }
+
+  private static void upload(URI flight, String table, Path file) throws Exception {
+    var contract =
+        io.relspec.contracts.messaging.RelspecJson.mapper()
+            .readValue(
+                given()
+                    .auth()
+                    .oauth2(TOKEN)
+                    .get(catalog.baseUrl() + "/api/v1/datasets/" + table)
+                    .asString(),
+                io.relspec.contracts.spec.DatasetContract.class);
+    try (var data = new io.relspec.cli.data.DataClient(flight, TOKEN);
+        var reading =
+            io.relspec.cli.data.FileFormats.read(
+                file, io.relspec.cli.data.FileFormats.Format.ARROW, contract, data.allocator())) {
+      data.put(table, reading.reader(), rows -> {});
+    }
+  }
+
+  /** The executor's relspec_executor_inputs_fetched_total, summed over its sources. */
+  private static long fetchedInputs(String baseUrl) {
+    String metrics = given().get(baseUrl + "/q/metrics").asString();
+    return metrics
+        .lines()
+        .filter(line -> line.startsWith("relspec_executor_inputs_fetched_total"))
+        .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static void putTask(String name, String sql) {
