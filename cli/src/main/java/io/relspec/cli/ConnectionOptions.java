@@ -1,6 +1,7 @@
 package io.relspec.cli;
 
 import io.relspec.cli.api.ApiClient;
+import io.relspec.cli.api.ServiceRoutes;
 import io.relspec.cli.data.DataClient;
 import java.io.IOException;
 import java.net.URI;
@@ -37,6 +38,24 @@ public final class ConnectionOptions {
           "an executor's Flight endpoint, grpc://host:port or grpc+tls://host:port"
               + " (env RELSPEC_FLIGHT_URL; default: the REST host, port 8815)")
   String flight;
+
+  @Option(
+      names = "--catalog-url",
+      paramLabel = "URL",
+      description = "catalog service, when services have separate URLs (env RELSPEC_CATALOG_URL)")
+  String catalogUrl;
+
+  @Option(
+      names = "--compiler-url",
+      paramLabel = "URL",
+      description = "compiler service (env RELSPEC_COMPILER_URL)")
+  String compilerUrl;
+
+  @Option(
+      names = "--scheduler-url",
+      paramLabel = "URL",
+      description = "scheduler service (env RELSPEC_SCHEDULER_URL)")
+  String schedulerUrl;
 
   @Option(
       names = "--data-dir",
@@ -89,8 +108,22 @@ public final class ConnectionOptions {
     return null;
   }
 
+  /** The base URL for each service's paths: one for all, or one per service when given. */
+  public ServiceRoutes routes() {
+    return new ServiceRoutes(
+        restUri(),
+        serviceUri(catalogUrl, "RELSPEC_CATALOG_URL"),
+        serviceUri(compilerUrl, "RELSPEC_COMPILER_URL"),
+        serviceUri(schedulerUrl, "RELSPEC_SCHEDULER_URL"));
+  }
+
   public ApiClient api() {
-    return new ApiClient(restUri(), token());
+    return new ApiClient(routes(), token());
+  }
+
+  private URI serviceUri(String flag, String variable) {
+    String value = first(flag, environment.get(variable), null);
+    return value == null ? null : URI.create(value.endsWith("/") ? value : value + "/");
   }
 
   public DataClient data() {

@@ -35,6 +35,28 @@ class ConnectionOptionsTest {
   }
 
   @Test
+  void perServiceUrlsTakeTheirServicesPathsAndTheRestGoesToTheBaseUrl() {
+    ConnectionOptions options =
+        new ConnectionOptions(
+            Map.of(
+                "RELSPEC_CATALOG_URL", "http://catalog:8081",
+                "RELSPEC_SCHEDULER_URL", "http://scheduler:8083"));
+    options.compilerUrl = "http://compiler:8082/";
+    var routes = options.routes();
+    assertThat(routes.baseFor("api/v1/bundles/archive")).hasToString("http://catalog:8081/");
+    assertThat(routes.baseFor("api/v1/validation/catalog")).hasToString("http://catalog:8081/");
+    assertThat(routes.baseFor("api/v1/validation")).hasToString("http://scheduler:8083/");
+    assertThat(routes.baseFor("api/v1/runs/r1/cancel")).hasToString("http://scheduler:8083/");
+    assertThat(routes.baseFor("api/v1/graph?format=dot")).hasToString("http://scheduler:8083/");
+    assertThat(routes.baseFor("api/v1/lineage/a/b?direction=upstream"))
+        .hasToString("http://compiler:8082/");
+    assertThat(routes.baseFor("api/v1/plan-catalogs/latest")).hasToString("http://compiler:8082/");
+    assertThat(routes.baseFor("q/health")).hasToString("http://localhost:8080/");
+    assertThat(new ConnectionOptions(Map.of()).routes().baseFor("api/v1/runs"))
+        .hasToString("http://localhost:8080/");
+  }
+
+  @Test
   void noTokenAnywhereIsNullSoTheServerCanSayWhy() {
     assertThat(new ConnectionOptions(Map.of("RELSPEC_DATA_DIR", dir.toString())).token()).isNull();
   }

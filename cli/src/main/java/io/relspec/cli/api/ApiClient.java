@@ -19,18 +19,18 @@ import java.util.List;
 public final class ApiClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  private final URI base;
+  private final ServiceRoutes routes;
   private final String token;
   private final HttpClient http;
 
   public ApiClient(URI base, String token) {
-    this.base = base;
-    this.token = token;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this(ServiceRoutes.single(base), token);
   }
 
-  public URI base() {
-    return base;
+  public ApiClient(ServiceRoutes routes, String token) {
+    this.routes = routes;
+    this.token = token;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
   public JsonNode get(String path) {
@@ -75,6 +75,7 @@ public final class ApiClient {
 
   private String send(
       String method, String path, HttpRequest.BodyPublisher body, String contentType) {
+    URI base = routes.baseFor(path);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(TIMEOUT)
