@@ -12,6 +12,8 @@ import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.Messaging;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,59 +178,33 @@ class DistributedSuiteTest {
                 Integer.toString(flightPortB)),
             logs);
     Path bundle = Path.of("..", "examples", "tpch");
-    given()
-        .auth()
-        .oauth2(TOKEN)
-        .contentType("application/zip")
-        .body(io.relspec.cli.commands.BundleCommand.zip(bundle))
-        .when()
-        .post(catalog.baseUrl() + "/api/v1/bundles/archive")
-        .then()
-        .statusCode(200);
+    // The real CLI, each service at its own URL: the push waits for the compiler and the scheduler.
+    assertThat(cli("bundle", "push", bundle.toString())).contains(" plans, 0 failures");
     Path tables = Path.of("target", "tpch-sf001");
-    Map<String, Long> generated;
-    try (var allocator = new org.apache.arrow.memory.RootAllocator()) {
-      generated = io.relspec.cli.examples.TpchGenerator.write(0.01, tables, allocator);
-    }
-    assertThat(generated).containsEntry("lineitem", 60_175L);
+    cli("example", "generate", "tpch", "--scale", "0.01", "-o", tables.toString());
     executorB.awaitReady();
     Map<String, URI> flight =
         Map.of(
             "executor-it", URI.create("grpc://localhost:" + executorFlightPort),
             "executor-it-b", URI.create("grpc://localhost:" + flightPortB));
-    for (String table : generated.keySet()) {
-      boolean onA = List.of("lineitem", "orders", "nation", "region").contains(table);
-      upload(
-          flight.get(onA ? "executor-it" : "executor-it-b"),
+    List<String> onA = List.of("lineitem", "orders", "nation", "region");
+    for (String table :
+        List.of(
+            "customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier")) {
+      // Each upload waits until the scheduler has recorded the new version.
+      cli(
+          "data",
+          "put",
           table,
-          tables.resolve(table + ".arrow"));
+          tables.resolve(table + ".arrow").toString(),
+          "--flight",
+          flight.get(onA.contains(table) ? "executor-it" : "executor-it-b").toString());
     }
-    await("the scheduler records every TPC-H source")
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                given()
-                    .auth()
-                    .oauth2(TOKEN)
-                    .get(scheduler.baseUrl() + "/api/v1/source-versions")
-                    .jsonPath()
-                    .getList("dataset"),
-            datasets -> datasets.containsAll(generated.keySet()));
-    String runId = startTargetedRun("q19_discounted_revenue", 2);
-    awaitSucceeded(runId);
-    runId =
-        given()
-            .auth()
-            .oauth2(TOKEN)
-            .contentType(ContentType.JSON)
-            .body("{\"mode\":\"full\"}")
-            .post(scheduler.baseUrl() + "/api/v1/runs")
-            .then()
-            .statusCode(202)
-            .extract()
-            .path("runId");
-    awaitSucceeded(runId);
+    String runOutput = cli("run", "--full", "--wait");
+    assertThat(runOutput).contains("SUCCEEDED");
+    String runId = runOutput.lines().findFirst().orElseThrow().split(" ")[1].replace(":", "");
     JsonPath run = runStatus(runId);
+    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
 
     TpchExpectations expected = new TpchExpectations(bundle, tables);
     List<String> queries = new ArrayList<>();
@@ -249,22 +225,25 @@ class DistributedSuiteTest {
     assertThat(fetched).as("inputs fetched executor-to-executor over Flight").isPositive();
   }
 
-  private static void upload(URI flight, String table, Path file) throws Exception {
-    var contract =
-        io.relspec.contracts.messaging.RelspecJson.mapper()
-            .readValue(
-                given()
-                    .auth()
-                    .oauth2(TOKEN)
-                    .get(catalog.baseUrl() + "/api/v1/datasets/" + table)
-                    .asString(),
-                io.relspec.contracts.spec.DatasetContract.class);
-    try (var data = new io.relspec.cli.data.DataClient(flight, TOKEN);
-        var reading =
-            io.relspec.cli.data.FileFormats.read(
-                file, io.relspec.cli.data.FileFormats.Format.ARROW, contract, data.allocator())) {
-      data.put(table, reading.reader(), rows -> {});
+  /** One relspec command with each service at its own URL; fails the test when it fails. */
+  private static String cli(String... args) {
+    List<String> line = new ArrayList<>(List.of(args));
+    if (!"example".equals(args[0])) {
+      line.addAll(
+          List.of(
+              "--url", scheduler.baseUrl(),
+              "--catalog-url", catalog.baseUrl(),
+              "--compiler-url", compiler.baseUrl(),
+              "--scheduler-url", scheduler.baseUrl(),
+              "--token", TOKEN));
     }
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status =
+        io.relspec.cli.RelspecCli.execute(
+            line.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+    assertThat(status).as("relspec %s%n%s%n%s", String.join(" ", args), out, err).isZero();
+    return out.toString();
   }
 
   /** The executor's relspec_executor_inputs_fetched_total, summed over its sources. */

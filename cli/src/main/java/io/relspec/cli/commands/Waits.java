@@ -16,8 +16,33 @@ final class Waits {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
   private static final long POLL_MILLIS = 200;
 
-  /** Waits until the latest plan catalog is compiled from {@code snapshotId}; returns it. */
+  /**
+   * Waits until the latest plan catalog is compiled from {@code snapshotId} and the scheduler plans
+   * with it (it loads each catalog when it hears PlanCatalogCompiled); returns the catalog.
+   */
   static JsonNode compiled(ApiClient api, String snapshotId, Duration timeout) {
+    JsonNode catalog = compiledOnly(api, snapshotId, timeout);
+    String catalogId = catalog.path("id").asText();
+    until(
+        () -> {
+          try {
+            return api.get("api/v1/graph/generations");
+          } catch (ProblemException e) {
+            // The scheduler has not loaded any plan catalog yet.
+            if ("NO_PLAN_CATALOG".equals(e.code()) || e.status() == 404 || e.status() == 503) {
+              return null;
+            }
+            throw e;
+          }
+        },
+        generations ->
+            generations != null && catalogId.equals(generations.path("planCatalogId").asText()),
+        timeout,
+        "the scheduler to load plan catalog " + catalogId);
+    return catalog;
+  }
+
+  private static JsonNode compiledOnly(ApiClient api, String snapshotId, Duration timeout) {
     return until(
         () -> {
           try {
