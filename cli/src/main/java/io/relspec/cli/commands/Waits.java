@@ -24,17 +24,7 @@ final class Waits {
     JsonNode catalog = compiledOnly(api, snapshotId, timeout);
     String catalogId = catalog.path("id").asText();
     until(
-        () -> {
-          try {
-            return api.get("api/v1/graph/generations");
-          } catch (ProblemException e) {
-            // The scheduler has not loaded any plan catalog yet.
-            if ("NO_PLAN_CATALOG".equals(e.code()) || e.status() == 404 || e.status() == 503) {
-              return null;
-            }
-            throw e;
-          }
-        },
+        () -> unlessNothingCompiled(api, "api/v1/graph/generations"),
         generations ->
             generations != null && catalogId.equals(generations.path("planCatalogId").asText()),
         timeout,
@@ -44,19 +34,22 @@ final class Waits {
 
   private static JsonNode compiledOnly(ApiClient api, String snapshotId, Duration timeout) {
     return until(
-        () -> {
-          try {
-            return api.get("api/v1/plan-catalogs/latest");
-          } catch (ProblemException e) {
-            if (e.status() == 404) {
-              return null;
-            }
-            throw e;
-          }
-        },
+        () -> unlessNothingCompiled(api, "api/v1/plan-catalogs/latest"),
         catalog -> catalog != null && snapshotId.equals(catalog.path("snapshotId").asText()),
         timeout,
         "the compiler to compile snapshot " + snapshotId);
+  }
+
+  /** The answer, or null while the service has no plan catalog yet (nothing compiled so far). */
+  private static JsonNode unlessNothingCompiled(ApiClient api, String path) {
+    try {
+      return api.get(path);
+    } catch (ProblemException e) {
+      if (e.code().startsWith("NO_PLAN_CATALOG") || e.status() == 404 || e.status() == 503) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   /** Waits until the scheduler has recorded version {@code version} (or newer) of a source. */
