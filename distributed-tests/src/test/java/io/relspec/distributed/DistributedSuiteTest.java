@@ -167,7 +167,8 @@ class DistributedSuiteTest {
     Path dataB = Files.createDirectories(Path.of("target", "executor-b-data")).toAbsolutePath();
     int flightPortB = ServiceProcess.freePort();
     ServiceProcess executorB =
-        start(
+        startAs(
+            "executor-b",
             "executor",
             with(
                 with(
@@ -337,7 +338,12 @@ class DistributedSuiteTest {
 
   private static ServiceProcess start(String service, Map<String, String> environment, Path logs)
       throws Exception {
-    ServiceProcess process = ServiceProcess.start(service, environment, logs);
+    return startAs(service, service, environment, logs);
+  }
+
+  private static ServiceProcess startAs(
+      String name, String service, Map<String, String> environment, Path logs) throws Exception {
+    ServiceProcess process = ServiceProcess.start(name, service, environment, logs);
     processes.add(process);
     return process;
   }

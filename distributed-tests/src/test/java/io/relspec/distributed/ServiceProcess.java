@@ -2,6 +2,7 @@ package io.relspec.distributed;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,76 +10,105 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One Relspec service app started as its own JVM from its packaged Quarkus jar. */
+/**
+ * One Relspec service app started as its own JVM by {@code deploy/local/relspec-local} (the same
+ * script that runs the suite on a developer's machine): started, stopped gracefully or killed as a
+ * crash would, and restarted through it.
+ */
 final class ServiceProcess implements AutoCloseable {
+  private static final Path SCRIPT =
+      Path.of("..", "deploy", "local", "relspec-local").toAbsolutePath().normalize();
+
   private final String name;
-  private final Process process;
-  private final Path log;
-  private final Path jar;
+  private final List<String> target;
+  private final Path directory;
   private final Map<String, String> environment;
+  private final ProcessHandle process;
   final int httpPort;
 
   private ServiceProcess(
       String name,
-      Process process,
-      Path log,
-      Path jar,
+      List<String> target,
+      Path directory,
       Map<String, String> environment,
+      ProcessHandle process,
       int httpPort) {
     this.name = name;
-    this.process = process;
-    this.log = log;
-    this.jar = jar;
+    this.target = List.copyOf(target);
+    this.directory = directory;
     this.environment = Map.copyOf(environment);
+    this.process = process;
     this.httpPort = httpPort;
   }
 
+  /** Starts a service's packaged app; its HTTP port is free and chosen here. */
   static ServiceProcess start(String service, Map<String, String> environment, Path logDirectory)
       throws IOException {
-    return startJar(
-        service,
-        Path.of("..", service + "-service", "app", "target", "quarkus-app", "quarkus-run.jar"),
-        environment,
-        logDirectory);
+    return start(service, service, environment, logDirectory);
+  }
+
+  /** Starts a service's packaged app under its own name (a second executor, say). */
+  static ServiceProcess start(
+      String name, String service, Map<String, String> environment, Path logDirectory)
+      throws IOException {
+    return fresh(name, List.of(service), environment, logDirectory);
   }
 
   /** Starts a packaged Quarkus jar; its HTTP port is free and chosen here. */
   static ServiceProcess startJar(
-      String service, Path quarkusRunJar, Map<String, String> environment, Path logDirectory)
+      String name, Path quarkusRunJar, Map<String, String> environment, Path logDirectory)
       throws IOException {
-    Path jar = quarkusRunJar.toAbsolutePath().normalize();
-    if (!Files.exists(jar)) {
-      throw new IllegalStateException(
-          jar
-              + " is missing: package the apps first (./mvnw verify builds them before this module)");
-    }
-    Path log = logDirectory.resolve(service + ".log");
-    Files.deleteIfExists(log);
-    return launch(service, jar, environment, log, freePort());
+    return fresh(
+        name,
+        List.of("--jar", quarkusRunJar.toAbsolutePath().normalize().toString()),
+        environment,
+        logDirectory);
+  }
+
+  private static ServiceProcess fresh(
+      String name, List<String> target, Map<String, String> environment, Path logDirectory)
+      throws IOException {
+    Path directory = logDirectory.toAbsolutePath();
+    Files.deleteIfExists(directory.resolve(name + ".log"));
+    return launch(name, target, directory, environment, freePort());
   }
 
   private static ServiceProcess launch(
-      String service, Path jar, Map<String, String> environment, Path log, int port)
+      String name, List<String> target, Path directory, Map<String, String> environment, int port)
       throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "--enable-native-access=ALL-UNNAMED"));
-    if (Runtime.version().feature() >= 24) {
-      command.add("--sun-misc-unsafe-memory-access=allow");
-    }
-    command.addAll(List.of("-Xmx512m", "-jar", jar.toString()));
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    List<String> arguments = new ArrayList<>(List.of("start", name));
+    arguments.addAll(target);
+    arguments.addAll(List.of("--port", Integer.toString(port)));
+    String out = script(directory, environment, arguments);
+    long pid = Long.parseLong(out.trim().split("\\s+")[0]);
+    ProcessHandle process =
+        ProcessHandle.of(pid)
+            .orElseThrow(() -> new IllegalStateException(name + " exited at once: " + out));
+    return new ServiceProcess(name, target, directory, environment, process, port);
+  }
+
+  /** Runs relspec-local with the test's JDK and state directory; fails with its output. */
+  private static String script(
+      Path directory, Map<String, String> environment, List<String> arguments) throws IOException {
+    List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+    command.addAll(arguments);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(environment);
-    builder.environment().put("RELSPEC_HTTP_PORT", Integer.toString(port));
-    builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-    return new ServiceProcess(service, builder.start(), log, jar, environment, port);
+    builder.environment().put("RELSPEC_LOCAL_DIR", directory.toString());
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().put("RELSPEC_LOCAL_HEAP", "512m");
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IllegalStateException(
+            "relspec-local " + String.join(" ", arguments) + ": " + out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted: relspec-local " + arguments, e);
+    }
+    return out;
   }
 
   /** Waits until /q/health/ready says UP, failing with the log tail if the process dies. */
@@ -110,7 +140,7 @@ final class ServiceProcess implements AutoCloseable {
 
   String logTail() {
     try {
-      List<String> lines = Files.readAllLines(log);
+      List<String> lines = Files.readAllLines(directory.resolve(name + ".log"));
       return name
           + " log (last lines):\n"
           + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
@@ -125,9 +155,9 @@ final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  /** Kills the process as a crash would: no shutdown hooks, nothing finished. */
-  void kill() throws InterruptedException {
-    process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+  /** Kills the process as a crash would: SIGKILL, no shutdown hooks, nothing finished. */
+  void kill() throws IOException {
+    script(directory, environment, List.of("stop", name, "--kill"));
   }
 
   /** Starts the same service again, with the same environment and HTTP port. */
@@ -135,14 +165,22 @@ final class ServiceProcess implements AutoCloseable {
     if (process.isAlive()) {
       throw new IllegalStateException(name + " is still running");
     }
-    return launch(name, jar, environment, log, httpPort);
+    return launch(name, target, directory, environment, httpPort);
+  }
+
+  /**
+   * Stops the process gracefully: SIGTERM, then SIGKILL if it has not exited within the timeout
+   * (the script then says so in what this returns).
+   */
+  String stop(int timeoutSeconds) throws IOException {
+    return script(
+        directory,
+        environment,
+        List.of("stop", name, "--timeout", Integer.toString(timeoutSeconds)));
   }
 
   @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(20, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
+  public void close() throws IOException {
+    stop(20);
   }
 }
