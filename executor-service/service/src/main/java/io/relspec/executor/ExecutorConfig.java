@@ -28,6 +28,13 @@ public interface ExecutorConfig {
   @WithDefault("2")
   int slots();
 
+  /**
+   * On shutdown, how long running tasks may take to finish before they are interrupted and handed
+   * back to the scheduler (keep it below the pod's termination grace period).
+   */
+  @WithDefault("20s")
+  Duration shutdownGrace();
+
   /** Interval between TaskRunHeartbeat messages for a running task. */
   @WithDefault("5s")
   Duration heartbeatInterval();

@@ -11,6 +11,8 @@ public enum ExecutorErrorCode {
   DEADLINE_EXCEEDED(true),
   /** The run was cancelled; the scheduler no longer wants the result. */
   CANCELLED(false),
+  /** The executor was shutting down; the attempt goes back to the scheduler for another one. */
+  EXECUTOR_STOPPING(true),
   INTERNAL_ERROR(true);
 
   private final boolean retryable;

@@ -20,8 +20,10 @@ import io.relspec.executor.store.StoredDataset;
 import io.relspec.executor.store.TaskQuery;
 import io.relspec.platform.messaging.EmitterMessageSender;
 import io.relspec.platform.messaging.MessageSender;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +71,17 @@ public class TaskExecution {
   private final MessageSender sender;
   private final ScheduledExecutorService timers;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+  /** Why attempts still running at the end of a shutdown's grace period are interrupted. */
+  static final String STOPPING = "the executor is stopping";
+
+  /** Set on shutdown: no new attempt starts, running ones get the grace period to finish. */
+  private volatile boolean stopping;
+
+  /** Attempts between their start and their result's confirmation by the broker. */
+  private int inFlight;
+
+  private final Object idle = new Object();
   private final Set<String> cancelledRuns =
       Collections.newSetFromMap(
           Collections.synchronizedMap(
@@ -109,13 +122,88 @@ public class TaskExecution {
             });
   }
 
-  void stop(@Observes ShutdownEvent event) {
-    running.values().forEach(attempt -> attempt.cancellation().cancel("the executor is stopping"));
+  /**
+   * Graceful stop (SIGTERM, a Kubernetes pod deletion): take no new attempt, let running ones
+   * finish within {@code shutdown-grace}, then interrupt the rest and hand them back to the
+   * scheduler as retryable {@code EXECUTOR_STOPPING} failures, so another executor runs them. Runs
+   * before the store and the Flight server close (lower priority value = earlier).
+   */
+  void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
+    stopping = true;
+    int busy = inFlight();
+    if (busy > 0) {
+      LOG.infof(
+          "stopping: waiting up to %d ms for %d running task attempt(s)",
+          config.shutdownGrace().toMillis(), busy);
+    }
+    if (!awaitIdle(config.shutdownGrace())) {
+      LOG.warnf(
+          "stopping: handing %d unfinished task attempt(s) back to the scheduler", running.size());
+      running.values().forEach(attempt -> attempt.cancellation().cancel(STOPPING));
+      if (!awaitIdle(config.publishConfirmTimeout())) {
+        LOG.warnf(
+            "stopping: %d result(s) unconfirmed; the scheduler's lease covers them", inFlight());
+      }
+    }
     timers.shutdownNow();
+  }
+
+  private int inFlight() {
+    synchronized (idle) {
+      return inFlight;
+    }
+  }
+
+  private boolean awaitIdle(Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    synchronized (idle) {
+      while (inFlight > 0) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          idle.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private void finished() {
+    synchronized (idle) {
+      inFlight--;
+      idle.notifyAll();
+    }
   }
 
   /** Runs one attempt and sends its result; the stage completes when the broker confirmed it. */
   public CompletionStage<Void> execute(TaskRunRequested request) {
+    synchronized (idle) {
+      inFlight++;
+    }
+    CompletionStage<Void> sent;
+    try {
+      sent = attempt(request);
+    } catch (RuntimeException | Error e) {
+      finished();
+      throw e;
+    }
+    return sent.whenComplete((ignored, failure) -> finished());
+  }
+
+  private CompletionStage<Void> attempt(TaskRunRequested request) {
+    if (stopping) {
+      return send(
+          failure(
+              request,
+              Instant.now(),
+              ExecutorErrorCode.EXECUTOR_STOPPING,
+              "executor " + node.id() + " is stopping; another executor runs this attempt"));
+    }
     try {
       node.ensureStarted();
     } catch (SQLException e) {
@@ -139,6 +227,10 @@ public class TaskExecution {
       }
       running.remove(request.taskRunId());
     }
+    return send(result);
+  }
+
+  private CompletionStage<Void> send(RelspecMessage result) {
     return sender
         .send(result)
         .toCompletableFuture()
@@ -225,12 +317,14 @@ public class TaskExecution {
     } catch (FlightFetcher.FetchException e) {
       return failure(request, started, ExecutorErrorCode.INPUT_NOT_AVAILABLE, e.getMessage());
     } catch (QueryCancellation.QueryCancelledException e) {
-      boolean deadline = e.getMessage().startsWith("deadline");
-      return failure(
-          request,
-          started,
-          deadline ? ExecutorErrorCode.DEADLINE_EXCEEDED : ExecutorErrorCode.CANCELLED,
-          e.getMessage());
+      String reason = String.valueOf(e.getMessage());
+      ExecutorErrorCode code =
+          reason.startsWith("deadline")
+              ? ExecutorErrorCode.DEADLINE_EXCEEDED
+              : reason.startsWith(STOPPING)
+                  ? ExecutorErrorCode.EXECUTOR_STOPPING
+                  : ExecutorErrorCode.CANCELLED;
+      return failure(request, started, code, reason);
     } catch (DatasetStore.OutputNotHeldException e) {
       return failure(request, started, ExecutorErrorCode.OUTPUT_NOT_HELD, e.getMessage());
     } catch (DatasetStore.InputNotAvailableException e) {

@@ -54,6 +54,11 @@ final class TestConfigs {
       }
 
       @Override
+      public Duration shutdownGrace() {
+        return Duration.ofSeconds(20);
+      }
+
+      @Override
       public Duration heartbeatInterval() {
         return Duration.ofSeconds(5);
       }
