@@ -270,8 +270,9 @@ public final class QueryCompiler {
       this.reader = new CalciteCatalogReader(root, List.of(), typeFactory, CONNECTION);
       this.operators = SqlOperatorTables.chain(OperatorSet.BUILT_IN, environment.functionTable());
       this.cluster =
-          RelOptCluster.create(
-              new HepPlanner(HepProgram.builder().build()), new RexBuilder(typeFactory));
+          Metadata.withoutCodeGeneration(
+              RelOptCluster.create(
+                  new HepPlanner(HepProgram.builder().build()), new RexBuilder(typeFactory)));
       this.deadline = deadline;
     }
 
