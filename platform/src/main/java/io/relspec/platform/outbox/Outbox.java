@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +39,9 @@ public final class Outbox implements AutoCloseable {
   private final Duration confirmTimeout;
   private final ScheduledExecutorService relayThread;
   private final AtomicBoolean relayQueued = new AtomicBoolean();
+
+  /** Messages sent and awaiting their confirmation; not sent again meanwhile. */
+  private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
   public Outbox(
       DataSource dataSource,
@@ -81,35 +87,70 @@ public final class Outbox implements AutoCloseable {
     }
   }
 
-  /** Publishes pending messages in order; stops at the first failure. Returns how many went out. */
+  /**
+   * Sends every pending message not already awaiting its confirmation, in commit order, without
+   * waiting for one confirmation before the next send: a confirmation can take long (in one JVM it
+   * arrives when the consumer has processed the message, e.g. when an executor finished a task),
+   * and waiting for each serialized everything downstream. Each message is marked published when
+   * its confirmation arrives, or kept for the next relay if it fails or times out. Returns how many
+   * were sent.
+   */
   public int relay() {
-    int published = 0;
+    int sent = 0;
     while (true) {
-      List<Pending> batch = pending();
-      if (batch.isEmpty()) {
-        return published;
-      }
-      for (Pending pending : batch) {
+      int before = sent;
+      for (Pending pending : pending()) {
+        if (!inFlight.add(pending.seq())) {
+          continue;
+        }
         RelspecMessage message =
             RelspecJson.read(
                 pending.payload(), MessageType.ofTypeName(pending.type()).recordType());
+        CompletableFuture<Void> confirmed;
         try {
-          sender
-              .send(message)
-              .toCompletableFuture()
-              .get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-          Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-          recordFailure(pending.seq(), cause);
-          LOG.warnf(
-              "outbox: %s %s not published yet (%s); will retry",
-              pending.type(), message.eventId(), cause.toString());
-          return published;
+          confirmed =
+              sender
+                  .send(message)
+                  .toCompletableFuture()
+                  .orTimeout(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+          inFlight.remove(pending.seq());
+          failed(pending, message, e);
+          return sent;
         }
-        markPublished(pending.seq());
-        published++;
+        sent++;
+        // Bookkeeping on the relay thread: confirmations arrive on I/O threads that must not block.
+        confirmed.whenCompleteAsync(
+            (ignored, failure) -> {
+              try {
+                if (failure == null) {
+                  markPublished(pending.seq());
+                } else {
+                  failed(pending, message, unwrap(failure));
+                }
+              } finally {
+                inFlight.remove(pending.seq());
+              }
+            },
+            relayThread);
+      }
+      if (sent == before) {
+        return sent;
       }
     }
+  }
+
+  private void failed(Pending pending, RelspecMessage message, Throwable cause) {
+    recordFailure(pending.seq(), cause);
+    LOG.warnf(
+        "outbox: %s %s not published yet (%s); will retry",
+        pending.type(), message.eventId(), cause.toString());
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
   }
 
   /** Messages appended but not yet confirmed by the broker. */
@@ -144,7 +185,7 @@ public final class Outbox implements AutoCloseable {
           try (PreparedStatement select =
               connection.prepareStatement(
                   "SELECT seq, message_type, payload FROM relspec_outbox WHERE published_at IS NULL ORDER BY seq LIMIT "
-                      + BATCH)) {
+                      + (BATCH + inFlight.size()))) {
             List<Pending> result = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
