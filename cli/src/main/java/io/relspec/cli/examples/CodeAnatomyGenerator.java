@@ -106,11 +106,33 @@ public final class CodeAnatomyGenerator {
   /** Writes {@code <dataset>.arrow} for every source dataset into {@code directory}. */
   public static Result write(Options options, Path directory, BufferAllocator allocator)
       throws IOException {
-    Files.createDirectories(directory);
     Change change =
         options.variant() == Variant.BASE ? new Change(List.of(), List.of()) : change(options);
     TreeSet<String> modified = new TreeSet<>(change.modified());
     TreeSet<String> deleted = new TreeSet<>(change.deleted());
+    Map<Integer, Integer> revisions = new LinkedHashMap<>();
+    for (int index = 0; index < options.files(); index++) {
+      String fileId = fileId(index);
+      if (deleted.contains(fileId)) {
+        continue;
+      }
+      boolean isModified = modified.contains(fileId);
+      if (options.variant() == Variant.CHANGES && !isModified) {
+        continue;
+      }
+      revisions.put(index, isModified ? 1 : 0);
+    }
+    return new Result(writeFiles(options, revisions, directory, allocator), change);
+  }
+
+  /**
+   * Writes the given files, each at its revision (file index → revision, in write order): a
+   * benchmark's repeated incremental changes are files at revisions 1, 2, 3, …
+   */
+  public static Map<String, Long> writeFiles(
+      Options options, Map<Integer, Integer> revisions, Path directory, BufferAllocator allocator)
+      throws IOException {
+    Files.createDirectories(directory);
     Map<String, EvidenceTable> tables = new LinkedHashMap<>();
     try {
       tables.put(
@@ -197,16 +219,8 @@ public final class CodeAnatomyGenerator {
               "severity:utf8",
               "diag_code:utf8",
               "diag_message:utf8"));
-      for (int index = 0; index < options.files(); index++) {
-        String fileId = fileId(index);
-        if (deleted.contains(fileId)) {
-          continue;
-        }
-        boolean isModified = modified.contains(fileId);
-        if (options.variant() == Variant.CHANGES && !isModified) {
-          continue;
-        }
-        writeFile(options, index, isModified ? 1 : 0, tables);
+      for (Map.Entry<Integer, Integer> file : revisions.entrySet()) {
+        writeFile(options, file.getKey(), file.getValue(), tables);
       }
     } finally {
       IOException failure = null;
@@ -223,7 +237,7 @@ public final class CodeAnatomyGenerator {
     }
     Map<String, Long> rows = new LinkedHashMap<>();
     tables.forEach((name, table) -> rows.put(name, table.rows()));
-    return new Result(rows, change);
+    return rows;
   }
 
   private static void writeFile(

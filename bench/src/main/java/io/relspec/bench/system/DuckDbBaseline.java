@@ -1,0 +1,204 @@
+package io.relspec.bench.system;
+
+import io.relspec.contracts.api.PlanArtifact;
+import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.model.DatasetName;
+import io.relspec.contracts.spec.FunctionSpec;
+import io.relspec.contracts.spec.TaskKind;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The engine's own speed: the plan catalog's executable SQL run directly on one in-memory DuckDB in
+ * this process, over the same source files — every materialized task as one {@code CREATE TABLE
+ * AS}, in dependency order, with the catalog's functions as macros. No services, no broker, no
+ * store versions, no Flight: what a hand-written DuckDB script would do.
+ */
+final class DuckDbBaseline implements AutoCloseable {
+  private final Connection duckdb;
+  private final PlanCatalog catalog;
+  private final List<PlanArtifact> order;
+
+  DuckDbBaseline(PlanCatalog catalog, Path sources, BufferAllocator allocator, int threads)
+      throws Exception {
+    this.catalog = catalog;
+    this.order = dependencyOrder(catalog.plans().values());
+    this.duckdb = DriverManager.getConnection("jdbc:duckdb:");
+    try (Statement statement = duckdb.createStatement()) {
+      statement.execute("SET threads = " + threads);
+      statement.execute("SET preserve_insertion_order = false");
+      for (Map.Entry<String, FunctionSpec> function : catalog.functions().entrySet()) {
+        String parameters =
+            function.getValue().parameters().stream()
+                .map(FunctionSpec.Parameter::name)
+                .collect(Collectors.joining(", "));
+        statement.execute(
+            "CREATE MACRO "
+                + function.getKey()
+                + "("
+                + parameters
+                + ") AS ("
+                + function.getValue().expression()
+                + ")");
+      }
+    }
+    load(sources, allocator);
+  }
+
+  /** Loads every {@code <dataset>.arrow} of the directory as a table. */
+  void load(Path directory, BufferAllocator allocator) throws Exception {
+    try (var files = Files.list(directory);
+        Statement statement = duckdb.createStatement()) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".arrow")).sorted().toList()) {
+        String table = file.getFileName().toString().replace(".arrow", "");
+        try (ArrowFileReader reader =
+                new ArrowFileReader(FileChannel.open(file, StandardOpenOption.READ), allocator);
+            ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
+          Data.exportArrayStream(allocator, reader, stream);
+          duckdb.unwrap(DuckDBConnection.class).registerArrowStream("load_" + table, stream);
+          statement.execute(
+              "CREATE OR REPLACE TABLE " + quote(table) + " AS SELECT * FROM load_" + table);
+        }
+      }
+    }
+  }
+
+  /** Every materialized task, in dependency order; returns the seconds it took. */
+  double runAll() throws SQLException {
+    long start = System.nanoTime();
+    try (Statement statement = duckdb.createStatement()) {
+      for (PlanArtifact plan : order) {
+        statement.execute(
+            "CREATE OR REPLACE TABLE "
+                + quote(plan.output().value())
+                + " AS "
+                + plan.executableSql());
+      }
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /**
+   * What an incremental run does by hand: replace the changed files' rows of the source tables,
+   * then re-run the given tasks — the scoped ones only for those files (delete their rows, insert
+   * the task's SQL filtered to them), the others whole. Returns the seconds it took.
+   */
+  double runChanged(
+      Path changedSources,
+      BufferAllocator allocator,
+      Collection<String> fileIds,
+      Set<String> tasksToRun,
+      Set<String> scopedTasks)
+      throws Exception {
+    String ids =
+        fileIds.stream()
+            .map(id -> "'" + id.replace("'", "''") + "'")
+            .collect(Collectors.joining(", "));
+    long start = System.nanoTime();
+    try (var files = Files.list(changedSources);
+        Statement statement = duckdb.createStatement()) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".arrow")).sorted().toList()) {
+        String table = file.getFileName().toString().replace(".arrow", "");
+        String fileIdColumn = catalog.sources().get(DatasetName.of(table)).fileIdColumn();
+        try (ArrowFileReader reader =
+                new ArrowFileReader(FileChannel.open(file, StandardOpenOption.READ), allocator);
+            ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
+          Data.exportArrayStream(allocator, reader, stream);
+          duckdb.unwrap(DuckDBConnection.class).registerArrowStream("changed_" + table, stream);
+          statement.execute(
+              "DELETE FROM "
+                  + quote(table)
+                  + " WHERE "
+                  + quote(fileIdColumn)
+                  + " IN ("
+                  + ids
+                  + ")");
+          statement.execute("INSERT INTO " + quote(table) + " SELECT * FROM changed_" + table);
+        }
+      }
+      for (PlanArtifact plan : order) {
+        String task = plan.task().value();
+        if (!tasksToRun.contains(task)) {
+          continue;
+        }
+        String output = quote(plan.output().value());
+        if (scopedTasks.contains(task)) {
+          String column = quote(plan.fileScope().fileIdColumn());
+          statement.execute("DELETE FROM " + output + " WHERE " + column + " IN (" + ids + ")");
+          statement.execute(
+              "INSERT INTO "
+                  + output
+                  + " SELECT * FROM ("
+                  + plan.executableSql()
+                  + ") AS relspec_scope WHERE "
+                  + column
+                  + " IN ("
+                  + ids
+                  + ")");
+        } else {
+          statement.execute("CREATE OR REPLACE TABLE " + output + " AS " + plan.executableSql());
+        }
+      }
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  int materializedTasks() {
+    return order.size();
+  }
+
+  private static List<PlanArtifact> dependencyOrder(Collection<PlanArtifact> plans) {
+    Map<DatasetName, PlanArtifact> byOutput = new LinkedHashMap<>();
+    for (PlanArtifact plan : plans) {
+      if (plan.kind() != TaskKind.VIEW) {
+        byOutput.put(plan.output(), plan);
+      }
+    }
+    List<PlanArtifact> order = new ArrayList<>();
+    Set<DatasetName> done = new HashSet<>();
+    while (order.size() < byOutput.size()) {
+      boolean progressed = false;
+      for (PlanArtifact plan : byOutput.values()) {
+        if (!done.contains(plan.output())
+            && plan.physicalInputs().stream()
+                .allMatch(input -> done.contains(input) || !byOutput.containsKey(input))) {
+          order.add(plan);
+          done.add(plan.output());
+          progressed = true;
+        }
+      }
+      if (!progressed) {
+        throw new IllegalStateException("the plan catalog has a cycle");
+      }
+    }
+    return order;
+  }
+
+  static String quote(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+
+  @Override
+  public void close() throws SQLException {
+    duckdb.close();
+  }
+}

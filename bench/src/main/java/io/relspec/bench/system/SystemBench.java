@@ -1,0 +1,522 @@
+package io.relspec.bench.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.relspec.cli.RelspecCli;
+import io.relspec.cli.api.ApiClient;
+import io.relspec.cli.examples.CodeAnatomyGenerator;
+import io.relspec.cli.examples.TpchGenerator;
+import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.messaging.RelspecJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * Whole-system figures (BENCHMARKS.md 3, 4, 5, 7, 8): Relspec driven the way a user drives it — the
+ * real CLI pushes the bundle and uploads the data over Flight, runs go through the REST API — each
+ * time beside its baseline measured in the same run.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar io.relspec.bench.system.SystemBench \
+ *   --mode quick|full [--figures 3,5,7,8] [--deployment standalone|distributed] \
+ *   [--files 1000,10000] [--incremental-files 10000] [--tpch 0.1] [--repetitions 5] \
+ *   [--out bench/target/results]
+ * </pre>
+ */
+public final class SystemBench {
+  private final Options options;
+  private final Path work;
+  private final Map<String, StringBuilder> tables = new LinkedHashMap<>();
+
+  record Options(
+      String mode,
+      Set<Integer> figures,
+      String deployment,
+      List<Integer> files,
+      List<Integer> incrementalFiles,
+      List<Double> tpchScales,
+      int dispatchGenerations,
+      int dispatchWidth,
+      int repetitions,
+      String memoryLimit,
+      Path out) {
+    static Options parse(String[] args) {
+      Map<String, String> given = new LinkedHashMap<>();
+      for (int i = 0; i + 1 < args.length; i += 2) {
+        if (!args[i].startsWith("--")) {
+          throw new IllegalArgumentException("expected --option value, got " + args[i]);
+        }
+        given.put(args[i].substring(2), args[i + 1]);
+      }
+      boolean quick = given.getOrDefault("mode", "quick").equals("quick");
+      return new Options(
+          quick ? "quick" : "full",
+          new TreeSet<>(ints(given.getOrDefault("figures", "3,5,7,8"))),
+          given.getOrDefault("deployment", "standalone"),
+          ints(given.getOrDefault("files", quick ? "40" : "1000,10000")),
+          ints(given.getOrDefault("incremental-files", quick ? "200" : "10000")),
+          Stream.of(given.getOrDefault("tpch", quick ? "0.002" : "0.1").split(","))
+              .filter(s -> !s.isBlank())
+              .map(Double::parseDouble)
+              .toList(),
+          Integer.parseInt(given.getOrDefault("dispatch-generations", quick ? "3" : "10")),
+          Integer.parseInt(given.getOrDefault("dispatch-width", quick ? "5" : "100")),
+          Integer.parseInt(given.getOrDefault("repetitions", quick ? "2" : "5")),
+          given.getOrDefault("memory-limit", quick ? "64MB" : "256MB"),
+          Path.of(given.getOrDefault("out", "bench/target/results")));
+    }
+
+    private static List<Integer> ints(String list) {
+      return Stream.of(list.split(",")).filter(s -> !s.isBlank()).map(Integer::parseInt).toList();
+    }
+  }
+
+  private SystemBench(Options options) throws Exception {
+    this.options = options;
+    this.work = Files.createDirectories(options.out().resolve("work"));
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options = Options.parse(args);
+    SystemBench bench = new SystemBench(options);
+    Files.createDirectories(options.out());
+    try {
+      bench.run();
+    } finally {
+      bench.writeTables();
+    }
+  }
+
+  private void run() throws Exception {
+    Set<Integer> figures = options.figures();
+    boolean distributed = options.deployment().equals("distributed");
+    if (figures.contains(3) || figures.contains(4) || figures.contains(7) || figures.contains(8)) {
+      TreeSet<Integer> scales = new TreeSet<>(options.files());
+      if (figures.contains(7)) {
+        scales.addAll(options.incrementalFiles());
+      }
+      for (int files : scales) {
+        codeAnatomy(files, options.incrementalFiles().contains(files) && figures.contains(7));
+      }
+      for (double scale : options.tpchScales()) {
+        tpch(scale);
+      }
+    }
+    if (figures.contains(5)) {
+      dispatch();
+    }
+    if (figures.contains(8) && !distributed) {
+      boundedMemory(options.files().get(options.files().size() - 1));
+    }
+  }
+
+  private int endToEndFigure() {
+    return options.deployment().equals("distributed") ? 4 : 3;
+  }
+
+  // ---------------------------------------------------------------- code-anatomy, figures 3/4/7/8
+
+  private void codeAnatomy(int files, boolean incremental) throws Exception {
+    log("code-anatomy, " + files + " files (" + options.deployment() + ")");
+    Path base = work.resolve("code-anatomy-" + files);
+    CodeAnatomyGenerator.Options generator =
+        new CodeAnatomyGenerator.Options(files, 42, 0, 0, CodeAnatomyGenerator.Variant.BASE);
+    long rows;
+    try (BufferAllocator allocator = new RootAllocator()) {
+      rows = generate(base, () -> CodeAnatomyGenerator.write(generator, base, allocator).rows());
+    }
+    try (Deployment deployment = deploy("code-anatomy-" + files, List.of());
+        BufferAllocator allocator = new RootAllocator()) {
+      cli(
+          deployment,
+          "bundle",
+          "push",
+          Deployment.ROOT.resolve("examples/code-anatomy").toString());
+      cli(deployment, "data", "put", "--dir", base.toString());
+      Samples relspec = new Samples();
+      int tasks = 0;
+      for (int r = 0; r < options.repetitions(); r++) {
+        JsonNode run = run(deployment.api(), "full");
+        relspec.add(seconds(run));
+        tasks = ran(run).size();
+      }
+      PlanCatalog catalog = planCatalog(deployment.api());
+      Samples duckdb = new Samples();
+      try (DuckDbBaseline baseline = new DuckDbBaseline(catalog, base, allocator, 2)) {
+        for (int r = 0; r < options.repetitions(); r++) {
+          duckdb.add(baseline.runAll());
+        }
+        endToEnd(
+            "code-anatomy, " + String.format(Locale.ROOT, "%,d", files) + " files",
+            rows,
+            tasks,
+            relspec,
+            duckdb);
+        if (incremental) {
+          incremental(deployment, baseline, allocator, files, relspec);
+        }
+      }
+      if (options.figures().contains(8)) {
+        OptionalLong rss = deployment.peakRssBytes();
+        if (rss.isPresent()) {
+          row(
+              8,
+              "| figure | value |\n|---|---|",
+              "| peak RSS of standalone, code-anatomy "
+                  + String.format(Locale.ROOT, "%,d", files)
+                  + " files ("
+                  + String.format(Locale.ROOT, "%,d", rows)
+                  + " source rows, full and incremental runs) | "
+                  + mb(rss.getAsLong())
+                  + " |");
+        }
+      }
+    }
+  }
+
+  /**
+   * Figure 7: each repetition modifies a fresh 1% of the files (their rows at a new revision),
+   * uploads only those, and runs incrementally; the same change is applied to the DuckDB baseline
+   * by hand.
+   */
+  private void incremental(
+      Deployment deployment,
+      DuckDbBaseline baseline,
+      BufferAllocator allocator,
+      int files,
+      Samples full)
+      throws Exception {
+    CodeAnatomyGenerator.Options generator =
+        new CodeAnatomyGenerator.Options(files, 42, 0, 0, CodeAnatomyGenerator.Variant.BASE);
+    int changed = Math.max(1, files / 100);
+    Samples relspec = new Samples();
+    Samples duckdb = new Samples();
+    int scoped = 0;
+    int ran = 0;
+    for (int r = 1; r <= options.repetitions(); r++) {
+      SplittableRandom random = new SplittableRandom(1000L * files + r);
+      TreeSet<Integer> picked = new TreeSet<>();
+      while (picked.size() < changed) {
+        picked.add(random.nextInt(files));
+      }
+      Map<Integer, Integer> ordered = new LinkedHashMap<>();
+      for (int index : picked) {
+        ordered.put(index, r);
+      }
+      Path changes = work.resolve("code-anatomy-" + files + "-change-" + r);
+      deleteRecursively(changes);
+      CodeAnatomyGenerator.writeFiles(generator, ordered, changes, allocator);
+      cli(deployment, "data", "put", "--dir", changes.toString());
+      JsonNode run = run(deployment.api(), "incremental");
+      relspec.add(seconds(run));
+      Set<String> tasks = ran(run);
+      Set<String> scopedTasks = new HashSet<>();
+      for (JsonNode task : run.path("tasks")) {
+        if (tasks.contains(task.path("task").asText()) && task.path("fileCount").asInt() > 0) {
+          scopedTasks.add(task.path("task").asText());
+        }
+      }
+      ran = tasks.size();
+      scoped = scopedTasks.size();
+      List<String> ids = ordered.keySet().stream().map(CodeAnatomyGenerator::fileId).toList();
+      duckdb.add(baseline.runChanged(changes, allocator, ids, tasks, scopedTasks));
+    }
+    row(
+        7,
+        "| scale | changed files | tasks run (scoped to the files) | incremental s | full run s | incremental / full | same SQL on DuckDB, filtered to the changed files, s | incremental / DuckDB |\n"
+            + "|---|---|---|---|---|---|---|---|",
+        String.format(
+            Locale.ROOT,
+            "| %,d files | %,d (1%%) | %d (%d) | %s | %s | **%.1f%%** | %s | %.1f× |",
+            files,
+            changed,
+            ran,
+            scoped,
+            relspec.format("%.2f"),
+            full.format("%.2f"),
+            100 * relspec.median() / full.median(),
+            duckdb.format("%.3f"),
+            relspec.median() / duckdb.median()));
+  }
+
+  // ---------------------------------------------------------------- TPC-H, figures 3/4
+
+  private void tpch(double scale) throws Exception {
+    log("TPC-H SF " + scale + " (" + options.deployment() + ")");
+    Path tables = work.resolve("tpch-" + scale);
+    long rows;
+    try (BufferAllocator allocator = new RootAllocator()) {
+      rows = generate(tables, () -> TpchGenerator.write(scale, tables, allocator));
+    }
+    try (Deployment deployment = deploy("tpch-" + scale, List.of());
+        BufferAllocator allocator = new RootAllocator()) {
+      cli(deployment, "bundle", "push", Deployment.ROOT.resolve("examples/tpch").toString());
+      cli(deployment, "data", "put", "--dir", tables.toString());
+      Samples relspec = new Samples();
+      int tasks = 0;
+      for (int r = 0; r < options.repetitions(); r++) {
+        JsonNode run = run(deployment.api(), "full");
+        relspec.add(seconds(run));
+        tasks = ran(run).size();
+      }
+      Samples duckdb = new Samples();
+      try (DuckDbBaseline baseline =
+          new DuckDbBaseline(planCatalog(deployment.api()), tables, allocator, 2)) {
+        for (int r = 0; r < options.repetitions(); r++) {
+          duckdb.add(baseline.runAll());
+        }
+      }
+      endToEnd("TPC-H SF " + scale, rows, tasks, relspec, duckdb);
+    }
+  }
+
+  private void endToEnd(String workload, long rows, int tasks, Samples relspec, Samples duckdb) {
+    row(
+        endToEndFigure(),
+        "| workload | source rows | tasks run | Relspec full run s | same SQL on one DuckDB s | ratio |\n"
+            + "|---|---|---|---|---|---|",
+        String.format(
+            Locale.ROOT,
+            "| %s | %,d | %d | %s | %s | **%.2f×** |",
+            workload,
+            rows,
+            tasks,
+            relspec.format("%.2f"),
+            duckdb.format("%.3f"),
+            relspec.median() / duckdb.median()));
+  }
+
+  // ---------------------------------------------------------------- dispatch, figure 5
+
+  /** Figure 5: G generations × W trivial tasks; the run's time per task is the overhead. */
+  private void dispatch() throws Exception {
+    int generations = options.dispatchGenerations();
+    int width = options.dispatchWidth();
+    int total = generations * width;
+    log("dispatch: " + total + " trivial tasks (" + options.deployment() + ")");
+    Path bundle = work.resolve("dispatch-" + generations + "x" + width);
+    deleteRecursively(bundle);
+    Files.createDirectories(bundle.resolve("tasks"));
+    Files.writeString(
+        bundle.resolve("bundle.yaml"),
+        "name: dispatch\nversion: 1\ndomain: bench\ndescription: "
+            + total
+            + " trivial tasks in "
+            + generations
+            + " generations\n");
+    for (int g = 0; g < generations; g++) {
+      for (int w = 0; w < width; w++) {
+        String sql =
+            g == 0
+                ? "SELECT " + w + " AS v"
+                : "SELECT v + 1 AS v FROM " + String.format("t_%02d_%03d", g - 1, w);
+        Files.writeString(
+            bundle.resolve("tasks").resolve(String.format("t_%02d_%03d.sql", g, w)), sql + "\n");
+      }
+    }
+    try (Deployment deployment = deploy("dispatch", List.of())) {
+      cli(deployment, "bundle", "push", bundle.toString());
+      Samples perTask = new Samples();
+      Samples whole = new Samples();
+      for (int r = 0; r < options.repetitions(); r++) {
+        JsonNode run = run(deployment.api(), "full");
+        int ran = ran(run).size();
+        if (ran != total) {
+          throw new IllegalStateException("expected " + total + " tasks to run, " + ran + " did");
+        }
+        whole.add(seconds(run));
+        perTask.add(seconds(run) * 1000 / total);
+      }
+      row(
+          5,
+          "| deployment | tasks | run s | ms per task | target |\n|---|---|---|---|---|",
+          String.format(
+              Locale.ROOT,
+              "| %s | %,d (%d × %d) | %s | **%s** | ≤ %d ms |",
+              options.deployment(),
+              total,
+              generations,
+              width,
+              whole.format("%.2f"),
+              perTask.format("%.1f"),
+              options.deployment().equals("distributed") ? 20 : 5));
+    }
+  }
+
+  // ---------------------------------------------------------------- bounded memory, figure 8
+
+  /** Figure 8: the same full run with DuckDB limited to a small memory budget spills, not dies. */
+  private void boundedMemory(int files) throws Exception {
+    log("bounded memory: code-anatomy " + files + " files, DuckDB limit " + options.memoryLimit());
+    Path base = work.resolve("code-anatomy-" + files);
+    try (Deployment deployment =
+        deploy(
+            "bounded-" + files,
+            List.of("-Drelspec.executor.memory-limit=" + options.memoryLimit()))) {
+      cli(
+          deployment,
+          "bundle",
+          "push",
+          Deployment.ROOT.resolve("examples/code-anatomy").toString());
+      cli(deployment, "data", "put", "--dir", base.toString());
+      JsonNode run = run(deployment.api(), "full");
+      row(
+          8,
+          "| figure | value |\n|---|---|",
+          String.format(
+              Locale.ROOT,
+              "| full run of code-anatomy %,d files with the executor's DuckDB limited to %s | %s in %.2f s, peak RSS %s |",
+              files,
+              options.memoryLimit(),
+              run.path("state").asText(),
+              seconds(run),
+              deployment.peakRssBytes().stream()
+                  .mapToObj(SystemBench::mb)
+                  .findFirst()
+                  .orElse("n/a")));
+    }
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private Deployment deploy(String name, List<String> properties) throws Exception {
+    Path state = work.resolve("deployment-" + name);
+    deleteRecursively(state);
+    return options.deployment().equals("distributed")
+        ? new Deployment.LocalSuite(state, 2)
+        : new Deployment.Standalone(state, properties);
+  }
+
+  /** Runs the real CLI in this JVM; fails with its output if it exits non-zero. */
+  private static String cli(Deployment deployment, String... args) {
+    List<String> arguments = new ArrayList<>(List.of(args));
+    arguments.addAll(deployment.connection());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        RelspecCli.execute(
+            arguments.toArray(String[]::new),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
+    if (exit != 0) {
+      throw new IllegalStateException(
+          "relspec " + String.join(" ", args) + " exited " + exit + ":\n" + out + err);
+    }
+    return out.toString();
+  }
+
+  /** Starts a run through the REST API and waits for it; its own timestamps give the duration. */
+  private static JsonNode run(ApiClient api, String mode) throws InterruptedException {
+    JsonNode accepted = api.post("api/v1/runs", Map.of("mode", mode));
+    String id = accepted.path("runId").asText();
+    long deadline = System.nanoTime() + Duration.ofHours(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode run = api.get("api/v1/runs/" + ApiClient.segment(id));
+      String state = run.path("state").asText();
+      if (state.equals("SUCCEEDED")) {
+        return run;
+      }
+      if (state.equals("FAILED") || state.equals("CANCELLED")) {
+        throw new IllegalStateException("run " + id + " " + state + ": " + run);
+      }
+      Thread.sleep(25);
+    }
+    throw new IllegalStateException("run " + id + " did not finish within 2 hours");
+  }
+
+  private static double seconds(JsonNode run) {
+    return Duration.between(
+                Instant.parse(run.path("createdAt").asText()),
+                Instant.parse(run.path("finishedAt").asText()))
+            .toNanos()
+        / 1e9;
+  }
+
+  /** The tasks a run executed (not reused, not inlined views). */
+  private static Set<String> ran(JsonNode run) {
+    Set<String> ran = new TreeSet<>();
+    for (JsonNode task : run.path("tasks")) {
+      if (task.path("action").asText().equals("run")) {
+        ran.add(task.path("task").asText());
+      }
+    }
+    return ran;
+  }
+
+  private static PlanCatalog planCatalog(ApiClient api) {
+    return RelspecJson.read(api.getText("api/v1/plan-catalogs/latest"), PlanCatalog.class);
+  }
+
+  interface Generation {
+    Object write() throws Exception;
+  }
+
+  /** Generates into the directory unless an earlier run left it complete; returns source rows. */
+  private static long generate(Path directory, Generation generation) throws Exception {
+    Path done = directory.resolve(".rows");
+    if (!Files.exists(done)) {
+      deleteRecursively(directory);
+      Object rows = generation.write();
+      long total =
+          rows instanceof Map<?, ?> map
+              ? map.values().stream().mapToLong(v -> ((Number) v).longValue()).sum()
+              : ((Number) rows).longValue();
+      Files.writeString(done, Long.toString(total));
+    }
+    return Long.parseLong(Files.readString(done).strip());
+  }
+
+  private void row(int figure, String header, String row) {
+    tables
+        .computeIfAbsent(
+            "figure-" + figure + (figure == 5 ? "-" + options.deployment() : ""),
+            k -> new StringBuilder(header).append('\n'))
+        .append(row)
+        .append('\n');
+    log(row);
+  }
+
+  private void writeTables() throws Exception {
+    for (Map.Entry<String, StringBuilder> table : tables.entrySet()) {
+      Path file = options.out().resolve(table.getKey() + ".md");
+      Files.writeString(file, table.getValue().toString());
+      log("wrote " + file);
+    }
+  }
+
+  private static String mb(long bytes) {
+    return String.format(Locale.ROOT, "%,d MB", bytes >> 20);
+  }
+
+  private static void log(String message) {
+    System.out.println("[system-bench] " + message);
+  }
+
+  static void deleteRecursively(Path path) throws Exception {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(path)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+}
