@@ -19,7 +19,9 @@ figures=("$@")
 want() { local f; for f in "${figures[@]}"; do [ "$f" = "$1" ] && return 0; done; return 1; }
 
 out=bench/target/results-$mode
-rm -rf "$out" && mkdir -p "$out"
+# A run of all figures starts clean; a run of some figures keeps the others' tables.
+if [ $# -eq 0 ]; then rm -rf "$out"; fi
+mkdir -p "$out"
 jar=bench/target/benchmarks.jar
 if [ ! -f "$jar" ] || [ ! -f standalone/target/quarkus-app/quarkus-run.jar ] || [ "${RELSPEC_BENCH_BUILD:-0}" = 1 ]; then
   echo "building the benchmarks and the apps..."
@@ -31,7 +33,7 @@ java=("$JAVA_HOME/bin/java" "-Xmx$heap" --add-opens=java.base/java.nio=ALL-UNNAM
 if [ "$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')" -ge 24 ]; then
   java+=(--sun-misc-unsafe-memory-access=allow)
 fi
-java+=(-Drelspec.root="$PWD" -cp "$jar")
+java+=(-Djava.util.logging.manager=org.jboss.logmanager.LogManager -Drelspec.root="$PWD" -cp "$jar")
 started=$SECONDS
 
 {

@@ -90,7 +90,8 @@ public final class SystemBench {
 
   private SystemBench(Options options) throws Exception {
     this.options = options;
-    this.work = Files.createDirectories(options.out().resolve("work"));
+    // Absolute: standalone refuses data-directory paths relative to its working directory.
+    this.work = Files.createDirectories(options.out().toAbsolutePath().resolve("work"));
   }
 
   public static void main(String[] args) throws Exception {
