@@ -59,6 +59,7 @@ public final class DatasetStore implements AutoCloseable {
   private final int retainVersions;
   private final BufferAllocator allocator;
   private final Map<DatasetName, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
+  private final Map<DatasetName, List<Version>> versionCache = new ConcurrentHashMap<>();
 
   private DatasetStore(
       DuckDBConnection root, String database, int retainVersions, BufferAllocator allocator) {
@@ -687,8 +688,9 @@ public final class DatasetStore implements AutoCloseable {
       String fileIdColumn,
       Function<StoredDataset, String> event)
       throws SQLException {
+    List<Version> held = versions(connection, dataset);
     ArrowSchema schema = schemaOf(connection, table);
-    long[] size = measure(connection, table);
+    long[] size = measure(connection, table, schema);
     StoredDataset stored =
         new StoredDataset(dataset, version, size[0], size[1], schema, fileIdColumn);
     try (PreparedStatement insert =
@@ -710,7 +712,10 @@ public final class DatasetStore implements AutoCloseable {
               + quote(dataset.value())
               + " AS SELECT * FROM "
               + table);
-      prune(connection, statement, dataset);
+      List<Version> kept = new ArrayList<>();
+      kept.add(new Version(version, table, stored.rows(), stored.bytes(), fileIdColumn));
+      kept.addAll(held);
+      kept = prune(connection, statement, dataset, kept);
       if (event != null) {
         String payload = event.apply(stored);
         try (PreparedStatement outbox =
@@ -722,16 +727,21 @@ public final class DatasetStore implements AutoCloseable {
         }
       }
       statement.execute("COMMIT");
+      // Only a committed version is visible to readers of the cache.
+      versionCache.put(dataset, List.copyOf(kept));
     }
     return stored;
   }
 
-  /** Drops versions beyond the retention, and each table no kept version still points at. */
-  private void prune(Connection connection, Statement statement, DatasetName dataset)
+  /**
+   * Drops versions beyond the retention, and each table no kept version still points at; returns
+   * the kept versions, newest first.
+   */
+  private List<Version> prune(
+      Connection connection, Statement statement, DatasetName dataset, List<Version> versions)
       throws SQLException {
-    List<Version> versions = versions(connection, dataset);
     if (versions.size() <= retainVersions) {
-      return;
+      return versions;
     }
     List<Version> kept = versions.subList(0, retainVersions);
     for (Version old : versions.subList(retainVersions, versions.size())) {
@@ -746,21 +756,20 @@ public final class DatasetStore implements AutoCloseable {
         statement.execute("DROP TABLE IF EXISTS " + old.table());
       }
     }
+    return kept;
   }
 
   /** Row count and the uncompressed size estimate of a table. */
-  private static long[] measure(Connection connection, String table) throws SQLException {
+  private static long[] measure(Connection connection, String table, ArrowSchema schema)
+      throws SQLException {
     long fixedPerRow = 0;
     List<String> variable = new ArrayList<>();
-    try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("DESCRIBE " + table)) {
-      while (rows.next()) {
-        int width = DuckDbTypes.fixedWidth(rows.getString("column_type"));
-        if (width < 0) {
-          variable.add(quote(rows.getString("column_name")));
-        } else {
-          fixedPerRow += width;
-        }
+    for (ArrowField field : schema.fields()) {
+      int width = DuckDbTypes.fixedWidth(DuckDbTypes.toDuckDb(field.type()));
+      if (width < 0) {
+        variable.add(quote(field.name()));
+      } else {
+        fixedPerRow += width;
       }
     }
     StringBuilder sql = new StringBuilder("SELECT COUNT(*)");
@@ -783,7 +792,22 @@ public final class DatasetStore implements AutoCloseable {
   /** One stored version: its physical table and partitioning. */
   private record Version(long version, String table, long rows, long bytes, String fileIdColumn) {}
 
-  private static List<Version> versions(Connection connection, DatasetName dataset)
+  /**
+   * The versions held of a dataset, newest first. Read from the store once per dataset, then kept
+   * here: every change goes through {@link #commitVersion}, which replaces the entry after its
+   * commit, under the dataset's write lock. (Each lookup used to be a query, several per task.)
+   */
+  private List<Version> versions(Connection connection, DatasetName dataset) throws SQLException {
+    List<Version> cached = versionCache.get(dataset);
+    if (cached != null) {
+      return cached;
+    }
+    List<Version> loaded = List.copyOf(loadVersions(connection, dataset));
+    List<Version> raced = versionCache.putIfAbsent(dataset, loaded);
+    return raced == null ? loaded : raced;
+  }
+
+  private static List<Version> loadVersions(Connection connection, DatasetName dataset)
       throws SQLException {
     List<Version> versions = new ArrayList<>();
     try (PreparedStatement select =
@@ -807,12 +831,11 @@ public final class DatasetStore implements AutoCloseable {
     return versions;
   }
 
-  private static Optional<Version> latest(Connection connection, DatasetName dataset)
-      throws SQLException {
+  private Optional<Version> latest(Connection connection, DatasetName dataset) throws SQLException {
     return versions(connection, dataset).stream().findFirst();
   }
 
-  private static Optional<Version> version(Connection connection, DatasetName dataset, long version)
+  private Optional<Version> version(Connection connection, DatasetName dataset, long version)
       throws SQLException {
     return versions(connection, dataset).stream()
         .filter(stored -> stored.version() == version)
