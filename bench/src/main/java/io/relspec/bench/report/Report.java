@@ -59,8 +59,11 @@ public final class Report {
           n % 2 == 1
               ? iterations.get(n / 2)
               : (iterations.get(n / 2 - 1) + iterations.get(n / 2)) / 2;
+      JsonNode secondary = result.path("secondaryMetrics");
       JsonNode allocation =
-          result.path("secondaryMetrics").path("·gc.alloc.rate.norm").path("score");
+          secondary.has("gc.alloc.rate.norm")
+              ? secondary.path("gc.alloc.rate.norm").path("score")
+              : secondary.path("·gc.alloc.rate.norm").path("score");
       table.append(
           String.format(
               Locale.ROOT,

@@ -147,7 +147,8 @@ abstract class Deployment implements AutoCloseable {
 
     LocalSuite(Path state, int executors) throws Exception {
       this.state = state;
-      script("up", "--executors", Integer.toString(executors));
+      // Fresh databases and queues: each measured deployment starts from nothing, like standalone.
+      script("up", "--executors", Integer.toString(executors), "--fresh");
       token = Files.readString(state.resolve("api-token")).strip();
     }
 
