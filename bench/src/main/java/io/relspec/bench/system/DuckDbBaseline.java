@@ -70,14 +70,13 @@ final class DuckDbBaseline implements AutoCloseable {
         Statement statement = duckdb.createStatement()) {
       for (Path file : files.filter(f -> f.toString().endsWith(".arrow")).sorted().toList()) {
         String table = file.getFileName().toString().replace(".arrow", "");
-        try (ArrowFileReader reader =
-                new ArrowFileReader(FileChannel.open(file, StandardOpenOption.READ), allocator);
-            ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
-          Data.exportArrayStream(allocator, reader, stream);
-          duckdb.unwrap(DuckDBConnection.class).registerArrowStream("load_" + table, stream);
-          statement.execute(
-              "CREATE OR REPLACE TABLE " + quote(table) + " AS SELECT * FROM load_" + table);
-        }
+        withArrowFile(
+            file,
+            "load_" + table,
+            allocator,
+            () ->
+                statement.execute(
+                    "CREATE OR REPLACE TABLE " + quote(table) + " AS SELECT * FROM load_" + table));
       }
     }
   }
@@ -119,21 +118,21 @@ final class DuckDbBaseline implements AutoCloseable {
       for (Path file : files.filter(f -> f.toString().endsWith(".arrow")).sorted().toList()) {
         String table = file.getFileName().toString().replace(".arrow", "");
         String fileIdColumn = catalog.sources().get(DatasetName.of(table)).fileIdColumn();
-        try (ArrowFileReader reader =
-                new ArrowFileReader(FileChannel.open(file, StandardOpenOption.READ), allocator);
-            ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
-          Data.exportArrayStream(allocator, reader, stream);
-          duckdb.unwrap(DuckDBConnection.class).registerArrowStream("changed_" + table, stream);
-          statement.execute(
-              "DELETE FROM "
-                  + quote(table)
-                  + " WHERE "
-                  + quote(fileIdColumn)
-                  + " IN ("
-                  + ids
-                  + ")");
-          statement.execute("INSERT INTO " + quote(table) + " SELECT * FROM changed_" + table);
-        }
+        withArrowFile(
+            file,
+            "changed_" + table,
+            allocator,
+            () -> {
+              statement.execute(
+                  "DELETE FROM "
+                      + quote(table)
+                      + " WHERE "
+                      + quote(fileIdColumn)
+                      + " IN ("
+                      + ids
+                      + ")");
+              statement.execute("INSERT INTO " + quote(table) + " SELECT * FROM changed_" + table);
+            });
       }
       for (PlanArtifact plan : order) {
         String task = plan.task().value();
@@ -162,8 +161,22 @@ final class DuckDbBaseline implements AutoCloseable {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  int materializedTasks() {
-    return order.size();
+  interface SqlWork {
+    void run() throws SQLException;
+  }
+
+  /**
+   * Registers an Arrow IPC file as a scannable stream under {@code name} while {@code work} runs.
+   */
+  private void withArrowFile(Path file, String name, BufferAllocator allocator, SqlWork work)
+      throws Exception {
+    try (ArrowFileReader reader =
+            new ArrowFileReader(FileChannel.open(file, StandardOpenOption.READ), allocator);
+        ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
+      Data.exportArrayStream(allocator, reader, stream);
+      duckdb.unwrap(DuckDBConnection.class).registerArrowStream(name, stream);
+      work.run();
+    }
   }
 
   private static List<PlanArtifact> dependencyOrder(Collection<PlanArtifact> plans) {

@@ -145,19 +145,10 @@ public final class SystemBench {
     }
     try (Deployment deployment = deploy("code-anatomy-" + files, List.of());
         BufferAllocator allocator = new RootAllocator()) {
-      cli(
-          deployment,
-          "bundle",
-          "push",
-          Deployment.ROOT.resolve("examples/code-anatomy").toString());
-      cli(deployment, "data", "put", "--dir", base.toString());
-      Samples relspec = new Samples();
-      int tasks = 0;
-      for (int r = 0; r < options.repetitions(); r++) {
-        JsonNode run = run(deployment.api(), "full");
-        relspec.add(seconds(run));
-        tasks = ran(run).size();
-      }
+      load(deployment, "examples/code-anatomy", base);
+      FullRuns full = fullRuns(deployment);
+      Samples relspec = full.seconds();
+      int tasks = full.tasks();
       PlanCatalog catalog = planCatalog(deployment.api());
       Samples duckdb = new Samples();
       try (DuckDbBaseline baseline = new DuckDbBaseline(catalog, base, allocator, 2)) {
@@ -268,15 +259,10 @@ public final class SystemBench {
     }
     try (Deployment deployment = deploy("tpch-" + scale, List.of());
         BufferAllocator allocator = new RootAllocator()) {
-      cli(deployment, "bundle", "push", Deployment.ROOT.resolve("examples/tpch").toString());
-      cli(deployment, "data", "put", "--dir", tables.toString());
-      Samples relspec = new Samples();
-      int tasks = 0;
-      for (int r = 0; r < options.repetitions(); r++) {
-        JsonNode run = run(deployment.api(), "full");
-        relspec.add(seconds(run));
-        tasks = ran(run).size();
-      }
+      load(deployment, "examples/tpch", tables);
+      FullRuns full = fullRuns(deployment);
+      Samples relspec = full.seconds();
+      int tasks = full.tasks();
       Samples duckdb = new Samples();
       try (DuckDbBaseline baseline =
           new DuckDbBaseline(planCatalog(deployment.api()), tables, allocator, 2)) {
@@ -371,12 +357,7 @@ public final class SystemBench {
         deploy(
             "bounded-" + files,
             List.of("-Drelspec.executor.memory-limit=" + options.memoryLimit()))) {
-      cli(
-          deployment,
-          "bundle",
-          "push",
-          Deployment.ROOT.resolve("examples/code-anatomy").toString());
-      cli(deployment, "data", "put", "--dir", base.toString());
+      load(deployment, "examples/code-anatomy", base);
       JsonNode run = run(deployment.api(), "full");
       row(
           8,
@@ -396,6 +377,26 @@ public final class SystemBench {
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  /** Pushes an example bundle and uploads its sources with the real CLI. */
+  private static void load(Deployment deployment, String bundle, Path sources) {
+    cli(deployment, "bundle", "push", Deployment.ROOT.resolve(bundle).toString());
+    cli(deployment, "data", "put", "--dir", sources.toString());
+  }
+
+  private record FullRuns(Samples seconds, int tasks) {}
+
+  /** The repetitions of a full run: their times, and how many tasks each ran. */
+  private FullRuns fullRuns(Deployment deployment) throws InterruptedException {
+    Samples seconds = new Samples();
+    int tasks = 0;
+    for (int r = 0; r < options.repetitions(); r++) {
+      JsonNode run = run(deployment.api(), "full");
+      seconds.add(seconds(run));
+      tasks = ran(run).size();
+    }
+    return new FullRuns(seconds, tasks);
+  }
 
   private Deployment deploy(String name, List<String> properties) throws Exception {
     Path state = work.resolve("deployment-" + name);
