@@ -48,6 +48,12 @@ import org.jgrapht.graph.DirectedAcyclicGraph;
  * under a second.
  */
 public final class TaskGraph {
+  /** See {@link #physicalInputPositions}: the input is not produced by any task. */
+  public static final int NO_PRODUCER = -1;
+
+  /** See {@link #physicalInputPositions}: the producer is not in the topological order. */
+  public static final int UNORDERED = -2;
+
   private final String planCatalogId;
   private final PlanCatalog catalog;
   private final Map<TaskName, PlanArtifact> plans;
@@ -60,6 +66,9 @@ public final class TaskGraph {
   private final Map<DatasetName, TaskName> producers;
   private final Map<TaskName, String> blocked;
   private final List<GraphDiagnostic> diagnostics;
+  // Position-indexed views of the order for planners that visit every task: no hash lookups.
+  private final PlanArtifact[] plansInOrder;
+  private final int[][] inputPositions;
   private volatile String signature;
 
   private TaskGraph(Builder builder) {
@@ -81,6 +90,23 @@ public final class TaskGraph {
             .thenComparing(d -> d.subject() == null ? "" : d.subject())
             .thenComparing(GraphDiagnostic::message));
     this.diagnostics = List.copyOf(sorted);
+    int size = order.size();
+    this.plansInOrder = new PlanArtifact[size];
+    Map<TaskName, Integer> position = HashMap.newHashMap(size);
+    for (int i = 0; i < size; i++) {
+      plansInOrder[i] = plans.get(order.get(i));
+      position.put(order.get(i), i);
+    }
+    this.inputPositions = new int[size][];
+    for (int i = 0; i < size; i++) {
+      List<DatasetName> inputs = plansInOrder[i].physicalInputs();
+      int[] positions = new int[inputs.size()];
+      for (int j = 0; j < positions.length; j++) {
+        TaskName producer = producers.get(inputs.get(j));
+        positions[j] = producer == null ? NO_PRODUCER : position.getOrDefault(producer, UNORDERED);
+      }
+      inputPositions[i] = positions;
+    }
   }
 
   /** Builds the graph of a plan catalog and validates it. */
@@ -104,6 +130,21 @@ public final class TaskGraph {
   /** Every compiled task in dependency order; ties broken by priority (lower first), then name. */
   public List<TaskName> topologicalOrder() {
     return order;
+  }
+
+  /** The plan of {@code topologicalOrder().get(position)}. */
+  public PlanArtifact planAt(int position) {
+    return plansInOrder[position];
+  }
+
+  /**
+   * For the task at a position of {@link #topologicalOrder()}, the position of the producer of each
+   * of its plan's physical inputs, in input order: {@link #NO_PRODUCER} for a source (or a dataset
+   * no task produces) and {@link #UNORDERED} for a producer outside the order (on a cycle). The
+   * array is shared: do not modify it.
+   */
+  public int[] physicalInputPositions(int position) {
+    return inputPositions[position];
   }
 
   public PlanArtifact plan(TaskName task) {

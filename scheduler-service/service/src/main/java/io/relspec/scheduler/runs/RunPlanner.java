@@ -13,10 +13,8 @@ import io.relspec.scheduler.graph.GraphDiagnostic;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.runs.PlanningState.FileChanges;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -74,37 +72,46 @@ public final class RunPlanner {
       }
     }
 
-    List<PlannedTask> planned = new ArrayList<>(selected.size());
-    int size = graph.topologicalOrder().size();
-    Map<TaskName, TaskAction> actions = new HashMap<>(size * 2);
-    Map<TaskName, Set<String>> scopedFiles = new HashMap<>();
+    List<TaskName> order = graph.topologicalOrder();
+    int size = order.size();
+    List<PlannedTask> planned = new ArrayList<>(size);
+    // Indexed by position in the order; the graph gives each input's producer position, so the walk
+    // over 100,000 tasks does no hash lookups beyond each task's own materialization.
+    Walk walk = new Walk(size);
     boolean anyBlocked = !graph.blocked().isEmpty();
     boolean everything = request.targets().isEmpty();
-    for (TaskName task : graph.topologicalOrder()) {
+    int materializedSeen = 0;
+    for (int position = 0; position < size; position++) {
+      TaskName task = order.get(position);
       if (!everything && !selected.contains(task)) {
         continue;
       }
-      PlanArtifact plan = graph.plan(task);
+      PlanArtifact plan = graph.planAt(position);
       String blocked = anyBlocked ? graph.blockedBy(task).orElse(null) : null;
-      if (blocked != null) {
-        actions.put(task, TaskAction.SKIP);
+      if (blocked != null || plan.kind() == TaskKind.VIEW) {
+        walk.actions[position] = TaskAction.SKIP;
+        if (blocked != null) {
+          // A blocked task's output may still be an input whose version its readers compare.
+          // Counted once per dataset: blocked tasks may share an output (MULTIPLE_PRODUCERS).
+          boolean counted = task.equals(graph.producer(plan.output()));
+          materializedSeen += walk.lookUp(position, plan, state) != null && counted ? 1 : 0;
+        }
         planned.add(
             new PlannedTask(
-                task, plan.output(), TaskAction.SKIP, SelectionReason.BLOCKED, List.of(), blocked));
+                task,
+                plan.output(),
+                TaskAction.SKIP,
+                blocked != null ? SelectionReason.BLOCKED : SelectionReason.INLINED,
+                List.of(),
+                blocked));
         continue;
       }
-      if (plan.kind() == TaskKind.VIEW) {
-        actions.put(task, TaskAction.SKIP);
-        planned.add(
-            new PlannedTask(
-                task, plan.output(), TaskAction.SKIP, SelectionReason.INLINED, List.of(), null));
-        continue;
-      }
-      Materialization current = state.materializations().get(plan.output());
+      Materialization current = walk.lookUp(position, plan, state);
+      materializedSeen += current == null ? 0 : 1;
       InputChanges changes =
-          inputChanges(graph, plan, current, request, state, actions, scopedFiles);
+          inputChanges(graph.physicalInputPositions(position), plan, current, request, state, walk);
       SelectionReason reason;
-      if (request.force().contains(task)) {
+      if (!request.force().isEmpty() && request.force().contains(task)) {
         reason = SelectionReason.FORCED;
       } else if (current == null) {
         reason = SelectionReason.NEW;
@@ -127,9 +134,9 @@ public final class RunPlanner {
                   || reason == SelectionReason.FILES_CHANGED)
               && !changes.whole
               && !changes.files.isEmpty();
-      actions.put(task, action);
+      walk.actions[position] = action;
       if (scoped) {
-        scopedFiles.put(task, changes.files);
+        walk.scopedFiles[position] = changes.files;
       }
       planned.add(
           new PlannedTask(
@@ -141,9 +148,12 @@ public final class RunPlanner {
               null));
     }
     List<DatasetName> retired = new ArrayList<>();
-    for (DatasetName dataset : state.materializations().keySet()) {
-      if (graph.producer(dataset) == null) {
-        retired.add(dataset);
+    // Every materialization was matched to a task of this graph: none can be retired.
+    if (materializedSeen != state.materializations().size()) {
+      for (DatasetName dataset : state.materializations().keySet()) {
+        if (graph.producer(dataset) == null) {
+          retired.add(dataset);
+        }
       }
     }
     retired.sort(null);
@@ -172,27 +182,54 @@ public final class RunPlanner {
     }
   }
 
+  /** What the walk decided so far, by position in the topological order. */
+  private static final class Walk {
+    final TaskAction[] actions;
+    final Set<String>[] scopedFiles;
+    final Materialization[] materialized;
+    final boolean[] lookedUp;
+
+    @SuppressWarnings("unchecked")
+    Walk(int size) {
+      actions = new TaskAction[size];
+      scopedFiles = (Set<String>[]) new Set<?>[size];
+      materialized = new Materialization[size];
+      lookedUp = new boolean[size];
+    }
+
+    Materialization lookUp(int position, PlanArtifact plan, PlanningState state) {
+      Materialization current = state.materializations().get(plan.output());
+      materialized[position] = current;
+      lookedUp[position] = true;
+      return current;
+    }
+  }
+
   private static InputChanges inputChanges(
-      TaskGraph graph,
+      int[] producers,
       PlanArtifact plan,
       Materialization current,
       RunRequested request,
       PlanningState state,
-      Map<TaskName, TaskAction> actions,
-      Map<TaskName, Set<String>> scopedFiles) {
+      Walk walk) {
     InputChanges changes = new InputChanges();
-    for (DatasetName input : plan.physicalInputs()) {
-      TaskName producer = graph.producer(input);
-      if (producer != null) {
-        if (actions.get(producer) == TaskAction.RUN) {
-          Set<String> files = scopedFiles.get(producer);
+    List<DatasetName> inputs = plan.physicalInputs();
+    for (int i = 0; i < producers.length; i++) {
+      DatasetName input = inputs.get(i);
+      int producer = producers[i];
+      if (producer != TaskGraph.NO_PRODUCER) {
+        if (producer >= 0 && walk.actions[producer] == TaskAction.RUN) {
+          Set<String> files = walk.scopedFiles[producer];
           changes.upstream = true;
           changes.add(
               input,
               files == null ? FileChanges.WHOLE : new FileChanges(false, files),
               plan.fileScope());
         } else if (current != null) {
-          Materialization upstream = state.materializations().get(input);
+          Materialization upstream =
+              producer >= 0 && walk.lookedUp[producer]
+                  ? walk.materialized[producer]
+                  : state.materializations().get(input);
           if (upstream != null
               && !Objects.equals(current.inputVersions().get(input), upstream.version())) {
             // Rebuilt by an earlier run this output did not follow (it failed or was skipped).

@@ -340,6 +340,38 @@ class RunPlannerTest {
   }
 
   @Test
+  void aDatasetTwoBlockedTasksProduceDoesNotHideARetiredOne() {
+    PlanCatalog catalog =
+        shop()
+            .task(task("twin_1").output("twin").reads("raw", "id:int64"))
+            .task(task("twin_2").output("twin").reads("raw", "id:int64"))
+            .build();
+    Map<DatasetName, Materialization> built = builtFrom(shop().build());
+    for (String name : List.of("twin", "gone")) {
+      built.put(
+          DatasetName.of(name),
+          new Materialization(
+              DatasetName.of(name),
+              TaskName.of(name),
+              io.relspec.contracts.model.Fingerprint.sha256(name),
+              1,
+              "e0",
+              null,
+              1,
+              Map.of()));
+    }
+    RunPlanner.Plan plan =
+        plan(
+            catalog,
+            request(RunMode.INCREMENTAL),
+            state(built, Map.of(DatasetName.of("raw"), 1L), (s, f, t) -> FileChanges.WHOLE));
+    assertThat(line(plan, "twin_1").reason()).isEqualTo(SelectionReason.BLOCKED);
+    assertThat(line(plan, "twin_2").reason()).isEqualTo(SelectionReason.BLOCKED);
+    assertThat(plan.retired()).containsExactly(DatasetName.of("gone"));
+    assertThat(line(plan, "report").action()).isEqualTo(TaskAction.REUSE);
+  }
+
+  @Test
   void scopedSqlUsesAnInListUpToTheThresholdAndAParameterTableAbove() {
     String inList =
         FileScopedSql.restrict(
