@@ -155,6 +155,7 @@ public final class SystemBench {
         for (int r = 0; r < options.repetitions(); r++) {
           duckdb.add(baseline.runAll());
         }
+        slowestTasks(full.lastRun(), baseline.lastTaskMillis());
         endToEnd(
             "code-anatomy, " + String.format(Locale.ROOT, "%,d", files) + " files",
             rows,
@@ -269,6 +270,7 @@ public final class SystemBench {
         for (int r = 0; r < options.repetitions(); r++) {
           duckdb.add(baseline.runAll());
         }
+        slowestTasks(full.lastRun(), baseline.lastTaskMillis());
       }
       endToEnd("TPC-H SF " + scale, rows, tasks, relspec, duckdb);
     }
@@ -384,18 +386,47 @@ public final class SystemBench {
     cli(deployment, "data", "put", "--dir", sources.toString());
   }
 
-  private record FullRuns(Samples seconds, int tasks) {}
+  private record FullRuns(Samples seconds, int tasks, JsonNode lastRun) {}
 
   /** The repetitions of a full run: their times, and how many tasks each ran. */
   private FullRuns fullRuns(Deployment deployment) throws InterruptedException {
     Samples seconds = new Samples();
-    int tasks = 0;
+    JsonNode run = null;
     for (int r = 0; r < options.repetitions(); r++) {
-      JsonNode run = run(deployment.api(), "full");
+      run = run(deployment.api(), "full");
       seconds.add(seconds(run));
-      tasks = ran(run).size();
     }
-    return new FullRuns(seconds, tasks);
+    return new FullRuns(seconds, run == null ? 0 : ran(run).size(), run);
+  }
+
+  /**
+   * Logs the five slowest tasks of the last full run beside the same task's time on the DuckDB
+   * baseline: where the time goes, and whether a gap is per task or in one task.
+   */
+  private static void slowestTasks(JsonNode run, Map<String, Long> duckdbMillis) {
+    if (run == null) {
+      return;
+    }
+    List<JsonNode> tasks = new ArrayList<>();
+    run.path("tasks").forEach(tasks::add);
+    tasks.sort(Comparator.comparingLong((JsonNode t) -> -t.path("durationMillis").asLong()));
+    long total = 0;
+    for (JsonNode task : tasks) {
+      total += task.path("durationMillis").asLong();
+    }
+    StringBuilder line = new StringBuilder("slowest tasks (Relspec ms / DuckDB ms):");
+    for (JsonNode task : tasks.subList(0, Math.min(5, tasks.size()))) {
+      String name = task.path("task").asText();
+      line.append(
+          String.format(
+              Locale.ROOT,
+              " %s %d/%s;",
+              name,
+              task.path("durationMillis").asLong(),
+              duckdbMillis.containsKey(name) ? duckdbMillis.get(name) : "-"));
+    }
+    long duckdbTotal = duckdbMillis.values().stream().mapToLong(Long::longValue).sum();
+    log(line + String.format(Locale.ROOT, " sum of tasks %d/%d", total, duckdbTotal));
   }
 
   private Deployment deploy(String name, List<String> properties) throws Exception {

@@ -52,7 +52,6 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -555,11 +554,7 @@ public class RunService {
             LOG.debugf("ignoring completion of %s for unknown or finished run %s", taskName, runId);
             return null;
           }
-          TaskRunStatus task =
-              runs.taskRuns(connection, runId).stream()
-                  .filter(candidate -> candidate.task().equals(taskName))
-                  .findFirst()
-                  .orElse(null);
+          TaskRunStatus task = runs.taskRun(connection, runId, taskName).orElse(null);
           if (task == null
               || task.attempt() != attempt
               || !(task.state() == TaskRunState.DISPATCHED
@@ -590,16 +585,17 @@ public class RunService {
    */
   private void advance(Connection connection, String runId, TaskGraph graph, Instant now)
       throws SQLException {
-    List<TaskRunStatus> tasks = runs.taskRuns(connection, runId);
-    Map<TaskName, TaskRunStatus> byTask =
-        tasks.stream().collect(Collectors.toMap(TaskRunStatus::task, Function.identity()));
-    long inFlight =
-        tasks.stream()
-            .filter(
-                task ->
-                    task.state() == TaskRunState.DISPATCHED || task.state() == TaskRunState.RUNNING)
-            .count();
-    List<TaskRunStatus> ready =
+    // The light rows: advance runs after every completion, and a run may hold thousands of tasks.
+    List<RunStore.TaskProgress> tasks = runs.taskProgress(connection, runId);
+    Map<TaskName, TaskRunState> states = HashMap.newHashMap(tasks.size());
+    long inFlight = 0;
+    for (RunStore.TaskProgress task : tasks) {
+      states.put(task.task(), task.state());
+      if (task.state() == TaskRunState.DISPATCHED || task.state() == TaskRunState.RUNNING) {
+        inFlight++;
+      }
+    }
+    List<RunStore.TaskProgress> ready =
         tasks.stream()
             .filter(
                 task -> task.state() == TaskRunState.PENDING || task.state() == TaskRunState.READY)
@@ -609,31 +605,30 @@ public class RunService {
                     graph.physicalUpstreamTasks(task.task()).stream()
                         .allMatch(
                             parent ->
-                                byTask.get(parent) == null
-                                    || byTask.get(parent).state().providesOutput()))
+                                states.get(parent) == null || states.get(parent).providesOutput()))
             .sorted(
-                Comparator.comparingInt(TaskRunStatus::priority).thenComparing(TaskRunStatus::task))
+                Comparator.comparingInt(RunStore.TaskProgress::priority)
+                    .thenComparing(RunStore.TaskProgress::task))
             .toList();
-    Map<DatasetName, InputLocation> sourceLocations =
-        ready.isEmpty() ? Map.of() : sources.locations(connection);
     long slots = Math.max(0, config.maxParallelTasks() - inFlight);
-    for (TaskRunStatus task : ready) {
+    Map<DatasetName, InputLocation> sourceLocations =
+        ready.isEmpty() || slots == 0 ? Map.of() : sources.locations(connection);
+    for (RunStore.TaskProgress task : ready) {
       if (slots == 0) {
         if (task.state() != TaskRunState.READY) {
-          runs.updateTaskRun(connection, runId, task.withState(TaskRunState.READY), now);
+          runs.markReady(connection, runId, task.task(), now);
         }
         continue;
       }
+      TaskRunStatus full = runs.taskRun(connection, runId, task.task()).orElseThrow();
       slots--;
-      dispatch(connection, runId, task, graph, sourceLocations, now);
-      byTask.put(task.task(), task.withState(TaskRunState.DISPATCHED));
+      dispatch(connection, runId, full, graph, sourceLocations, now);
+      states.put(task.task(), TaskRunState.DISPATCHED);
     }
-    if (byTask.values().stream().allMatch(task -> task.state().isTerminal())) {
+    if (states.values().stream().allMatch(TaskRunState::isTerminal)) {
       boolean failed =
-          byTask.values().stream()
-              .anyMatch(
-                  task ->
-                      task.state() == TaskRunState.FAILED || task.state() == TaskRunState.BLOCKED);
+          states.values().stream()
+              .anyMatch(state -> state == TaskRunState.FAILED || state == TaskRunState.BLOCKED);
       finish(
           connection,
           runs.run(connection, runId).orElseThrow(),

@@ -296,40 +296,99 @@ final class RunStore {
     }
   }
 
+  private static final String TASK_RUN_COLUMNS =
+      "SELECT task, output, fingerprint, priority, action, reason, state, attempt, executor_id, row_count, duration_ms,"
+          + " dataset_version, error_code, error_message, kind, not_before,"
+          + " (SELECT COUNT(*) FROM scheduler_task_run_file f WHERE f.run_id = t.run_id AND f.task = t.task)"
+          + " FROM scheduler_task_run t WHERE run_id = ?";
+
   List<TaskRunStatus> taskRuns(Connection connection, String runId) throws SQLException {
     List<TaskRunStatus> result = new ArrayList<>();
     try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT task, output, fingerprint, priority, action, reason, state, attempt, executor_id, row_count, duration_ms,"
-                + " dataset_version, error_code, error_message, kind, not_before,"
-                + " (SELECT COUNT(*) FROM scheduler_task_run_file f WHERE f.run_id = t.run_id AND f.task = t.task)"
-                + " FROM scheduler_task_run t WHERE run_id = ? ORDER BY task")) {
+        connection.prepareStatement(TASK_RUN_COLUMNS + " ORDER BY task")) {
       select.setString(1, runId);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          result.add(
-              new TaskRunStatus(
-                  TaskName.of(rows.getString(1)),
-                  DatasetName.of(rows.getString(2)),
-                  rows.getString(15),
-                  Fingerprint.of(rows.getString(3)),
-                  rows.getInt(4),
-                  TaskAction.valueOf(rows.getString(5)),
-                  SelectionReason.valueOf(rows.getString(6)),
-                  TaskRunState.valueOf(rows.getString(7)),
-                  rows.getInt(8),
-                  rows.getString(9),
-                  getLong(rows, 10),
-                  getLong(rows, 11),
-                  getLong(rows, 12),
-                  rows.getString(13),
-                  rows.getString(14),
-                  rows.getInt(17),
-                  rows.getTimestamp(16) == null ? null : rows.getTimestamp(16).toInstant()));
+          result.add(taskRun(rows));
         }
       }
     }
     return result;
+  }
+
+  /** One task of a run: a completion reads only its own row, not the run's thousands. */
+  Optional<TaskRunStatus> taskRun(Connection connection, String runId, TaskName task)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(TASK_RUN_COLUMNS + " AND task = ?")) {
+      select.setString(1, runId);
+      select.setString(2, task.value());
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(taskRun(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  private static TaskRunStatus taskRun(ResultSet rows) throws SQLException {
+    return new TaskRunStatus(
+        TaskName.of(rows.getString(1)),
+        DatasetName.of(rows.getString(2)),
+        rows.getString(15),
+        Fingerprint.of(rows.getString(3)),
+        rows.getInt(4),
+        TaskAction.valueOf(rows.getString(5)),
+        SelectionReason.valueOf(rows.getString(6)),
+        TaskRunState.valueOf(rows.getString(7)),
+        rows.getInt(8),
+        rows.getString(9),
+        getLong(rows, 10),
+        getLong(rows, 11),
+        getLong(rows, 12),
+        rows.getString(13),
+        rows.getString(14),
+        rows.getInt(17),
+        rows.getTimestamp(16) == null ? null : rows.getTimestamp(16).toInstant());
+  }
+
+  /** What advancing a run needs of each of its tasks: state, priority and retry time. */
+  record TaskProgress(TaskName task, TaskRunState state, int priority, Instant retryAt) {}
+
+  /**
+   * Every task of a run, reduced to what {@link TaskProgress} holds: the scheduler reads this after
+   * each completion, so it skips the fingerprints, messages and file counts of the full rows.
+   */
+  List<TaskProgress> taskProgress(Connection connection, String runId) throws SQLException {
+    List<TaskProgress> result = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT task, state, priority, not_before FROM scheduler_task_run WHERE run_id = ?")) {
+      select.setString(1, runId);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          Timestamp retryAt = rows.getTimestamp(4);
+          result.add(
+              new TaskProgress(
+                  TaskName.of(rows.getString(1)),
+                  TaskRunState.valueOf(rows.getString(2)),
+                  rows.getInt(3),
+                  retryAt == null ? null : retryAt.toInstant()));
+        }
+      }
+    }
+    return result;
+  }
+
+  /** A pending task whose inputs exist but which waits for a free slot. */
+  void markReady(Connection connection, String runId, TaskName task, Instant now)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE scheduler_task_run SET state = 'READY', updated_at = ? WHERE run_id = ? AND task = ?")) {
+      update.setTimestamp(1, Timestamp.from(now));
+      update.setString(2, runId);
+      update.setString(3, task.value());
+      update.executeUpdate();
+    }
   }
 
   Map<DatasetName, Materialization> materializations(Connection connection) throws SQLException {
