@@ -1,24 +1,65 @@
 package io.relspec.contracts.model;
 
-import java.util.regex.Pattern;
-
 /** The one rule for names that end up as SQL identifiers, table names and URL path segments. */
 public final class Identifiers {
   public static final int MAX_LENGTH = 128;
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-  /** Catalog object names: lower case, optionally in dotted namespaces ({@code raw.orders}). */
-  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
+  // The rules, as regular expressions: identifiers [A-Za-z_][A-Za-z0-9_]*; names (lower case,
+  // optionally in dotted namespaces such as raw.orders) [a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*.
+  // Checked by hand: every name read from a row or a message passes here, and a regular
+  // expression match cost more than the rest of reading a run's task rows.
 
   private Identifiers() {}
 
   public static boolean isIdentifier(String value) {
-    return value != null && value.length() <= MAX_LENGTH && IDENTIFIER.matcher(value).matches();
+    if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
+      return false;
+    }
+    char first = value.charAt(0);
+    if (!(isAsciiLetter(first) || first == '_')) {
+      return false;
+    }
+    for (int i = 1; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!(isAsciiLetter(c) || isDigit(c) || c == '_')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether {@code value} is a valid dataset, task, function, template or bundle name. */
   public static boolean isName(String value) {
-    return value != null && value.length() <= MAX_LENGTH && NAME.matcher(value).matches();
+    if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
+      return false;
+    }
+    boolean segmentStart = true;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (segmentStart) {
+        if (!isLower(c)) {
+          return false;
+        }
+        segmentStart = false;
+      } else if (c == '.') {
+        segmentStart = true;
+      } else if (!(isLower(c) || isDigit(c) || c == '_')) {
+        return false;
+      }
+    }
+    return !segmentStart;
+  }
+
+  private static boolean isLower(char c) {
+    return c >= 'a' && c <= 'z';
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return isLower(c) || (c >= 'A' && c <= 'Z');
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /** Throws {@link IllegalArgumentException} naming {@code what} unless {@link #isName} holds. */
