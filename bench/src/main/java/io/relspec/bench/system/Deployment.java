@@ -98,6 +98,11 @@ abstract class Deployment implements AutoCloseable {
       command.add("-Drelspec.executor.flight.port=" + flightPort);
       command.add("-Dquarkus.log.level=WARN");
       command.addAll(properties);
+      // For profiling, e.g. -Drelspec.bench.standalone-jvm-args=-XX:StartFlightRecording=...
+      String extra = System.getProperty("relspec.bench.standalone-jvm-args", "").strip();
+      if (!extra.isEmpty()) {
+        command.addAll(List.of(extra.split("\\s+")));
+      }
       command.addAll(
           List.of(
               "-jar", ROOT.resolve("standalone/target/quarkus-app/quarkus-run.jar").toString()));

@@ -209,6 +209,18 @@ class RunLifecycleTest {
     executor.publish(succeeded(two, 1));
     executor.publish(succeeded(three, 1));
     assertThat(executor.finished(runId).state()).isEqualTo(RunState.SUCCEEDED);
+    JsonPath summary =
+        given()
+            .auth()
+            .oauth2(READER)
+            .get("/api/v1/runs/" + runId + "?tasks=false")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertThat(summary.getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(summary.getList("tasks")).as("the summary leaves the tasks out").isEmpty();
+    assertThat(status(runId).getList("tasks")).hasSize(3);
   }
 
   @Test

@@ -8,11 +8,13 @@ import io.relspec.scheduler.runs.RunService;
 import io.relspec.scheduler.runs.RunStatus;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -77,8 +79,10 @@ public class RunResource {
   @GET
   @Path("{id}")
   @RolesAllowed(Roles.READER)
-  public RunStatus get(@PathParam("id") String id) {
-    return runs.status(id);
+  public RunStatus get(
+      @PathParam("id") String id, @QueryParam("tasks") @DefaultValue("true") boolean tasks) {
+    // tasks=false: the run's state alone, for clients that poll for completion of large runs.
+    return tasks ? runs.status(id) : runs.summary(id);
   }
 
   @POST
