@@ -63,6 +63,7 @@ public final class TaskGraph {
   private final Map<TaskName, List<TaskName>> parents;
   private final Map<TaskName, List<TaskName>> children;
   private final Map<TaskName, List<TaskName>> physicalParents;
+  private final Map<TaskName, List<TaskName>> physicalChildren;
   private final Map<DatasetName, TaskName> producers;
   private final Map<TaskName, String> blocked;
   private final List<GraphDiagnostic> diagnostics;
@@ -81,6 +82,14 @@ public final class TaskGraph {
     this.parents = builder.parents;
     this.children = builder.children;
     this.physicalParents = builder.physicalParents;
+    this.physicalChildren = HashMap.newHashMap(physicalParents.size());
+    physicalParents.forEach(
+        (task, parents) -> {
+          for (TaskName parent : parents) {
+            physicalChildren.computeIfAbsent(parent, ignored -> new ArrayList<>(2)).add(task);
+          }
+        });
+    physicalChildren.values().forEach(list -> list.sort(Comparator.naturalOrder()));
     this.producers = builder.firstProducer;
     this.blocked = builder.blocked;
     List<GraphDiagnostic> sorted = new ArrayList<>(builder.diagnostics);
@@ -164,6 +173,11 @@ public final class TaskGraph {
   /** Tasks this task depends on once views are inlined: the ones that must have run first. */
   public List<TaskName> physicalUpstreamTasks(TaskName task) {
     return physicalParents.getOrDefault(task, List.of());
+  }
+
+  /** Tasks that must wait for this one once views are inlined: the ones it may make runnable. */
+  public List<TaskName> physicalDownstreamTasks(TaskName task) {
+    return physicalChildren.getOrDefault(task, List.of());
   }
 
   public List<TaskName> downstreamTasks(TaskName task) {

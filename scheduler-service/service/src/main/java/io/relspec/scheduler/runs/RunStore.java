@@ -16,6 +16,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -363,19 +364,80 @@ final class RunStore {
         connection.prepareStatement(
             "SELECT task, state, priority, not_before FROM scheduler_task_run WHERE run_id = ?")) {
       select.setString(1, runId);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          Timestamp retryAt = rows.getTimestamp(4);
-          result.add(
-              new TaskProgress(
-                  TaskName.of(rows.getString(1)),
-                  TaskRunState.valueOf(rows.getString(2)),
-                  rows.getInt(3),
-                  retryAt == null ? null : retryAt.toInstant()));
-        }
+      readProgress(select, result);
+    }
+    return result;
+  }
+
+  /**
+   * The given tasks of a run (those present), reduced to their {@link TaskProgress}: one
+   * primary-key lookup each, as an IN list over the key's second column would scan the whole run.
+   */
+  List<TaskProgress> taskProgress(Connection connection, String runId, Collection<TaskName> tasks)
+      throws SQLException {
+    List<TaskProgress> result = new ArrayList<>(tasks.size());
+    if (tasks.isEmpty()) {
+      return result;
+    }
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT task, state, priority, not_before FROM scheduler_task_run WHERE run_id = ? AND task = ?")) {
+      for (TaskName task : tasks) {
+        select.setString(1, runId);
+        select.setString(2, task.value());
+        readProgress(select, result);
       }
     }
     return result;
+  }
+
+  /** The tasks of a run in one state (through the (run_id, state) index). */
+  List<TaskProgress> taskProgress(Connection connection, String runId, TaskRunState state)
+      throws SQLException {
+    List<TaskProgress> result = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT task, state, priority, not_before FROM scheduler_task_run WHERE run_id = ? AND state = ?")) {
+      select.setString(1, runId);
+      select.setString(2, state.name());
+      readProgress(select, result);
+    }
+    return result;
+  }
+
+  private static void readProgress(PreparedStatement select, List<TaskProgress> into)
+      throws SQLException {
+    try (ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        Timestamp retryAt = rows.getTimestamp(4);
+        into.add(
+            new TaskProgress(
+                TaskName.of(rows.getString(1)),
+                TaskRunState.valueOf(rows.getString(2)),
+                rows.getInt(3),
+                retryAt == null ? null : retryAt.toInstant()));
+      }
+    }
+  }
+
+  /** How many tasks of a run are in any of the given states. */
+  long countInStates(Connection connection, String runId, TaskRunState... states)
+      throws SQLException {
+    long count = 0;
+    // One indexed lookup per state: an IN list would not use the (run_id, state) index everywhere.
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT COUNT(*) FROM scheduler_task_run WHERE run_id = ? AND state = ?")) {
+      for (TaskRunState state : states) {
+        select.setString(1, runId);
+        select.setString(2, state.name());
+        try (ResultSet rows = select.executeQuery()) {
+          rows.next();
+          count += rows.getLong(1);
+        }
+      }
+    }
+    return count;
   }
 
   /** A pending task whose inputs exist but which waits for a free slot. */

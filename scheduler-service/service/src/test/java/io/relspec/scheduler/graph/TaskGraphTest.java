@@ -78,6 +78,8 @@ class TaskGraphTest {
     TaskGraph graph = TaskGraph.build(chain().build());
     assertThat(graph.upstreamTasks(t("c"))).containsExactly(t("v"));
     assertThat(graph.physicalUpstreamTasks(t("c"))).containsExactly(t("a"));
+    assertThat(graph.physicalDownstreamTasks(t("a"))).containsExactly(t("b"), t("c"), t("v"));
+    assertThat(graph.physicalDownstreamTasks(t("d"))).isEmpty();
     assertThat(graph.descendants(t("a"))).containsExactly(t("b"), t("c"), t("d"), t("v"));
     assertThat(graph.ancestors(t("d"))).containsExactly(t("a"), t("b"), t("c"), t("v"));
   }
