@@ -6,6 +6,7 @@ import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.contracts.messaging.TaskRunRequested;
 import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
 import io.relspec.contracts.model.DatasetName;
+import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.model.Identifiers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -125,6 +127,11 @@ public final class DatasetStore implements AutoCloseable {
     return new DatasetStore(connection, database, settings.retainVersions(), allocator);
   }
 
+  /** How many accepted statements {@link #requireSingleSelect} remembers before it starts over. */
+  private static final int ACCEPTED_SELECTS_LIMIT = 10_000;
+
+  private final Set<String> acceptedSelects = ConcurrentHashMap.newKeySet();
+
   /** DuckDB settings of the store. */
   public record Settings(String memoryLimit, int threads, int retainVersions) {}
 
@@ -142,6 +149,22 @@ public final class DatasetStore implements AutoCloseable {
    * DDL, COPY, ATTACH, PRAGMA, SET or several statements never reaches execution.
    */
   public void requireSingleSelect(Connection connection, String sql)
+      throws SQLException, SqlRefusedException {
+    // The verdict depends on the text alone: a statement accepted once is accepted again without
+    // asking the parser (a task's SQL recurs on every run). Refusals are not remembered.
+    // Remembered by SHA-256, so the memory is bounded whatever the statements' size.
+    String digest = Fingerprint.sha256(sql).value();
+    if (acceptedSelects.contains(digest)) {
+      return;
+    }
+    checkSingleSelect(connection, sql);
+    if (acceptedSelects.size() >= ACCEPTED_SELECTS_LIMIT) {
+      acceptedSelects.clear();
+    }
+    acceptedSelects.add(digest);
+  }
+
+  private static void checkSingleSelect(Connection connection, String sql)
       throws SQLException, SqlRefusedException {
     try (PreparedStatement check =
         connection.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {

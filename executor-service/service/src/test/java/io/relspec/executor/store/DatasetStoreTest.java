@@ -294,6 +294,18 @@ class DatasetStoreTest {
     return cancellation.isRunning();
   }
 
+  @Test
+  void anAcceptedStatementIsAcceptedAgainAndARefusedOneRefusedAgain() throws Exception {
+    try (Connection connection = store.connect()) {
+      store.requireSingleSelect(connection, "SELECT 1 AS x");
+      store.requireSingleSelect(connection, "SELECT 1 AS x");
+      for (int attempt = 0; attempt < 2; attempt++) {
+        assertThatThrownBy(() -> store.requireSingleSelect(connection, "SELECT 1; DROP TABLE t"))
+            .isInstanceOf(SqlRefusedException.class);
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
