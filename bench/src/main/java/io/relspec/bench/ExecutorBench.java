@@ -75,6 +75,7 @@ public final class ExecutorBench {
         DatasetStore source = store(work.resolve("source"), allocator);
         DatasetStore target = store(work.resolve("target"), allocator);
         DatasetStore remote = store(work.resolve("remote"), allocator);
+        DatasetStore ingested = store(work.resolve("ingested"), allocator);
         FlightEndpointServer server =
             new FlightEndpointServer(
                 FlightEndpointServer.Options.loopback("bench-target"),
@@ -100,6 +101,7 @@ public final class ExecutorBench {
       for (int repetition = 1; repetition <= repetitions; repetition++) {
         time(seconds, "ipc", () -> ipcRoundTrip(source, allocator));
         time(seconds, "doput", () -> doPut(source, client, auth, allocator));
+        time(seconds, "ingest", () -> ingest(source, ingested, allocator));
         time(seconds, "doget", () -> doGet(client, auth));
         time(seconds, "direct", () -> direct(source));
         time(seconds, "task", () -> task(source, TaskQuery.Local::new));
@@ -186,6 +188,15 @@ public final class ExecutorBench {
       upload.completed();
       upload.getResult();
       listener.read().close();
+    }
+  }
+
+  /** What DoPut does on the server, without Flight: the same batches into a store in-process. */
+  private static void ingest(DatasetStore source, DatasetStore target, BufferAllocator allocator)
+      throws Exception {
+    try (DatasetStore.Export export = source.export(ROWS, null, null, allocator, 65_536)) {
+      List<String> columns = contract().schema().fields().stream().map(ArrowField::name).toList();
+      target.ingest(ROWS, export.reader(), columns, null, null);
     }
   }
 
@@ -294,6 +305,14 @@ public final class ExecutorBench {
         ipc / median(seconds.get("doput")));
     row(
         out,
+        "the same upload into a store in-process (no Flight)",
+        seconds.get("ingest"),
+        rows,
+        bodyBytes,
+        "DoPut",
+        median(seconds.get("ingest")) / median(seconds.get("doput")));
+    row(
+        out,
         "Flight DoGet (loopback, from the store)",
         seconds.get("doget"),
         rows,
@@ -326,7 +345,9 @@ public final class ExecutorBench {
         median(seconds.get("task_fetched")) / direct);
     out.append(
         "\nRatios: for transfers, baseline time / figure time (throughput relative to IPC, higher"
-            + " is better); for tasks, figure time / direct time (overhead, lower is better).\n");
+            + " is better); for the in-process upload, its time / DoPut's (the share of DoPut that"
+            + " is the store write, not Flight); for tasks, figure time / direct time (overhead,"
+            + " lower is better).\n");
     return out.toString();
   }
 

@@ -72,7 +72,7 @@ public final class SystemBench {
           given.getOrDefault("deployment", "standalone"),
           ints(given.getOrDefault("files", quick ? "40" : "1000,10000")),
           ints(given.getOrDefault("incremental-files", quick ? "200" : "10000")),
-          Stream.of(given.getOrDefault("tpch", quick ? "0.002" : "0.1").split(","))
+          Stream.of(given.getOrDefault("tpch", quick ? "0.002" : "0.1,1").split(","))
               .filter(s -> !s.isBlank())
               .map(Double::parseDouble)
               .toList(),
