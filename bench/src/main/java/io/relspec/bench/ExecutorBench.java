@@ -196,7 +196,7 @@ public final class ExecutorBench {
       throws Exception {
     try (DatasetStore.Export export = source.export(ROWS, null, null, allocator, 65_536)) {
       List<String> columns = contract().schema().fields().stream().map(ArrowField::name).toList();
-      target.ingest(ROWS, export.reader(), columns, null, null);
+      target.ingest(ROWS, export.reader(), columns, null, stored -> "{}");
     }
   }
 

@@ -39,11 +39,18 @@ final class DuckDbBaseline implements AutoCloseable {
   private final List<PlanArtifact> order;
   private Map<String, Long> lastTaskMillis = Map.of();
 
-  DuckDbBaseline(PlanCatalog catalog, Path sources, BufferAllocator allocator, int threads)
+  /**
+   * @param databaseFile null for an in-memory database (the headline baseline); a file to persist
+   *     every table as the executor's store does, which splits persistence from the rest of a gap
+   */
+  DuckDbBaseline(
+      PlanCatalog catalog, Path sources, BufferAllocator allocator, int threads, Path databaseFile)
       throws Exception {
     this.catalog = catalog;
     this.order = dependencyOrder(catalog.plans().values());
-    this.duckdb = DriverManager.getConnection("jdbc:duckdb:");
+    this.duckdb =
+        DriverManager.getConnection(
+            "jdbc:duckdb:" + (databaseFile == null ? "" : databaseFile.toString()));
     try (Statement statement = duckdb.createStatement()) {
       statement.execute("SET threads = " + threads);
       statement.execute("SET preserve_insertion_order = false");
