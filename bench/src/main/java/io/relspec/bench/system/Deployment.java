@@ -32,7 +32,7 @@ abstract class Deployment implements AutoCloseable {
   abstract OptionalLong peakRssBytes() throws IOException;
 
   static void awaitReady(String url, Duration limit, ProcessHandle process) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     long deadline = System.nanoTime() + limit.toNanos();
     while (true) {
       if (process != null && !process.isAlive()) {

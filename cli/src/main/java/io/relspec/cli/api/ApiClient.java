@@ -30,7 +30,13 @@ public final class ApiClient {
   public ApiClient(ServiceRoutes routes, String token) {
     this.routes = routes;
     this.token = token;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1: on cleartext the JDK client otherwise offers an h2c upgrade, and a large response
+    // racing the upgrade was read as HTTP/2 frames ("Frame type(58) … exceeds MAX_FRAME_SIZE").
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
   }
 
   public JsonNode get(String path) {

@@ -29,7 +29,13 @@ public final class ServiceClient {
     this.baseUri = baseUri;
     this.token = token;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    // HTTP/1.1: on cleartext the JDK client otherwise offers an h2c upgrade, and a large response
+    // racing the upgrade was read as HTTP/2 frames ("Frame type(58) … exceeds MAX_FRAME_SIZE").
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .build();
   }
 
   public <T> T get(String path, Class<T> type) {
