@@ -52,6 +52,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -70,6 +71,12 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RunService {
   private static final Logger LOG = Logger.getLogger(RunService.class);
+
+  /** Priority (lower first), then name. */
+  private static final Comparator<RunStore.TaskProgress> DISPATCH_ORDER =
+      Comparator.comparingInt(RunStore.TaskProgress::priority)
+          .thenComparing(RunStore.TaskProgress::task);
+
   private static final int RECENT_RUNS = 100;
 
   private final AgroalDataSource dataSource;
@@ -607,12 +614,11 @@ public class RunService {
     for (TaskName child : children) {
       RunStore.TaskProgress task = known.get(child);
       if (task != null
-          && (task.state() == TaskRunState.PENDING || task.state() == TaskRunState.READY)
-          && (task.retryAt() == null || !task.retryAt().isAfter(now))
-          && graph.physicalUpstreamTasks(child).stream()
-              .allMatch(
-                  parent ->
-                      known.get(parent) == null || known.get(parent).state().providesOutput())) {
+          && runnable(
+              task,
+              graph,
+              parent -> known.containsKey(parent) ? known.get(parent).state() : null,
+              now)) {
         ready.put(child, task);
       }
     }
@@ -628,11 +634,7 @@ public class RunService {
               connection,
               runId,
               graph,
-              ready.values().stream()
-                  .sorted(
-                      Comparator.comparingInt(RunStore.TaskProgress::priority)
-                          .thenComparing(RunStore.TaskProgress::task))
-                  .toList(),
+              ready.values().stream().sorted(DISPATCH_ORDER).toList(),
               Math.max(0, config.maxParallelTasks() - inFlight),
               now);
     }
@@ -645,14 +647,40 @@ public class RunService {
                 TaskRunState.DISPATCHED,
                 TaskRunState.RUNNING)
             == 0) {
-      boolean failed =
-          runs.countInStates(connection, runId, TaskRunState.FAILED, TaskRunState.BLOCKED) > 0;
       finish(
           connection,
-          runs.run(connection, runId).orElseThrow(),
-          failed ? RunState.FAILED : RunState.SUCCEEDED,
+          runId,
+          runs.countInStates(connection, runId, TaskRunState.FAILED, TaskRunState.BLOCKED) > 0,
           now);
     }
+  }
+
+  /**
+   * Pending or waiting for a slot, its retry (if any) due, and every physical upstream task of the
+   * run has provided its output ({@code stateOf} gives null for a task outside the run).
+   */
+  private static boolean runnable(
+      RunStore.TaskProgress task,
+      TaskGraph graph,
+      Function<TaskName, TaskRunState> stateOf,
+      Instant now) {
+    return (task.state() == TaskRunState.PENDING || task.state() == TaskRunState.READY)
+        && (task.retryAt() == null || !task.retryAt().isAfter(now))
+        && graph.physicalUpstreamTasks(task.task()).stream()
+            .allMatch(
+                parent -> {
+                  TaskRunState state = stateOf.apply(parent);
+                  return state == null || state.providesOutput();
+                });
+  }
+
+  private void finish(Connection connection, String runId, boolean failed, Instant now)
+      throws SQLException {
+    finish(
+        connection,
+        runs.run(connection, runId).orElseThrow(),
+        failed ? RunState.FAILED : RunState.SUCCEEDED,
+        now);
   }
 
   /**
@@ -703,18 +731,8 @@ public class RunService {
     }
     List<RunStore.TaskProgress> ready =
         tasks.stream()
-            .filter(
-                task -> task.state() == TaskRunState.PENDING || task.state() == TaskRunState.READY)
-            .filter(task -> task.retryAt() == null || !task.retryAt().isAfter(now))
-            .filter(
-                task ->
-                    graph.physicalUpstreamTasks(task.task()).stream()
-                        .allMatch(
-                            parent ->
-                                states.get(parent) == null || states.get(parent).providesOutput()))
-            .sorted(
-                Comparator.comparingInt(RunStore.TaskProgress::priority)
-                    .thenComparing(RunStore.TaskProgress::task))
+            .filter(task -> runnable(task, graph, states::get, now))
+            .sorted(DISPATCH_ORDER)
             .toList();
     int dispatched =
         dispatchReady(
@@ -728,13 +746,11 @@ public class RunService {
       states.put(task.task(), TaskRunState.DISPATCHED);
     }
     if (states.values().stream().allMatch(TaskRunState::isTerminal)) {
-      boolean failed =
-          states.values().stream()
-              .anyMatch(state -> state == TaskRunState.FAILED || state == TaskRunState.BLOCKED);
       finish(
           connection,
-          runs.run(connection, runId).orElseThrow(),
-          failed ? RunState.FAILED : RunState.SUCCEEDED,
+          runId,
+          states.values().stream()
+              .anyMatch(state -> state == TaskRunState.FAILED || state == TaskRunState.BLOCKED),
           now);
     }
   }

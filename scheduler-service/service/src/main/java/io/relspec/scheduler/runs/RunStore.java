@@ -191,10 +191,17 @@ final class RunStore {
 
   void scheduleRetry(Connection connection, String runId, TaskName task, Instant notBefore)
       throws SQLException {
+    updateTask(connection, "not_before = ?", notBefore, runId, task);
+  }
+
+  /** Sets {@code assignments} (with one timestamp parameter, {@code at}) on one task of a run. */
+  private static void updateTask(
+      Connection connection, String assignments, Instant at, String runId, TaskName task)
+      throws SQLException {
     try (PreparedStatement update =
         connection.prepareStatement(
-            "UPDATE scheduler_task_run SET not_before = ? WHERE run_id = ? AND task = ?")) {
-      update.setTimestamp(1, Timestamp.from(notBefore));
+            "UPDATE scheduler_task_run SET " + assignments + " WHERE run_id = ? AND task = ?")) {
+      update.setTimestamp(1, Timestamp.from(at));
       update.setString(2, runId);
       update.setString(3, task.value());
       update.executeUpdate();
@@ -443,14 +450,7 @@ final class RunStore {
   /** A pending task whose inputs exist but which waits for a free slot. */
   void markReady(Connection connection, String runId, TaskName task, Instant now)
       throws SQLException {
-    try (PreparedStatement update =
-        connection.prepareStatement(
-            "UPDATE scheduler_task_run SET state = 'READY', updated_at = ? WHERE run_id = ? AND task = ?")) {
-      update.setTimestamp(1, Timestamp.from(now));
-      update.setString(2, runId);
-      update.setString(3, task.value());
-      update.executeUpdate();
-    }
+    updateTask(connection, "state = 'READY', updated_at = ?", now, runId, task);
   }
 
   Map<DatasetName, Materialization> materializations(Connection connection) throws SQLException {

@@ -105,6 +105,19 @@ class RunPlannerTest {
     return planner.plan(TaskGraph.build(catalog), request, state);
   }
 
+  /** A materialization of {@code name} built by a task of the same name, not from this catalog. */
+  private static Materialization stray(String name) {
+    return new Materialization(
+        DatasetName.of(name),
+        TaskName.of(name),
+        io.relspec.contracts.model.Fingerprint.sha256(name),
+        1,
+        "e0",
+        null,
+        1,
+        Map.of());
+  }
+
   private static PlannedTask line(RunPlanner.Plan plan, String task) {
     return plan.tasks().stream()
         .filter(line -> line.task().value().equals(task))
@@ -320,17 +333,7 @@ class RunPlannerTest {
   void outputsOfRemovedTasksAreRetired() {
     PlanCatalog catalog = shop().build();
     Map<DatasetName, Materialization> built = builtFrom(catalog);
-    built.put(
-        DatasetName.of("gone"),
-        new Materialization(
-            DatasetName.of("gone"),
-            TaskName.of("gone"),
-            io.relspec.contracts.model.Fingerprint.sha256("gone"),
-            1,
-            "e0",
-            null,
-            1,
-            Map.of()));
+    built.put(DatasetName.of("gone"), stray("gone"));
     RunPlanner.Plan plan =
         plan(
             catalog,
@@ -348,17 +351,7 @@ class RunPlannerTest {
             .build();
     Map<DatasetName, Materialization> built = builtFrom(shop().build());
     for (String name : List.of("twin", "gone")) {
-      built.put(
-          DatasetName.of(name),
-          new Materialization(
-              DatasetName.of(name),
-              TaskName.of(name),
-              io.relspec.contracts.model.Fingerprint.sha256(name),
-              1,
-              "e0",
-              null,
-              1,
-              Map.of()));
+      built.put(DatasetName.of(name), stray(name));
     }
     RunPlanner.Plan plan =
         plan(
