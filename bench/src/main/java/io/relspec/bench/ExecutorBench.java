@@ -235,7 +235,9 @@ public final class ExecutorBench {
             DatasetName.of("bench_totals"),
             TASK_SQL,
             List.of(),
+            List.of(),
             List.of(input.bind(ROWS, version)),
+            Map.of(),
             new ArrowSchema(
                 List.of(
                     field("k", "int64"),

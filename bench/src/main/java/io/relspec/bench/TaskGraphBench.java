@@ -225,9 +225,9 @@ public class TaskGraphBench {
               null,
               Fingerprint.sha256(task + (i == changed ? "/changed" : "")),
               "",
-              "SELECT 1",
+              List.of(),
               null,
-              new FileScope(true, "keeps files together", "file_id", fileKeyed)));
+              new FileScope(true, "keeps files together", "file_id", fileKeyed, fileKeyed)));
       readable.add(output);
     }
     return new PlanCatalog(

@@ -160,7 +160,7 @@ class ExecutorFlightFetchTest {
             b,
             request(
                 "fetch_events",
-                "SELECT * FROM (SELECT 1 AS n, 'f3' AS file_id) AS s WHERE s.file_id IN ('f3')",
+                "SELECT 1 AS n, 'f3' AS file_id",
                 List.of(),
                 TaskRunRequested.WriteMode.UPSERT_FILES,
                 List.of("f3"),
@@ -201,9 +201,11 @@ class ExecutorFlightFetchTest {
         Fingerprint.sha256(sql),
         inputs,
         List.of(),
+        List.of(),
         mode,
         task.equals("fetch_events") ? "file_id" : null,
         fileIds,
+        Map.of(),
         Instant.now().plusSeconds(120),
         schema,
         previous);

@@ -169,9 +169,11 @@ class ExecutorGracefulShutdownTest {
         Fingerprint.sha256(sql),
         List.of(),
         List.of(),
+        List.of(),
         TaskRunRequested.WriteMode.REPLACE,
         null,
         List.of(),
+        Map.of(),
         Instant.now().plusSeconds(600),
         new ArrowSchema(List.of(new ArrowField("total", ArrowType.parse("int64"), true, Map.of()))),
         null);

@@ -10,12 +10,16 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 
 /**
  * The one gate every task's SQL passes: at most {@link TaskSpec#MAX_SQL_BYTES}, exactly one
- * statement, and that statement a query (SELECT, WITH, UNION, VALUES). Parse errors are reported as
- * one line with a position, never Calcite's list of expected tokens.
+ * statement, and that statement a query (SELECT, WITH, UNION, VALUES). Task SQL is DuckDB's
+ * dialect: {@link DuckDbSyntax} refuses what the analyzer does not follow, then Calcite's Babel
+ * parser (which reads {@code ::} casts, {@code SELECT * EXCLUDE}, {@code ILIKE}, {@code QUALIFY}
+ * and takes most keywords as names, as DuckDB does) parses it. Parse errors are reported as one
+ * line with a position, never Calcite's list of expected tokens.
  */
 public final class QueryText {
   /** Identifiers keep their case; double quotes quote them, as in DuckDB. */
@@ -25,6 +29,7 @@ public final class QueryText {
           .withUnquotedCasing(Casing.UNCHANGED)
           .withQuotedCasing(Casing.UNCHANGED)
           .withCaseSensitive(true)
+          .withParserFactory(SqlBabelParserImpl.FACTORY)
           .withConformance(SqlConformanceEnum.LENIENT);
 
   private QueryText() {}
@@ -44,7 +49,7 @@ public final class QueryText {
     }
     SqlNodeList statements;
     try {
-      statements = SqlParser.create(sql, PARSER).parseStmtList();
+      statements = SqlParser.create(DuckDbSyntax.forCalcite(sql), PARSER).parseStmtList();
     } catch (SqlParseException e) {
       throw syntaxError(e);
     }
@@ -58,12 +63,14 @@ public final class QueryText {
     }
     SqlNode node = statements.get(0);
     if (!node.getKind().belongsTo(SqlKind.QUERY)) {
+      // Some statements (SET, for one) carry no position: point at the statement's first word.
+      boolean placed = node.getParserPosition().getLineNum() > 0;
       throw new SqlRefusal(
           SqlErrorKind.NOT_A_QUERY,
           "only queries (SELECT, WITH, UNION, VALUES) are allowed, got "
               + node.getKind().lowerName.toUpperCase(Locale.ROOT).replace('_', ' '),
-          node.getParserPosition().getLineNum(),
-          node.getParserPosition().getColumnNum());
+          placed ? node.getParserPosition().getLineNum() : 1,
+          placed ? node.getParserPosition().getColumnNum() : 1);
     }
     return node;
   }

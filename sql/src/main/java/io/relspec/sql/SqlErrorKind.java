@@ -5,5 +5,7 @@ public enum SqlErrorKind {
   SYNTAX_ERROR,
   NOT_A_QUERY,
   MULTIPLE_STATEMENTS,
-  TOO_LARGE
+  TOO_LARGE,
+  /** DuckDB syntax the analyzer does not follow (named in the message). */
+  UNSUPPORTED_SYNTAX
 }

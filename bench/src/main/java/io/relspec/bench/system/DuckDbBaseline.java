@@ -28,15 +28,17 @@ import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.duckdb.DuckDBConnection;
 
 /**
- * The engine's own speed: the plan catalog's executable SQL run directly on one in-memory DuckDB in
- * this process, over the same source files — every materialized task as one {@code CREATE TABLE
- * AS}, in dependency order, with the catalog's functions as macros. No services, no broker, no
- * store versions, no Flight: what a hand-written DuckDB script would do.
+ * The engine's own speed: every task's own SQL run directly on one in-memory DuckDB in this
+ * process, over the same source files — every materialized task as one {@code CREATE TABLE AS}, in
+ * dependency order, view tasks as DuckDB views, the catalog's functions as macros. No services, no
+ * broker, no store versions, no Flight: what a hand-written DuckDB script would do.
  */
 final class DuckDbBaseline implements AutoCloseable {
   private final Connection duckdb;
   private final PlanCatalog catalog;
   private final List<PlanArtifact> order;
+  private final Map<DatasetName, PlanArtifact> byOutput = new LinkedHashMap<>();
+  private final Set<DatasetName> viewsCreated = new HashSet<>();
   private Map<String, Long> lastTaskMillis = Map.of();
 
   /**
@@ -48,6 +50,7 @@ final class DuckDbBaseline implements AutoCloseable {
       throws Exception {
     this.catalog = catalog;
     this.order = dependencyOrder(catalog.plans().values());
+    catalog.plans().values().forEach(plan -> byOutput.put(plan.output(), plan));
     this.duckdb =
         DriverManager.getConnection(
             "jdbc:duckdb:" + (databaseFile == null ? "" : databaseFile.toString()));
@@ -96,11 +99,9 @@ final class DuckDbBaseline implements AutoCloseable {
     try (Statement statement = duckdb.createStatement()) {
       for (PlanArtifact plan : order) {
         long taskStart = System.nanoTime();
+        createViews(statement, plan);
         statement.execute(
-            "CREATE OR REPLACE TABLE "
-                + quote(plan.output().value())
-                + " AS "
-                + plan.executableSql());
+            "CREATE OR REPLACE TABLE " + quote(plan.output().value()) + " AS " + plan.sql());
         millis.put(plan.task().value(), (System.nanoTime() - taskStart) / 1_000_000);
       }
     }
@@ -113,10 +114,21 @@ final class DuckDbBaseline implements AutoCloseable {
     return lastTaskMillis;
   }
 
+  /** Creates the views a task reads (once; DuckDB binds a view's names when it is read). */
+  private void createViews(Statement statement, PlanArtifact plan) throws SQLException {
+    for (DatasetName view : plan.views()) {
+      if (viewsCreated.add(view)) {
+        statement.execute(
+            "CREATE OR REPLACE VIEW " + quote(view.value()) + " AS " + byOutput.get(view).sql());
+      }
+    }
+  }
+
   /**
    * What an incremental run does by hand: replace the changed files' rows of the source tables,
    * then re-run the given tasks — the scoped ones only for those files (delete their rows, insert
-   * the task's SQL filtered to them), the others whole. Returns the seconds it took.
+   * what the task's SQL computes with its file-keyed inputs shadowed by temporary views of the
+   * changed files' rows), the others whole. Returns the seconds it took.
    */
   double runChanged(
       Path changedSources,
@@ -157,21 +169,38 @@ final class DuckDbBaseline implements AutoCloseable {
           continue;
         }
         String output = quote(plan.output().value());
+        createViews(statement, plan);
         if (scopedTasks.contains(task)) {
           String column = quote(plan.fileScope().fileIdColumn());
           statement.execute("DELETE FROM " + output + " WHERE " + column + " IN (" + ids + ")");
-          statement.execute(
-              "INSERT INTO "
-                  + output
-                  + " SELECT * FROM ("
-                  + plan.executableSql()
-                  + ") AS relspec_scope WHERE "
-                  + column
-                  + " IN ("
-                  + ids
-                  + ")");
+          List<String> shadows = new ArrayList<>();
+          for (Map.Entry<DatasetName, String> input : plan.fileScope().scopedInputs().entrySet()) {
+            String name = quote(input.getKey().value());
+            statement.execute(
+                "CREATE OR REPLACE TEMP VIEW "
+                    + name
+                    + " AS SELECT * FROM main."
+                    + name
+                    + " WHERE CAST("
+                    + quote(input.getValue())
+                    + " AS VARCHAR) IN ("
+                    + ids
+                    + ")");
+            shadows.add(name);
+          }
+          for (DatasetName view : plan.views()) {
+            // the task's views, over the shadowed inputs
+            String name = quote(view.value());
+            statement.execute(
+                "CREATE OR REPLACE TEMP VIEW " + name + " AS " + byOutput.get(view).sql());
+            shadows.add(name);
+          }
+          statement.execute("INSERT INTO " + output + " BY NAME " + plan.sql());
+          for (String shadow : shadows.reversed()) {
+            statement.execute("DROP VIEW temp.main." + shadow);
+          }
         } else {
-          statement.execute("CREATE OR REPLACE TABLE " + output + " AS " + plan.executableSql());
+          statement.execute("CREATE OR REPLACE TABLE " + output + " AS " + plan.sql());
         }
       }
     }
@@ -197,20 +226,20 @@ final class DuckDbBaseline implements AutoCloseable {
   }
 
   private static List<PlanArtifact> dependencyOrder(Collection<PlanArtifact> plans) {
-    Map<DatasetName, PlanArtifact> byOutput = new LinkedHashMap<>();
+    Map<DatasetName, PlanArtifact> materialized = new LinkedHashMap<>();
     for (PlanArtifact plan : plans) {
       if (plan.kind() != TaskKind.VIEW) {
-        byOutput.put(plan.output(), plan);
+        materialized.put(plan.output(), plan);
       }
     }
     List<PlanArtifact> order = new ArrayList<>();
     Set<DatasetName> done = new HashSet<>();
-    while (order.size() < byOutput.size()) {
+    while (order.size() < materialized.size()) {
       boolean progressed = false;
-      for (PlanArtifact plan : byOutput.values()) {
+      for (PlanArtifact plan : materialized.values()) {
         if (!done.contains(plan.output())
             && plan.physicalInputs().stream()
-                .allMatch(input -> done.contains(input) || !byOutput.containsKey(input))) {
+                .allMatch(input -> done.contains(input) || !materialized.containsKey(input))) {
           order.add(plan);
           done.add(plan.output());
           progressed = true;

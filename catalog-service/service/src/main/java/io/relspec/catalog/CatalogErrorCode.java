@@ -20,6 +20,7 @@ public enum CatalogErrorCode implements ErrorCode {
   SYNTAX_ERROR(400, "SQL does not parse"),
   NOT_A_QUERY(400, "Only queries are allowed"),
   MULTIPLE_STATEMENTS(400, "Exactly one statement is allowed"),
+  UNSUPPORTED_SYNTAX(400, "DuckDB syntax the analyzer does not support"),
   INVALID_SPEC(400, "Invalid specification"),
   INVALID_TEMPLATE_INSTANCE(400, "Invalid template instance"),
   INVALID_BUNDLE_ARCHIVE(400, "Invalid bundle archive"),

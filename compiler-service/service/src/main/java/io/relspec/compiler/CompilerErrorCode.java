@@ -13,6 +13,7 @@ public enum CompilerErrorCode implements ErrorCode {
   NOT_A_QUERY(422, ErrorCategory.USER, "Only queries are allowed"),
   MULTIPLE_STATEMENTS(422, ErrorCategory.USER, "Exactly one statement is allowed"),
   TOO_LARGE(413, ErrorCategory.USER, "SQL is too large"),
+  UNSUPPORTED_SYNTAX(422, ErrorCategory.USER, "DuckDB syntax the analyzer does not support"),
   UNKNOWN_TABLE(422, ErrorCategory.USER, "Unknown table"),
   UNKNOWN_COLUMN(422, ErrorCategory.USER, "Unknown column"),
   AMBIGUOUS_COLUMN(422, ErrorCategory.USER, "Ambiguous column"),

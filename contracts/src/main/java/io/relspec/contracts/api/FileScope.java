@@ -8,27 +8,34 @@ import java.util.Objects;
 /**
  * Whether a task can be re-run for a subset of file ids and upsert only those partitions: its
  * output carries the file id column straight from every file-keyed input, and every join,
- * aggregation and window keeps the rows of one file together.
+ * aggregation and window keeps the rows of one file together. A scoped run then reads only the rows
+ * of the changed file ids: the executor binds each of {@code scopedInputs} to its rows of those
+ * ids, so the task's own SQL computes exactly the new partitions.
  *
  * @param scopable true when a run may be restricted to changed file ids
  * @param reason why it is or is not scopable, one line
  * @param fileIdColumn the output column carrying the file id (null when not scopable)
- * @param inputFileIdColumns per file-keyed input, its file id column
+ * @param inputFileIdColumns per file-keyed input the SQL names (views included), its file id column
+ * @param scopedInputs the datasets a scoped run restricts to the changed file ids, with their file
+ *     id column: the file-keyed inputs the SQL reads directly, and through a scopable view the
+ *     inputs that view restricts (empty when not scopable)
  */
 public record FileScope(
     boolean scopable,
     String reason,
     String fileIdColumn,
-    Map<DatasetName, String> inputFileIdColumns) {
+    Map<DatasetName, String> inputFileIdColumns,
+    Map<DatasetName, String> scopedInputs) {
   public FileScope {
     Objects.requireNonNull(reason, "reason is null");
     if (scopable && fileIdColumn == null) {
       throw new IllegalArgumentException("a scopable task names its file id column");
     }
     inputFileIdColumns = Collections2.sortedCopy(inputFileIdColumns);
+    scopedInputs = scopable ? Collections2.sortedCopy(scopedInputs) : Map.of();
   }
 
   public static FileScope notScopable(String reason, Map<DatasetName, String> inputs) {
-    return new FileScope(false, reason, null, inputs);
+    return new FileScope(false, reason, null, inputs, Map.of());
   }
 }

@@ -17,12 +17,15 @@ import java.util.Objects;
  * @param sql the task's SQL as written
  * @param outputSchema the Arrow schema of the task's output, in select-list order
  * @param logicalInputs the datasets the SQL names, views included
- * @param physicalInputs the datasets the executable SQL reads, after inlining {@code view} tasks
+ * @param physicalInputs the datasets the task reads once its {@code views} are resolved: what an
+ *     executor binds
  * @param requiredColumns per logical input, every column the SQL references, with its type
  * @param lineage per output column (in output order), its source columns
  * @param fingerprint changes exactly when the plan's meaning changes
  * @param normalizedPlan the normalized relational plan the fingerprint is computed from
- * @param executableSql DuckDB SQL regenerated from the validated plan, views inlined
+ * @param views the {@code view} tasks' outputs the SQL reads, directly or through other views, in
+ *     dependency order: an executor creates each as a temporary view from its own SQL before the
+ *     task's SQL runs
  * @param functions catalog functions the plan calls (views included)
  * @param fileScope whether the task can re-run for a subset of file ids
  */
@@ -40,14 +43,14 @@ public record PlanArtifact(
     List<ColumnLineage> lineage,
     Fingerprint fingerprint,
     String normalizedPlan,
-    String executableSql,
+    List<DatasetName> views,
     List<String> functions,
     FileScope fileScope) {
   public PlanArtifact {
     Objects.requireNonNull(task, "task is null");
     Objects.requireNonNull(output, "output is null");
     Objects.requireNonNull(fingerprint, "fingerprint is null");
-    Objects.requireNonNull(executableSql, "executableSql is null");
+    Objects.requireNonNull(sql, "sql is null");
     outputSchema = outputSchema == null ? new ArrowSchema(List.of()) : outputSchema;
     logicalInputs = Collections2.sortedDistinct(logicalInputs);
     physicalInputs = Collections2.sortedDistinct(physicalInputs);
@@ -58,6 +61,7 @@ public record PlanArtifact(
     }
     requiredColumns = java.util.Collections.unmodifiableSortedMap(required);
     lineage = Collections2.copy(lineage);
+    views = Collections2.copy(views);
     functions = Collections2.sortedDistinct(functions);
     fileScope = fileScope == null ? FileScope.notScopable("not analysed", Map.of()) : fileScope;
   }

@@ -7,19 +7,23 @@ import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.model.TaskName;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Command to any executor (work queue): run one task attempt. {@code sql} is the DuckDB SQL the
- * compiler regenerated from a validated plan, never the user's text.
+ * Command to any executor (work queue): run one task attempt. {@code sql} is the task's SQL as
+ * registered: what runs is what the user wrote. The executor binds every name it reads to the
+ * version the scheduler pinned: each of {@code inputs} as a temporary view of that version, each of
+ * {@code views} as a temporary view of its own SQL (in the order given, which is dependency order),
+ * each of {@code macros} as a temporary macro.
  *
- * <p>With {@link WriteMode#UPSERT_FILES} the scheduler has already restricted {@code sql} to {@code
- * fileIds}: an {@code IN} list for short lists, or, above its threshold, a semi-join with the table
- * {@value #FILE_SCOPE_TABLE} (one VARCHAR column {@value #FILE_SCOPE_COLUMN}) that the executor
- * creates from {@code fileIds} before running the query. The executor then replaces the partitions
- * of those file ids in the output, in one transaction. {@code previousOutput} says where the
- * version being upserted lives, so an executor that does not hold it can fetch it first.
+ * <p>With {@link WriteMode#UPSERT_FILES} the run is scoped to {@code fileIds}: each of {@code
+ * scopedInputs} is bound to its rows of those file ids only (the compiler proved that the task
+ * keeps the rows of one file together, so this computes exactly the new partitions), and the
+ * executor replaces the partitions of those file ids in the output, in one transaction. File ids
+ * travel as data, never as SQL. {@code previousOutput} says where the version being upserted lives,
+ * so an executor that does not hold it can fetch it first.
  *
  * <p>{@code outputSchema} is the plan's output schema: the executor casts the result to it (DuckDB
  * widens, for example, {@code SUM} of an integer to HUGEINT). {@code fileIdColumn} names the
@@ -36,19 +40,16 @@ public record TaskRunRequested(
     String sql,
     Fingerprint fingerprint,
     List<InputLocation> inputs,
+    List<ViewDefinition> views,
     List<MacroDefinition> macros,
     WriteMode writeMode,
     String fileIdColumn,
     List<String> fileIds,
+    Map<DatasetName, String> scopedInputs,
     Instant deadline,
     ArrowSchema outputSchema,
     InputLocation previousOutput)
     implements RelspecMessage {
-  /** Temporary table holding {@code fileIds} for a scoped run above the IN-list threshold. */
-  public static final String FILE_SCOPE_TABLE = "relspec_file_scope";
-
-  public static final String FILE_SCOPE_COLUMN = "file_id";
-
   public TaskRunRequested {
     Objects.requireNonNull(eventId, "eventId is null");
     Objects.requireNonNull(occurredAt, "occurredAt is null");
@@ -61,9 +62,14 @@ public record TaskRunRequested(
       throw new IllegalArgumentException("attempt starts at 1, got " + attempt);
     }
     inputs = Collections2.copy(inputs);
+    views = Collections2.copy(views);
     macros = Collections2.copy(macros);
     writeMode = writeMode == null ? WriteMode.REPLACE : writeMode;
     fileIds = Collections2.copy(fileIds);
+    scopedInputs = Collections2.sortedCopy(scopedInputs);
+    if (writeMode == WriteMode.UPSERT_FILES && fileIdColumn == null) {
+      throw new IllegalArgumentException("an upsert of file partitions names the file-id column");
+    }
   }
 
   /** Where an input dataset version lives: the executor holding it and its Flight URI. */
@@ -71,6 +77,14 @@ public record TaskRunRequested(
       DatasetName dataset, Long version, String executorId, String flightUri) {
     public InputLocation {
       Objects.requireNonNull(dataset, "dataset is null");
+    }
+  }
+
+  /** A {@code view} task the SQL reads: created as a temporary view from its own SQL. */
+  public record ViewDefinition(DatasetName name, String sql) {
+    public ViewDefinition {
+      Objects.requireNonNull(name, "name is null");
+      Objects.requireNonNull(sql, "sql is null");
     }
   }
 

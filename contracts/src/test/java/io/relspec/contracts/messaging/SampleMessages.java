@@ -8,6 +8,7 @@ import io.relspec.contracts.messaging.PlanCatalogCompiled.CompileFailure;
 import io.relspec.contracts.messaging.PlanCatalogCompiled.PlanChanges;
 import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
 import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
+import io.relspec.contracts.messaging.TaskRunRequested.ViewDefinition;
 import io.relspec.contracts.messaging.TaskRunRequested.WriteMode;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;
@@ -66,16 +67,21 @@ final class SampleMessages {
               TaskName.of("cpg_nodes"),
               1,
               DatasetName.of("cpg_nodes"),
-              "SELECT \"file_id\", \"name\" FROM \"cst_defs\"",
+              "SELECT file_id, stable_id('node', name) AS name FROM cst_defs_norm",
               FP,
               List.of(
                   new InputLocation(
                       DatasetName.of("cst_defs"), 4L, "executor-0", "grpc://executor-0:8815")),
               List.of(
+                  new ViewDefinition(
+                      DatasetName.of("cst_defs_norm"),
+                      "SELECT file_id, lower(name) AS name FROM cst_defs")),
+              List.of(
                   new MacroDefinition("stable_id", List.of("prefix", "k"), "prefix || ':' || k")),
               WriteMode.UPSERT_FILES,
               "file_id",
               List.of("f-001", "f-002"),
+              Map.of(DatasetName.of("cst_defs"), "file_id"),
               AT.plusSeconds(3600),
               new ArrowSchema(
                   List.of(

@@ -46,13 +46,6 @@ public interface SchedulerConfig {
   @WithDefault("1s")
   Duration sweepInterval();
 
-  /**
-   * A scoped run names its file ids in an IN list up to this many; above it the executor joins a
-   * parameter table instead.
-   */
-  @WithDefault("500")
-  int fileScopeInListThreshold();
-
   /** Base URL of the catalog service, for its structural checks in GET /api/v1/validation. */
   Optional<URI> catalogUrl();
 

@@ -101,6 +101,8 @@ public final class Plans {
     private List<DatasetName> physical;
     private FileScope fileScope;
     private List<String> functions = List.of();
+    private List<DatasetName> views = List.of();
+    private String sql = "SELECT 1";
 
     Task(String name) {
       this.name = name;
@@ -162,7 +164,19 @@ public final class Plans {
         String[] parts = input.split("=", 2);
         columns.put(DatasetName.of(parts[0]), parts[1]);
       }
-      this.fileScope = new FileScope(true, "keeps files together", fileIdColumn, columns);
+      this.fileScope = new FileScope(true, "keeps files together", fileIdColumn, columns, columns);
+      return this;
+    }
+
+    /** The task's SQL as registered (what an executor runs). */
+    public Task sql(String value) {
+      this.sql = value;
+      return this;
+    }
+
+    /** The view tasks' outputs it reads, in dependency order. */
+    public Task views(String... datasets) {
+      this.views = List.of(datasets).stream().map(DatasetName::of).toList();
       return this;
     }
 
@@ -179,7 +193,7 @@ public final class Plans {
           kind,
           cachePolicy,
           priority,
-          "SELECT 1",
+          sql,
           schema,
           logical,
           physical == null ? logical : physical,
@@ -187,7 +201,7 @@ public final class Plans {
           null,
           Fingerprint.sha256(name + "/" + version),
           "",
-          "SELECT * FROM \"" + name + "_input\"",
+          views,
           functions,
           fileScope);
     }

@@ -509,6 +509,7 @@ public record CatalogState(
           case NOT_A_QUERY -> CatalogErrorCode.NOT_A_QUERY;
           case MULTIPLE_STATEMENTS -> CatalogErrorCode.MULTIPLE_STATEMENTS;
           case TOO_LARGE -> CatalogErrorCode.SQL_TOO_LARGE;
+          case UNSUPPORTED_SYNTAX -> CatalogErrorCode.UNSUPPORTED_SYNTAX;
         };
     return new RelspecException(
         code, field + ": " + e.describe(), List.of(new Violation(field, e.describe())), null);

@@ -74,6 +74,7 @@ public final class FileScopeAnalyzer {
               + " carries the file id of "
               + String.join(", ", fileKeyed.keySet().stream().map(DatasetName::value).toList()),
           column,
+          fileKeyed,
           fileKeyed);
     } catch (NotScopable e) {
       return FileScope.notScopable(e.getMessage(), fileKeyed);

@@ -42,8 +42,13 @@ import org.apache.calcite.sql.SqlKind;
 /**
  * Column lineage of a validated plan, in the OpenLineage vocabulary. Each plan node yields, per
  * output field, the source columns it is computed from, and for the node as a whole the columns
- * that decide which rows exist (filters, join conditions, group keys, sort keys), which apply to
- * every output column. Every column any expression touches is also recorded as required.
+ * that decide which rows exist (filters, join conditions, group keys, sort keys, the columns of a
+ * UNION that removes duplicates), which apply to every output column.
+ *
+ * <p>Required columns are exactly the columns the result depends on: those the output columns are
+ * computed from and those that decide rows. A column a sub-plan merely passes along (Calcite
+ * projects every column of an input under a join whose condition holds an expression, say) is not
+ * required unless something above it reads it.
  */
 public final class LineageAnalyzer {
   private static final Set<SqlKind> VALUE_WINDOW_FUNCTIONS =
@@ -164,7 +169,6 @@ public final class LineageAnalyzer {
     for (int key : aggregate.getGroupSet()) {
       Set<Origin> origins = input.fields().get(key);
       fields.add(origins);
-      referenced.addAll(origins);
       indirect.addAll(as(origins, Subtype.GROUP_BY));
     }
     for (AggregateCall call : aggregate.getAggCallList()) {
@@ -178,7 +182,6 @@ public final class LineageAnalyzer {
       for (RelFieldCollation collation : call.getCollation().getFieldCollations()) {
         origins.addAll(as(input.fields().get(collation.getFieldIndex()), Subtype.SORT));
       }
-      referenced.addAll(origins);
       fields.add(origins);
     }
     return new Node(fields, indirect);
@@ -188,9 +191,7 @@ public final class LineageAnalyzer {
     Node input = visit(sort.getInput());
     Set<Origin> indirect = new HashSet<>(input.indirect());
     for (RelFieldCollation collation : sort.getCollation().getFieldCollations()) {
-      Set<Origin> origins = input.fields().get(collation.getFieldIndex());
-      referenced.addAll(origins);
-      indirect.addAll(as(origins, Subtype.SORT));
+      indirect.addAll(as(input.fields().get(collation.getFieldIndex()), Subtype.SORT));
     }
     return new Node(input.fields(), indirect);
   }
@@ -210,10 +211,15 @@ public final class LineageAnalyzer {
       for (int i = 0; i < width; i++) {
         if (filtering && n > 0) {
           indirect.addAll(as(input.fields().get(i), Subtype.FILTER));
-          referenced.addAll(input.fields().get(i));
         } else {
           fields.get(i).addAll(input.fields().get(i));
         }
+      }
+    }
+    if (!setOp.all) {
+      // Removing duplicates compares whole rows: every column decides which rows remain.
+      for (Set<Origin> field : fields) {
+        indirect.addAll(as(field, Subtype.GROUP_BY));
       }
     }
     return new Node(fields, indirect);
@@ -226,14 +232,12 @@ public final class LineageAnalyzer {
   }
 
   /**
-   * The origins of one expression over the input fields; sub-queries add their row-deciding origins
-   * to {@code indirect}. Records every column touched as required.
+   * The origins of one expression over the input fields. The row-deciding columns inside its
+   * sub-queries are required at once; the expression's own origins only once something reads it.
    */
   private Set<Origin> origins(RexNode expression, List<Set<Origin>> input)
       throws SqlCompileException {
-    Set<Origin> result = expressionOrigins(expression, input);
-    referenced.addAll(result);
-    return result;
+    return expressionOrigins(expression, input);
   }
 
   private Set<Origin> expressionOrigins(RexNode expression, List<Set<Origin>> input)

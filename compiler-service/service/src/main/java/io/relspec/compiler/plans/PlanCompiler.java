@@ -180,7 +180,7 @@ public final class PlanCompiler {
         spec.output(),
         artifact.outputSchema(),
         fileId,
-        view ? spec.sql() : null,
+        view ? artifact : null,
         (view ? "view " + artifact.fingerprint().value() : "task")
             + " "
             + artifact.outputSchema()
@@ -203,7 +203,7 @@ public final class PlanCompiler {
         query.lineage(),
         query.fingerprint(),
         query.normalizedPlan(),
-        query.executableSql(),
+        query.views(),
         query.functions(),
         query.fileScope());
   }

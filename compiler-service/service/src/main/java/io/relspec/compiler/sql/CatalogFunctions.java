@@ -8,16 +8,13 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeSystem;
-import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
-import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlSyntax;
-import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.type.OperandTypes;
 import org.apache.calcite.sql.type.ReturnTypes;
 import org.apache.calcite.sql.type.SqlTypeFactoryImpl;
@@ -26,9 +23,8 @@ import org.apache.calcite.sql.type.SqlTypeTransforms;
 import org.apache.calcite.sql.validate.SqlNameMatcher;
 
 /**
- * The catalog's scalar functions as Calcite operators: typed by their declared parameters and
- * return type, and written back quoted ({@code "stable_id"(…)}) so that a dotted name reaches
- * DuckDB as the one macro name the executor created.
+ * The catalog's scalar functions as Calcite operators, typed by their declared parameters and
+ * return type.
  */
 final class CatalogFunctions implements SqlOperatorTable {
   private static final RelDataTypeFactory FAMILY_TYPES =
@@ -94,17 +90,6 @@ final class CatalogFunctions implements SqlOperatorTable {
       SqlTypeFamily family =
           ArrowTypes.toSql(FAMILY_TYPES, type, true).getSqlTypeName().getFamily();
       return family == null ? SqlTypeFamily.ANY : family;
-    }
-
-    @Override
-    public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
-      writer.identifier(getName(), true);
-      SqlWriter.Frame frame = writer.startList(SqlWriter.FrameTypeEnum.FUN_CALL, "(", ")");
-      for (SqlNode operand : call.getOperandList()) {
-        writer.sep(",");
-        operand.unparse(writer, 0, 0);
-      }
-      writer.endList(frame);
     }
   }
 }

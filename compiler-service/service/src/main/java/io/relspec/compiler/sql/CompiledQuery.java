@@ -18,6 +18,6 @@ public record CompiledQuery(
     List<ColumnLineage> lineage,
     Fingerprint fingerprint,
     String normalizedPlan,
-    String executableSql,
+    List<DatasetName> views,
     List<String> functions,
     FileScope fileScope) {}

@@ -9,8 +9,8 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
 /**
  * Calcite's type system adjusted to what DuckDB computes, so the output schema the compiler
  * declares is what an executor produces: decimals up to 38 digits, microsecond timestamps, varying
- * strings for ragged CASE and UNION literals, SUM of integers as BIGINT and AVG of integers as
- * DOUBLE.
+ * strings for ragged CASE and UNION literals, SUM of integers as BIGINT, SUM of decimals with 38
+ * digits, and AVG (and the variances built on it) of any number as DOUBLE.
  */
 public final class CompilerTypeSystem extends RelDataTypeSystemImpl {
   public static final CompilerTypeSystem INSTANCE = new CompilerTypeSystem();
@@ -60,7 +60,7 @@ public final class CompilerTypeSystem extends RelDataTypeSystemImpl {
 
   @Override
   public RelDataType deriveAvgAggType(RelDataTypeFactory typeFactory, RelDataType argumentType) {
-    if (SqlTypeUtil.isExactNumeric(argumentType) && !SqlTypeUtil.isDecimal(argumentType)) {
+    if (SqlTypeUtil.isNumeric(argumentType)) {
       return typeFactory.createTypeWithNullability(
           typeFactory.createSqlType(SqlTypeName.DOUBLE), argumentType.isNullable());
     }

@@ -13,9 +13,9 @@ import org.apache.calcite.schema.impl.AbstractTable;
 
 /**
  * The datasets of a {@link CompileEnvironment} as Calcite tables. With {@code expandViews}, a
- * {@code view} task is a table that expands to its own plan, so readers' plans (and their
- * executable SQL and fingerprints) contain the view inlined; without it, a view is a table like any
- * other, which is how lineage names it.
+ * {@code view} task is a table that expands to its own plan, so readers' plans (and their physical
+ * inputs and fingerprints) contain the view inlined; without it, a view is a table like any other,
+ * which is how lineage names it.
  */
 final class EnvironmentSchema extends AbstractSchema {
   private final CompileEnvironment environment;

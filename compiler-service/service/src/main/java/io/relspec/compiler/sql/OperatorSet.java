@@ -21,9 +21,10 @@ import org.apache.calcite.sql.util.SqlOperatorTables;
  */
 public final class OperatorSet {
   /**
-   * {@code /} as DuckDB computes it: integer divided by integer is a DOUBLE ({@code 7 / 2 = 3.5}),
-   * unlike standard SQL's integer division. It takes the place of the standard DIVIDE in the
-   * operator table, where the validator resolves every binary operator.
+   * {@code /} as DuckDB computes it: numbers divided are a DOUBLE ({@code 7 / 2 = 3.5}, and a
+   * DECIMAL divided by a DECIMAL too), unlike standard SQL's integer and decimal division. It takes
+   * the place of the standard DIVIDE in the operator table, where the validator resolves every
+   * binary operator.
    */
   public static final SqlBinaryOperator DUCKDB_DIVIDE =
       new SqlBinaryOperator(
@@ -34,10 +35,7 @@ public final class OperatorSet {
           opBinding -> {
             var left = opBinding.getOperandType(0);
             var right = opBinding.getOperandType(1);
-            if (SqlTypeUtil.isExactNumeric(left)
-                && !SqlTypeUtil.isDecimal(left)
-                && SqlTypeUtil.isExactNumeric(right)
-                && !SqlTypeUtil.isDecimal(right)) {
+            if (SqlTypeUtil.isNumeric(left) && SqlTypeUtil.isNumeric(right)) {
               var factory = opBinding.getTypeFactory();
               return factory.createTypeWithNullability(
                   factory.createSqlType(SqlTypeName.DOUBLE),
@@ -74,10 +72,16 @@ public final class OperatorSet {
           SqlLibraryOperators.BOOL_AND,
           SqlLibraryOperators.BOOL_OR);
 
+  private static List<SqlOperator> library() {
+    List<SqlOperator> all = new java.util.ArrayList<>(LIBRARY);
+    all.addAll(DuckDbFunctions.ALL);
+    return all;
+  }
+
   static final SqlOperatorTable BUILT_IN = builtIn();
 
   private static SqlOperatorTable builtIn() {
-    List<SqlOperator> own = new java.util.ArrayList<>(LIBRARY);
+    List<SqlOperator> own = library();
     own.add(DUCKDB_DIVIDE);
     return SqlOperatorTables.chain(new WithoutStandardDivide(), SqlOperatorTables.of(own));
   }

@@ -4,6 +4,7 @@ import io.relspec.compiler.CompilerErrorCode;
 import io.relspec.compiler.fingerprint.PlanNormalizer;
 import io.relspec.compiler.lineage.FileScopeAnalyzer;
 import io.relspec.compiler.lineage.LineageAnalyzer;
+import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.api.RequiredColumn;
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
@@ -14,6 +15,7 @@ import io.relspec.sql.QueryText;
 import io.relspec.sql.SqlRefusal;
 import io.relspec.sql.TableReferences;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +38,6 @@ import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.core.TableScan;
-import org.apache.calcite.rel.rel2sql.RelToSqlConverter;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexShuttle;
@@ -52,12 +53,13 @@ import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.sql2rel.StandardConvertletTable;
 
 /**
- * Compiles one query against a {@link CompileEnvironment}: the SELECT-only gate, Calcite
- * validation, conversion to a relational plan, lineage, required columns, file scope, the
- * fingerprint of the normalized plan and DuckDB SQL regenerated from the plan.
+ * Analyzes one query against a {@link CompileEnvironment}: the SELECT-only gate, Calcite
+ * validation, conversion to a relational plan, lineage, required columns, file scope and the
+ * fingerprint of the normalized plan. Calcite analyzes; it never writes the SQL that runs: an
+ * executor runs the task's own SQL on DuckDB, with every name it reads bound to a pinned version.
  *
  * <p>A query that reads {@code view} tasks is converted twice: with views as tables (lineage and
- * required columns name the view, as written) and with views inlined (the executable SQL and the
+ * required columns name the view, as written) and with views inlined (the physical inputs and the
  * fingerprint, so that a change to a view changes every reader's fingerprint).
  */
 public final class QueryCompiler {
@@ -71,6 +73,7 @@ public final class QueryCompiler {
   private static final SqlValidator.Config VALIDATOR =
       SqlValidator.Config.DEFAULT
           .withConformance(SqlConformanceEnum.LENIENT)
+          .withTypeCoercionFactory(DuckDbTypeCoercion::new)
           .withDefaultNullCollation(NullCollation.LAST)
           .withIdentifierExpansion(true)
           .withCallRewrite(true);
@@ -80,21 +83,24 @@ public final class QueryCompiler {
 
   public CompiledQuery compile(String sql, CompileEnvironment environment, Deadline deadline)
       throws SqlCompileException {
-    SqlNode parsed = parse(sql);
+    SqlOperatorTable operators = operators(environment);
+    SqlNode parsed = parse(sql, operators);
     List<DatasetName> logicalInputs = new ArrayList<>();
     for (String table : new TreeSet<>(TableReferences.of(parsed))) {
       logicalInputs.add(resolveName(environment, table));
     }
     deadline.check();
-    Conversion logical = new Conversion(environment, false, deadline);
-    RelRoot logicalRoot = logical.convert(parsed, sql);
+    Conversion logical = new Conversion(environment, operators, false, deadline);
+    RelRoot logicalRoot = logical.convert(parsed);
     deadline.check();
     boolean readsViews =
         logicalInputs.stream()
             .anyMatch(name -> environment.input(name).map(CompileInput::isView).orElse(false));
     RelNode physical =
         readsViews
-            ? new Conversion(environment, true, deadline).convert(parse(sql), sql).project()
+            ? new Conversion(environment, operators, true, deadline)
+                .convert(parse(sql, operators))
+                .project()
             : logicalRoot.project();
     deadline.check();
 
@@ -105,9 +111,12 @@ public final class QueryCompiler {
 
     LineageAnalyzer.Result lineage = new LineageAnalyzer(deadline).analyze(logicalRel, outputNames);
     deadline.check();
-    var fileScope =
-        new FileScopeAnalyzer(name -> environment.input(name).map(CompileInput::fileIdColumn))
-            .analyze(logicalRel, outputNames);
+    FileScope fileScope =
+        scopedThroughViews(
+            new FileScopeAnalyzer(name -> environment.input(name).map(CompileInput::fileIdColumn))
+                .analyze(logicalRel, outputNames),
+            logicalInputs,
+            environment);
     PlanNormalizer.Normalized normalized =
         new PlanNormalizer(deadline).normalize(physical, rowType);
     deadline.check();
@@ -135,7 +144,6 @@ public final class QueryCompiler {
           .append(" = ")
           .append(spec.expression());
     }
-    String executable = toDuckDb(physical);
     return new CompiledQuery(
         outputSchema,
         logicalInputs,
@@ -144,13 +152,85 @@ public final class QueryCompiler {
         lineage.columns(),
         Fingerprint.sha256(canonical.toString()),
         normalized.text(),
-        executable,
+        views(logicalInputs, environment),
         normalized.functions(),
         fileScope);
   }
 
-  /** Parses with the shared SELECT-only gate, maps refusals to diagnostics. */
-  static SqlNode parse(String sql) throws SqlCompileException {
+  /** The operators a query may call: the built-in set and the catalog's functions. */
+  private static SqlOperatorTable operators(CompileEnvironment environment) {
+    return SqlOperatorTables.chain(OperatorSet.BUILT_IN, environment.functionTable());
+  }
+
+  /**
+   * The views a query reads, directly or through other views, in dependency order (each view's own
+   * views come before it): what an executor creates before the query runs.
+   */
+  private static List<DatasetName> views(
+      List<DatasetName> logicalInputs, CompileEnvironment environment) {
+    Set<DatasetName> ordered = new LinkedHashSet<>();
+    for (DatasetName input : logicalInputs) {
+      CompileInput read = environment.input(input).orElseThrow();
+      if (read.isView()) {
+        ordered.addAll(read.view().views());
+        ordered.add(input);
+      }
+    }
+    return List.copyOf(ordered);
+  }
+
+  /**
+   * Resolves a scopable task's file-keyed inputs to what an executor restricts: an input read
+   * directly is restricted itself; a scopable view is created over its own restricted inputs. A
+   * dataset that would be read both restricted and in full (a non-scopable view over the same
+   * source, say) makes the task run in full: one name cannot be bound both ways.
+   */
+  private static FileScope scopedThroughViews(
+      FileScope logical, List<DatasetName> logicalInputs, CompileEnvironment environment) {
+    if (!logical.scopable()) {
+      return logical;
+    }
+    Map<DatasetName, String> scoped = new TreeMap<>();
+    Map<DatasetName, DatasetName> inFull = new TreeMap<>();
+    for (DatasetName input : logicalInputs) {
+      CompileInput read = environment.input(input).orElseThrow();
+      String column = logical.inputFileIdColumns().get(input);
+      if (!read.isView()) {
+        if (column != null) {
+          scoped.put(input, column);
+        } else {
+          inFull.put(input, input);
+        }
+        continue;
+      }
+      Map<DatasetName, String> viewScoped =
+          column == null ? Map.of() : read.view().fileScope().scopedInputs();
+      scoped.putAll(viewScoped);
+      for (DatasetName physical : read.view().physicalInputs()) {
+        if (!viewScoped.containsKey(physical)) {
+          inFull.putIfAbsent(physical, input);
+        }
+      }
+    }
+    for (DatasetName dataset : scoped.keySet()) {
+      DatasetName through = inFull.get(dataset);
+      if (through != null) {
+        return FileScope.notScopable(
+            dataset
+                + " is read both for the changed files and in full"
+                + (through.equals(dataset) ? "" : " (through view " + through + ")"),
+            logical.inputFileIdColumns());
+      }
+    }
+    return new FileScope(
+        true, logical.reason(), logical.fileIdColumn(), logical.inputFileIdColumns(), scoped);
+  }
+
+  /**
+   * Parses with the shared SELECT-only gate (mapping refusals to diagnostics) and puts DuckDB's
+   * constructs into the form Calcite analyzes.
+   */
+  static SqlNode parse(String sql, SqlOperatorTable operators) throws SqlCompileException {
     SqlNode node;
     try {
       node = QueryText.parseQuery(sql);
@@ -161,11 +241,12 @@ public final class QueryCompiler {
             case MULTIPLE_STATEMENTS -> CompilerErrorCode.MULTIPLE_STATEMENTS;
             case TOO_LARGE -> CompilerErrorCode.TOO_LARGE;
             case SYNTAX_ERROR -> CompilerErrorCode.SYNTAX_ERROR;
+            case UNSUPPORTED_SYNTAX -> CompilerErrorCode.UNSUPPORTED_SYNTAX;
           };
       throw new SqlCompileException(code, e.getMessage(), e.line(), e.column());
     }
     TableReferences.flattenQualifiedNames(node);
-    return node;
+    return DuckDbConstructs.rewrite(node, operators);
   }
 
   private static DatasetName resolveName(CompileEnvironment environment, String table)
@@ -223,19 +304,6 @@ public final class QueryCompiler {
     }
   }
 
-  static String toDuckDb(RelNode rel) throws SqlCompileException {
-    try {
-      RelToSqlConverter converter = new RelToSqlConverter(DuckDbDialect.INSTANCE);
-      return converter.visitRoot(rel).asStatement().toSqlString(DuckDbDialect.INSTANCE).getSql();
-    } catch (RuntimeException e) {
-      throw new SqlCompileException(
-          CompilerErrorCode.INVALID_QUERY,
-          "the plan cannot be written as DuckDB SQL: " + firstLine(e.getMessage()),
-          null,
-          null);
-    }
-  }
-
   static String firstLine(String message) {
     return message == null ? "" : message.lines().findFirst().orElse("").trim();
   }
@@ -263,12 +331,16 @@ public final class QueryCompiler {
     private final RelOptCluster cluster;
     private final Deadline deadline;
 
-    Conversion(CompileEnvironment environment, boolean expandViews, Deadline deadline) {
+    Conversion(
+        CompileEnvironment environment,
+        SqlOperatorTable operators,
+        boolean expandViews,
+        Deadline deadline) {
       CalciteSchema root =
           CalciteSchema.createRootSchema(
               false, false, "", new EnvironmentSchema(environment, expandViews));
       this.reader = new CalciteCatalogReader(root, List.of(), typeFactory, CONNECTION);
-      this.operators = SqlOperatorTables.chain(OperatorSet.BUILT_IN, environment.functionTable());
+      this.operators = operators;
       this.cluster =
           Metadata.withoutCodeGeneration(
               RelOptCluster.create(
@@ -276,7 +348,7 @@ public final class QueryCompiler {
       this.deadline = deadline;
     }
 
-    RelRoot convert(SqlNode node, String sql) throws SqlCompileException {
+    RelRoot convert(SqlNode node) throws SqlCompileException {
       SqlValidator validator =
           SqlValidatorUtil.newValidator(operators, reader, typeFactory, VALIDATOR);
       SqlNode validated;
@@ -307,7 +379,7 @@ public final class QueryCompiler {
     public RelRoot expandView(
         RelDataType rowType, String queryString, List<String> schemaPath, List<String> viewPath) {
       try {
-        return convert(parse(queryString), queryString);
+        return convert(parse(queryString, operators));
       } catch (SqlCompileException e) {
         throw new IllegalStateException(
             "view " + String.join(".", viewPath) + " does not compile: " + e.getMessage(), e);

@@ -76,7 +76,8 @@ class PlanCompilerTest {
     assertThat(totals.physicalInputs())
         .extracting(DatasetName::value)
         .containsExactly("customers", "orders");
-    assertThat(totals.executableSql()).contains("\"orders\"").doesNotContain("\"paid\"");
+    assertThat(totals.views()).extracting(DatasetName::value).containsExactly("paid");
+    assertThat(totals.sql()).isEqualTo(shop().get("customer_totals").sql());
     assertThat(totals.requiredColumns().get(DatasetName.of("paid")))
         .extracting(column -> column.name())
         .containsExactly("amount", "customer_id");
@@ -102,6 +103,56 @@ class PlanCompilerTest {
         .extracting(edge -> edge.to().dataset().value() + "." + edge.to().column())
         .contains("paid.amount", "customer_totals.total")
         .doesNotContain("region_totals.total");
+  }
+
+  @Test
+  void aScopedRunRestrictsWhatItsScopableViewsReadAndRunsInFullWhenASourceIsReadBothWays() {
+    Map<String, TaskSpec> tasks = new TreeMap<>();
+    tasks.put(
+        "paid",
+        task(
+            "paid",
+            "SELECT file_id, id, amount FROM orders WHERE status = 'paid'",
+            TaskKind.VIEW,
+            100));
+    tasks.put(
+        "grand_total",
+        task("grand_total", "SELECT SUM(amount) AS total FROM orders", TaskKind.VIEW, 100));
+    tasks.put(
+        "paid_per_file",
+        task(
+            "paid_per_file",
+            "SELECT p.file_id, SUM(p.amount) AS total, MAX(c.name) AS someone FROM paid p"
+                + " CROSS JOIN customers c GROUP BY p.file_id",
+            TaskKind.COMPUTE,
+            100));
+    tasks.put(
+        "share_of_total",
+        task(
+            "share_of_total",
+            "SELECT p.file_id, p.amount / g.total AS share FROM paid p CROSS JOIN grand_total g",
+            TaskKind.COMPUTE,
+            100));
+    PlanCatalog catalog =
+        new PlanCompiler(Duration.ofSeconds(10), 100)
+            .compile(snapshot("s1", tasks), Instant.EPOCH)
+            .catalog();
+    assertThat(catalog.failures()).isEmpty();
+
+    PlanArtifact perFile = catalog.plans().get(TaskName.of("paid_per_file"));
+    assertThat(perFile.views()).extracting(DatasetName::value).containsExactly("paid");
+    assertThat(perFile.fileScope().scopable()).as(perFile.fileScope().reason()).isTrue();
+    // the view is created over the restricted source; the dimension is read whole
+    assertThat(perFile.fileScope().scopedInputs())
+        .containsExactly(Map.entry(DatasetName.of("orders"), "file_id"));
+
+    PlanArtifact share = catalog.plans().get(TaskName.of("share_of_total"));
+    assertThat(share.views()).extracting(DatasetName::value).containsExactly("grand_total", "paid");
+    assertThat(share.fileScope().scopable()).isFalse();
+    assertThat(share.fileScope().reason())
+        .isEqualTo(
+            "orders is read both for the changed files and in full (through view grand_total)");
+    assertThat(share.fileScope().scopedInputs()).isEmpty();
   }
 
   @Test

@@ -24,7 +24,7 @@ class DiagnosticsTest {
           """
           SYNTAX_ERROR | SELECT id FORM orders | 1 | 16
           NOT_A_QUERY | DELETE FROM orders | 1 | 1
-          SYNTAX_ERROR | CREATE TABLE x AS SELECT 1 | 1 | 1
+          NOT_A_QUERY | CREATE TABLE x AS SELECT 1 | 1 | 1
           NOT_A_QUERY | INSERT INTO orders SELECT * FROM orders | 1 | 1
           MULTIPLE_STATEMENTS | SELECT 1; SELECT 2 | 1 | 11
           SYNTAX_ERROR | PRAGMA enable_profiling | 1 | 1

@@ -277,7 +277,11 @@ public class TaskExecution {
               request.output(),
               request.sql(),
               request.macros(),
+              request.views(),
               inputs,
+              request.writeMode() == TaskRunRequested.WriteMode.UPSERT_FILES
+                  ? request.scopedInputs()
+                  : Map.of(),
               request.outputSchema(),
               request.fileIdColumn(),
               cancellation);

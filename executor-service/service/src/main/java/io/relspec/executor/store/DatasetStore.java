@@ -3,11 +3,13 @@ package io.relspec.executor.store;
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.messaging.RelspecJson;
-import io.relspec.contracts.messaging.TaskRunRequested;
 import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
+import io.relspec.contracts.messaging.TaskRunRequested.ViewDefinition;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.model.Identifiers;
+import io.relspec.executor.sql.NameBinding;
+import io.relspec.executor.sql.SelectStatement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,9 +22,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -41,8 +43,9 @@ import org.duckdb.DuckDBResultSet;
 
 /**
  * The executor's local dataset store: one DuckDB database file, opened locked down (no external
- * access, no extension loading, configuration locked) so the only SQL that runs is a single SELECT
- * that passed {@link #requireSingleSelect}, wrapped in the store's own DDL.
+ * access, no extension loading, configuration locked). The only SQL of a task that runs is its own:
+ * one SELECT as DuckDB's parser reads it ({@link #parse}), reading only the names the store bound
+ * for the attempt ({@link NameBinding}), wrapped in the store's own DDL.
  *
  * <p>Each dataset has versions. A version is a table {@code relspec_data."<dataset>@<version>"};
  * the view {@code "<dataset>"} points at the newest, and tasks read pinned versions through
@@ -55,6 +58,12 @@ import org.duckdb.DuckDBResultSet;
 public final class DatasetStore implements AutoCloseable {
   private static final String META = "relspec_meta";
   private static final String DATA = "relspec_data";
+
+  // Names of the store's own temporary objects. A colon is never part of a dataset name, so none
+  // of them can shadow an input a task reads.
+  private static final String FILE_SCOPE_TABLE = "relspec:file_scope";
+  private static final String FILE_SCOPE_COLUMN = "file_id";
+  private static final String RESULT_VIEW = "relspec:result";
 
   private final DuckDBConnection root;
   private final String database;
@@ -127,10 +136,14 @@ public final class DatasetStore implements AutoCloseable {
     return new DatasetStore(connection, database, settings.retainVersions(), allocator);
   }
 
-  /** How many accepted statements {@link #requireSingleSelect} remembers before it starts over. */
-  private static final int ACCEPTED_SELECTS_LIMIT = 10_000;
+  /** How many parsed statements {@link #parse} remembers before it starts over. */
+  private static final int PARSED_LIMIT = 10_000;
 
-  private final Set<String> acceptedSelects = ConcurrentHashMap.newKeySet();
+  /**
+   * Statements DuckDB's parser accepted, by the SHA-256 of their text: a task's SQL recurs on every
+   * run, and the verdict depends on the text alone. Refusals are not remembered.
+   */
+  private final Map<String, SelectStatement> parsed = new ConcurrentHashMap<>();
 
   /** DuckDB settings of the store. */
   public record Settings(String memoryLimit, int threads, int retainVersions) {}
@@ -145,48 +158,23 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   /**
-   * Refuses anything but exactly one SELECT, judged by DuckDB's own parser. A forged message with
-   * DDL, COPY, ATTACH, PRAGMA, SET or several statements never reaches execution.
+   * Parses {@code sql} as exactly one SELECT with DuckDB's own parser, remembering accepted ones. A
+   * forged message with DDL, COPY, ATTACH, PRAGMA, SET or several statements never reaches
+   * execution.
    */
-  public void requireSingleSelect(Connection connection, String sql)
+  public SelectStatement parse(Connection connection, String sql)
       throws SQLException, SqlRefusedException {
-    // The verdict depends on the text alone: a statement accepted once is accepted again without
-    // asking the parser (a task's SQL recurs on every run). Refusals are not remembered.
-    // Remembered by SHA-256, so the memory is bounded whatever the statements' size.
     String digest = Fingerprint.sha256(sql).value();
-    if (acceptedSelects.contains(digest)) {
-      return;
+    SelectStatement known = parsed.get(digest);
+    if (known != null) {
+      return known;
     }
-    checkSingleSelect(connection, sql);
-    if (acceptedSelects.size() >= ACCEPTED_SELECTS_LIMIT) {
-      acceptedSelects.clear();
+    SelectStatement statement = SelectStatement.parse(connection, sql);
+    if (parsed.size() >= PARSED_LIMIT) {
+      parsed.clear();
     }
-    acceptedSelects.add(digest);
-  }
-
-  private static void checkSingleSelect(Connection connection, String sql)
-      throws SQLException, SqlRefusedException {
-    try (PreparedStatement check =
-        connection.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
-      check.setString(1, sql);
-      try (ResultSet rows = check.executeQuery()) {
-        rows.next();
-        com.fasterxml.jackson.databind.JsonNode result =
-            RelspecJson.mapper().readTree(rows.getString(1));
-        if (result.path("error").asBoolean(true)) {
-          throw new SqlRefusedException(
-              "only a single SELECT may run on an executor: "
-                  + result.path("error_message").asText("not a SELECT statement"));
-        }
-        int statements = result.path("statements").size();
-        if (statements != 1) {
-          throw new SqlRefusedException(
-              "exactly one SELECT statement is allowed, got " + statements);
-        }
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new SqlRefusedException("cannot check the statement: " + e.getOriginalMessage());
-      }
-    }
+    parsed.put(digest, statement);
+    return statement;
   }
 
   // ---------------------------------------------------------------- task writes
@@ -220,9 +208,8 @@ public final class DatasetStore implements AutoCloseable {
 
   /**
    * Replaces the partitions of {@code fileIds}: the new version is the previous one without the
-   * rows of those file ids, plus what the (already scoped) query returns. The file ids are also
-   * loaded into the temporary table {@value TaskRunRequested#FILE_SCOPE_TABLE}, which a query above
-   * the scheduler's IN-list threshold joins.
+   * rows of those file ids, plus what the query returns, with its scoped inputs bound to the rows
+   * of those file ids only.
    *
    * @param previous the version to upsert into when this store does not hold it (fetched from the
    *     executor that does), or null to use the newest version held here
@@ -244,8 +231,9 @@ public final class DatasetStore implements AutoCloseable {
             if (held.isEmpty() && previous == null) {
               throw new OutputNotHeldException(query.output());
             }
-            String select = prepare(connection, statement, query, streams);
+            // The scope table exists before the scoped inputs' views that read it.
             fillFileScope(connection, statement, fileIds);
+            String select = prepare(connection, statement, query, streams);
             long base = held.map(Version::version).orElse(0L);
             if (previous != null) {
               base = Math.max(base, previous.version());
@@ -285,55 +273,100 @@ public final class DatasetStore implements AutoCloseable {
     }
   }
 
-  /** Checks the SQL, creates the macros and binds the inputs; returns the SELECT to store. */
+  /**
+   * Binds everything the task's SQL reads on this connection and returns the SELECT to store:
+   * catalog functions as temporary macros (one scalar expression each, reading no table), each
+   * input as a temporary view of its pinned version under the dataset's name (a scoped input: only
+   * the rows of the attempt's file ids), each view task as a temporary view of its own SQL, and the
+   * task's own SQL as the temporary view the result is cast from. DuckDB's parser judges every
+   * statement, and each may read only the names bound before it.
+   */
   private String prepare(
       Connection connection, Statement statement, TaskQuery query, List<AutoCloseable> streams)
       throws SQLException, SqlRefusedException {
-    requireSingleSelect(connection, query.sql());
+    SelectStatement task = parse(connection, query.sql());
+    List<SelectStatement> views = new ArrayList<>();
+    for (ViewDefinition view : query.views()) {
+      views.add(parse(connection, view.sql()));
+    }
     for (MacroDefinition macro : query.macros()) {
-      requireSingleSelect(connection, "SELECT " + macro.expression());
+      String body = "(\n" + macro.expression() + "\n)";
+      NameBinding.requireScalarExpression(parse(connection, "SELECT " + body), macro.name());
       statement.execute(
           "CREATE OR REPLACE TEMP MACRO "
               + quote(macro.name())
               + "("
               + String.join(", ", macro.parameters().stream().map(DatasetStore::quote).toList())
-              + ") AS ("
-              + macro.expression()
-              + ")");
+              + ") AS "
+              + body);
     }
+    Set<String> bound = new HashSet<>();
+    int imported = 0;
     for (TaskQuery.Input input : query.inputs()) {
-      switch (input) {
-        case TaskQuery.Local local -> {
-          Version version =
-              version(connection, local.dataset(), local.version())
-                  .orElseThrow(
-                      () ->
-                          new InputNotAvailableException(
-                              "input '"
-                                  + local.dataset()
-                                  + "' version "
-                                  + local.version()
-                                  + " is no longer held (this executor keeps the last "
-                                  + retainVersions
-                                  + " versions)"));
-          statement.execute(
-              "CREATE OR REPLACE TEMP VIEW "
-                  + quote(local.dataset().value())
-                  + " AS SELECT * FROM "
-                  + version.table());
-        }
-        case TaskQuery.Imported imported -> {
-          String name = quote(imported.dataset().value());
-          // A registered Arrow stream can be scanned once and has no push-down, so it is copied
-          // into a temporary table unless the query reads it exactly once without a join.
-          boolean copy = !readsOnce(query.sql(), name);
-          streams.add(
-              importStream(
-                  connection, statement, imported.dataset().value(), imported.reader(), copy));
-        }
+      String source =
+          switch (input) {
+            case TaskQuery.Local local ->
+                version(connection, local.dataset(), local.version())
+                    .orElseThrow(
+                        () ->
+                            new InputNotAvailableException(
+                                "input '"
+                                    + local.dataset()
+                                    + "' version "
+                                    + local.version()
+                                    + " is no longer held (this executor keeps the last "
+                                    + retainVersions
+                                    + " versions)"))
+                    .table();
+            case TaskQuery.Imported stream -> {
+              String name = "relspec:input:" + imported++;
+              // A registered Arrow stream can be scanned once and has no push-down: it is copied
+              // into a temporary table unless DuckDB's reading of the SQL shows one plain scan.
+              boolean copy = !scannedOnce(stream.dataset().value(), task, views);
+              streams.add(importStream(connection, statement, name, stream.reader(), copy));
+              yield "temp." + quoteInternal(name);
+            }
+          };
+      String scopeColumn = query.scopedInputs().get(input.dataset());
+      statement.execute(
+          "CREATE OR REPLACE TEMP VIEW "
+              + quote(input.dataset().value())
+              + " AS SELECT * FROM "
+              + source
+              + (scopeColumn == null ? "" : " WHERE " + inFileScope(scopeColumn)));
+      bound.add(input.dataset().value());
+    }
+    for (int i = 0; i < views.size(); i++) {
+      DatasetName view = query.views().get(i).name();
+      String text = NameBinding.bind(views.get(i), bound, "view " + view);
+      statement.execute("CREATE OR REPLACE TEMP VIEW " + quote(view.value()) + " AS " + text);
+      bound.add(view.value());
+    }
+    String text = NameBinding.bind(task, bound, "the task's SQL");
+    statement.execute("CREATE OR REPLACE TEMP VIEW " + quoteInternal(RESULT_VIEW) + " AS " + text);
+    return castTo(query.outputSchema());
+  }
+
+  /** Whether {@code name} is read by one plain scan: named once, in a statement without joins. */
+  private static boolean scannedOnce(
+      String name, SelectStatement task, List<SelectStatement> views) {
+    int references = 0;
+    SelectStatement reader = null;
+    for (SelectStatement statement : prepend(task, views)) {
+      int here = statement.references(name);
+      references += here;
+      if (here > 0) {
+        reader = statement;
       }
     }
-    return castTo(query.outputSchema(), query.sql());
+    return references == 1 && reader.joins() == 0 && reader.subqueries() == 0;
+  }
+
+  private static List<SelectStatement> prepend(SelectStatement first, List<SelectStatement> rest) {
+    List<SelectStatement> all = new ArrayList<>(rest.size() + 1);
+    all.add(first);
+    all.addAll(rest);
+    return all;
   }
 
   /** An input version that was pruned or never held; the attempt may succeed elsewhere. */
@@ -343,25 +376,10 @@ public final class DatasetStore implements AutoCloseable {
     }
   }
 
-  private static boolean readsOnce(String sql, String quotedName) {
-    String upper = sql.toUpperCase(Locale.ROOT);
-    return occurrences(sql, quotedName) == 1
-        && occurrences(upper, "SELECT") == 1
-        && !upper.contains("JOIN");
-  }
-
-  private static int occurrences(String text, String part) {
-    int count = 0;
-    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
-      count++;
-    }
-    return count;
-  }
-
   /**
-   * Exposes an Arrow reader to SQL as {@code temp."<name>"} through the Arrow C data interface: a
-   * temporary table holding a copy, or a view over the stream (scannable once). Returns the
-   * exported stream, to be closed once the query ran; closing it closes the reader.
+   * Exposes an Arrow reader to SQL as {@code temp."<name>"} (an internal name) through the Arrow C
+   * data interface: a temporary table holding a copy, or a view over the stream (scannable once).
+   * Returns the exported stream, to be closed once the query ran; closing it closes the reader.
    */
   private AutoCloseable importStream(
       Connection connection, Statement statement, String name, ArrowReader reader, boolean copy)
@@ -374,7 +392,7 @@ public final class DatasetStore implements AutoCloseable {
       statement.execute(
           "CREATE OR REPLACE TEMP "
               + (copy ? "TABLE " : "VIEW ")
-              + quote(name)
+              + quoteInternal(name)
               + " AS SELECT * FROM "
               + streamName);
       return stream;
@@ -402,33 +420,58 @@ public final class DatasetStore implements AutoCloseable {
     }
   }
 
-  /** {@code SELECT CAST(c AS type) AS c, ...} so stored types match the plan's output schema. */
-  private static String castTo(ArrowSchema schema, String sql) {
+  /**
+   * {@code SELECT CAST(c AS type) AS c, …} from the task's result, so stored names and types are
+   * the plan's output schema. The result's columns are renamed by position, so a column DuckDB
+   * names differently from Calcite (an expression without an alias) lands in the plan's column.
+   */
+  private static String castTo(ArrowSchema schema) {
+    String result = "temp." + quoteInternal(RESULT_VIEW);
     if (schema == null || schema.fields().isEmpty()) {
-      return sql;
+      return "SELECT * FROM " + result;
     }
     StringBuilder select = new StringBuilder("SELECT ");
+    StringBuilder aliases = new StringBuilder();
     for (int i = 0; i < schema.fields().size(); i++) {
       ArrowField field = schema.fields().get(i);
+      String column = quoteInternal(field.name());
       select
           .append(i == 0 ? "" : ", ")
-          .append("CAST(\"relspec_result\".")
-          .append(quote(field.name()))
+          .append("CAST(\"relspec:r\".")
+          .append(column)
           .append(" AS ")
           .append(DuckDbTypes.toDuckDb(field.type()))
           .append(") AS ")
-          .append(quote(field.name()));
+          .append(column);
+      aliases.append(i == 0 ? "" : ", ").append(column);
     }
-    return select.append(" FROM (").append(sql).append(") AS \"relspec_result\"").toString();
+    return select
+        .append(" FROM ")
+        .append(result)
+        .append(" AS \"relspec:r\"(")
+        .append(aliases)
+        .append(')')
+        .toString();
+  }
+
+  /** The condition that keeps the rows of the attempt's file ids. */
+  private static String inFileScope(String fileIdColumn) {
+    return "CAST("
+        + quote(fileIdColumn)
+        + " AS VARCHAR) IN (SELECT "
+        + quoteInternal(FILE_SCOPE_COLUMN)
+        + " FROM temp."
+        + quoteInternal(FILE_SCOPE_TABLE)
+        + ")";
   }
 
   private static void fillFileScope(
       Connection connection, Statement statement, Collection<String> fileIds) throws SQLException {
     statement.execute(
         "CREATE OR REPLACE TEMP TABLE "
-            + quote(TaskRunRequested.FILE_SCOPE_TABLE)
+            + quoteInternal(FILE_SCOPE_TABLE)
             + " ("
-            + quote(TaskRunRequested.FILE_SCOPE_COLUMN)
+            + quoteInternal(FILE_SCOPE_COLUMN)
             + " VARCHAR PRIMARY KEY)");
     // One statement per chunk of ids, passed as a JSON array: DuckDB's JDBC batch runs one
     // INSERT per row, which took minutes for an upload of 100,000 files.
@@ -436,7 +479,7 @@ public final class DatasetStore implements AutoCloseable {
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO temp."
-                + quote(TaskRunRequested.FILE_SCOPE_TABLE)
+                + quoteInternal(FILE_SCOPE_TABLE)
                 + " SELECT DISTINCT unnest(from_json(?, '[\"VARCHAR\"]')) ON CONFLICT DO NOTHING")) {
       for (int from = 0; from < ids.size(); from += FILE_SCOPE_CHUNK) {
         insert.setString(
@@ -600,14 +643,7 @@ public final class DatasetStore implements AutoCloseable {
   private static void removePartitions(
       Statement statement, String from, String to, String fileIdColumn, boolean inPlace)
       throws SQLException {
-    String scope =
-        "CAST("
-            + quote(fileIdColumn)
-            + " AS VARCHAR) IN (SELECT "
-            + quote(TaskRunRequested.FILE_SCOPE_COLUMN)
-            + " FROM temp."
-            + quote(TaskRunRequested.FILE_SCOPE_TABLE)
-            + ")";
+    String scope = inFileScope(fileIdColumn);
     if (inPlace) {
       statement.execute("DELETE FROM " + from + " WHERE " + scope);
     } else {
@@ -791,7 +827,7 @@ public final class DatasetStore implements AutoCloseable {
     for (ArrowField field : schema.fields()) {
       int width = DuckDbTypes.fixedWidth(DuckDbTypes.toDuckDb(field.type()));
       if (width < 0) {
-        variable.add(quote(field.name()));
+        variable.add(quoteInternal(field.name()));
       } else {
         fixedPerRow += width;
       }
@@ -1057,6 +1093,11 @@ public final class DatasetStore implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Quotes a name the store chose, or a column name of a result (any text, escaped). */
+  private static String quoteInternal(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
   static String quote(String identifier) {

@@ -7,6 +7,7 @@ import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.arrow.ArrowType;
 import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
+import io.relspec.contracts.messaging.TaskRunRequested.ViewDefinition;
 import io.relspec.contracts.model.DatasetName;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,27 @@ class DatasetStoreTest {
   void open() throws SQLException {
     allocator = new RootAllocator();
     store = open(2);
+  }
+
+  /** A query with no views and no scoped inputs. */
+  private static TaskQuery query(
+      DatasetName output,
+      String sql,
+      List<MacroDefinition> macros,
+      List<? extends TaskQuery.Input> inputs,
+      ArrowSchema schema,
+      String fileIdColumn,
+      QueryCancellation cancellation) {
+    return new TaskQuery(
+        output,
+        sql,
+        macros,
+        List.of(),
+        List.copyOf(inputs),
+        Map.of(),
+        schema,
+        fileIdColumn,
+        cancellation);
   }
 
   private DatasetStore open(int retain) throws SQLException {
@@ -85,7 +107,7 @@ class DatasetStoreTest {
     // A task pinned to version 2 reads version 2, though 3 is the newest.
     StoredDataset out =
         store.replace(
-            new TaskQuery(
+            query(
                 DatasetName.of("out"),
                 "SELECT v FROM \"src\"",
                 List.of(),
@@ -99,7 +121,7 @@ class DatasetStoreTest {
     assertThatThrownBy(
             () ->
                 store.replace(
-                    new TaskQuery(
+                    query(
                         DatasetName.of("out"),
                         "SELECT v FROM \"src\"",
                         List.of(),
@@ -120,7 +142,7 @@ class DatasetStoreTest {
                 new ArrowField("label", ArrowType.parse("utf8"), true, Map.of())));
     StoredDataset stored =
         store.replace(
-            new TaskQuery(
+            query(
                 DatasetName.of("sums"),
                 "SELECT SUM(x) AS total, twice('a') AS label FROM (VALUES (1), (2)) AS t(x)",
                 List.of(new MacroDefinition("twice", List.of("s"), "s || s")),
@@ -136,45 +158,42 @@ class DatasetStoreTest {
   }
 
   @Test
-  void upsertReplacesOnlyThePartitionsOfTheNamedFiles() throws Exception {
-    store.replace(new TaskQuery(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
-    // f1 changed (one row now), f3 removed (no rows), f4 new; the IN list as the scheduler writes
-    // it
-    StoredDataset inList =
-        store.upsertFiles(
-            TaskQuery.of(
-                PARTS,
-                "SELECT \"relspec_scoped\".* FROM (SELECT * FROM (VALUES ('f1', 10), ('f4', 40))"
-                    + " AS t(file_id, n)) AS \"relspec_scoped\""
-                    + " WHERE \"relspec_scoped\".\"file_id\" IN ('f1', 'f3', 'f4')"),
+  void upsertReplacesOnlyThePartitionsOfTheNamedFilesFromTheirInputRowsAlone() throws Exception {
+    store.replace(query(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
+    DatasetName source = DatasetName.of("src");
+    store.replace(
+        query(
+            source,
+            "SELECT * FROM (VALUES ('f1', 10), ('f2', 20), ('f4', 40), ('f5', 50)) AS t(file_id, n)",
+            List.of(),
+            List.of(),
+            null,
             "file_id",
-            List.of("f1", "f3", "f4"),
-            null);
-    assertThat(inList.version()).isEqualTo(2);
-    assertThat(inList.fileIdColumn()).isEqualTo("file_id");
-    assertThat(rows("SELECT file_id, n FROM \"parts\" ORDER BY file_id, n"))
-        .containsExactly("f1|10", "f2|3", "f4|40");
-
-    // Above the threshold the query joins the parameter table the store fills from the file ids.
-    StoredDataset joined =
-        store.upsertFiles(
-            TaskQuery.of(
-                PARTS,
-                "SELECT s.* FROM (SELECT * FROM (VALUES ('f2', 30), ('f9', 90)) AS t(file_id, n)) AS s"
-                    + " WHERE s.file_id IN (SELECT \"file_id\" FROM \"relspec_file_scope\")"),
+            null));
+    // f1 changed, f3 removed (no rows left), f4 new. The task's own SQL runs; its input is bound
+    // to the rows of those file ids only, so f2 and f5 are never read.
+    TaskQuery scoped =
+        new TaskQuery(
+            PARTS,
+            "SELECT file_id, n + 1 AS n FROM src",
+            List.of(),
+            List.of(),
+            List.of(new TaskQuery.Local(source, 1)),
+            Map.of(source, "file_id"),
+            null,
             "file_id",
-            List.of("f2"),
             null);
-    assertThat(joined.rows()).isEqualTo(3);
+    StoredDataset upserted = store.upsertFiles(scoped, "file_id", List.of("f1", "f3", "f4"), null);
+    assertThat(upserted.version()).isEqualTo(2);
+    assertThat(upserted.fileIdColumn()).isEqualTo("file_id");
     assertThat(rows("SELECT file_id, n FROM \"parts\" ORDER BY file_id, n"))
-        .containsExactly("f1|10", "f2|30", "f4|40");
+        .containsExactly("f1|11", "f2|3", "f4|41");
     // the previous version is untouched
-    try (DatasetStore.Export export = store.export(PARTS, 2L, null, allocator, 100)) {
-      assertThat(count(export.reader())).isEqualTo(3);
-      assertThat(export.stored().version()).isEqualTo(2);
+    try (DatasetStore.Export export = store.export(PARTS, 1L, null, allocator, 100)) {
+      assertThat(count(export.reader())).isEqualTo(4);
     }
     // one partition of the newest version
-    try (DatasetStore.Export export = store.export(PARTS, null, "f2", allocator, 100)) {
+    try (DatasetStore.Export export = store.export(PARTS, null, "f4", allocator, 100)) {
       assertThat(count(export.reader())).isEqualTo(1);
     }
   }
@@ -183,7 +202,7 @@ class DatasetStoreTest {
   void withOneVersionKeptAnUpsertChangesTheTableInPlace() throws Exception {
     store.close();
     store = open(1);
-    store.replace(new TaskQuery(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
+    store.replace(query(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
     StoredDataset upserted =
         store.upsertFiles(
             TaskQuery.of(PARTS, "SELECT 'f2' AS file_id, 33 AS n"), "file_id", List.of("f2"), null);
@@ -201,7 +220,7 @@ class DatasetStoreTest {
     try (DatasetStore other =
         DatasetStore.open(otherDir, new DatasetStore.Settings("256MB", 1, 2), allocator)) {
       for (int i = 0; i < 5; i++) {
-        other.replace(new TaskQuery(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
+        other.replace(query(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
       }
       try (DatasetStore.Export previous = other.export(PARTS, 5L, null, allocator, 2)) {
         StoredDataset upserted =
@@ -227,7 +246,7 @@ class DatasetStoreTest {
       try (DatasetStore.Export export =
           other.export(DatasetName.of("nums"), null, null, allocator, 4096)) {
         store.replace(
-            new TaskQuery(
+            query(
                 DatasetName.of("total"),
                 "SELECT SUM(n) AS s FROM \"nums\"",
                 List.of(),
@@ -240,7 +259,7 @@ class DatasetStoreTest {
       try (DatasetStore.Export export =
           other.export(DatasetName.of("nums"), null, null, allocator, 4096)) {
         store.replace(
-            new TaskQuery(
+            query(
                 DatasetName.of("pairs"),
                 "SELECT COUNT(*) AS c FROM \"nums\" a JOIN \"nums\" b ON a.n = b.n + 1",
                 List.of(),
@@ -266,7 +285,7 @@ class DatasetStoreTest {
             () -> {
               try {
                 return store.replace(
-                    new TaskQuery(
+                    query(
                         slow,
                         "SELECT COUNT(*) AS n FROM range(100000000000) a",
                         List.of(),
@@ -297,10 +316,10 @@ class DatasetStoreTest {
   @Test
   void anAcceptedStatementIsAcceptedAgainAndARefusedOneRefusedAgain() throws Exception {
     try (Connection connection = store.connect()) {
-      store.requireSingleSelect(connection, "SELECT 1 AS x");
-      store.requireSingleSelect(connection, "SELECT 1 AS x");
+      assertThat(store.parse(connection, "SELECT 1 AS x"))
+          .isSameAs(store.parse(connection, "SELECT 1 AS x"));
       for (int attempt = 0; attempt < 2; attempt++) {
-        assertThatThrownBy(() -> store.requireSingleSelect(connection, "SELECT 1; DROP TABLE t"))
+        assertThatThrownBy(() -> store.parse(connection, "SELECT 1; DROP TABLE t"))
             .isInstanceOf(SqlRefusedException.class);
       }
     }
@@ -327,7 +346,7 @@ class DatasetStoreTest {
     assertThatThrownBy(
             () ->
                 store.replace(
-                    new TaskQuery(
+                    query(
                         DatasetName.of("evil"),
                         "SELECT 1 AS x",
                         List.of(new MacroDefinition("m", List.of(), "1); " + sql + "; SELECT (1")),
@@ -351,8 +370,131 @@ class DatasetStoreTest {
     Path secret = Files.writeString(dataDir.resolve("secret.csv"), "a\n1\n");
     assertThatThrownBy(
             () -> store.replace(TaskQuery.of(DatasetName.of("leak"), template.formatted(secret))))
-        .isInstanceOf(SQLException.class)
-        .hasMessageContaining("disabled");
+        .isInstanceOf(SqlRefusedException.class)
+        .hasMessageMatching(".*(is not one of its inputs|calls the table function).*");
+    // and were a path to get through, the lockdown still stops the read
+    try (Connection connection = store.connect()) {
+      assertThatThrownBy(() -> execute(connection, template.formatted(secret)))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("disabled");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SELECT * FROM relspec_meta.versions",
+        "SELECT * FROM relspec_meta.outbox",
+        "SELECT * FROM relspec_data.\"hidden@1\"",
+        "SELECT * FROM hidden",
+        "SELECT * FROM main.hidden",
+        "SELECT x, (SELECT count(*) FROM hidden) AS n FROM src",
+        "SELECT x FROM src WHERE x IN (SELECT 1 FROM relspec_meta.versions)",
+        "WITH hidden AS (SELECT * FROM hidden) SELECT * FROM hidden",
+        "WITH a AS (SELECT * FROM b), b AS (SELECT x FROM src) SELECT * FROM a",
+        "SELECT * FROM (WITH c AS (SELECT 1 AS x) SELECT x FROM c) q, c",
+        "SELECT * FROM duckdb_tables()",
+        "SELECT * FROM query('SELECT * FROM hidden')",
+        "SELECT * FROM duckdb_settings()"
+      })
+  void aTaskReadsNothingButWhatItWasBound(String sql) throws Exception {
+    store.replace(TaskQuery.of(DatasetName.of("hidden"), "SELECT 42 AS secret"));
+    store.replace(TaskQuery.of(DatasetName.of("src"), "SELECT 1 AS x"));
+    assertThatThrownBy(
+            () ->
+                store.replace(
+                    query(
+                        DatasetName.of("leak"),
+                        sql,
+                        List.of(),
+                        List.of(new TaskQuery.Local(DatasetName.of("src"), 1)),
+                        null,
+                        null,
+                        null)))
+        .isInstanceOf(SqlRefusedException.class)
+        .hasMessageMatching(".*(is not one of its inputs|calls the table function).*");
+    assertThat(store.describe(DatasetName.of("leak"))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "(SELECT count(*) FROM relspec_meta.outbox)",
+        "(SELECT 1)",
+        "x + (SELECT max(x) FROM src)",
+        "1), (2",
+        "1) UNION SELECT (2"
+      })
+  void aFunctionBodyIsOneExpressionThatReadsNoTable(String expression) throws Exception {
+    store.replace(TaskQuery.of(DatasetName.of("src"), "SELECT 1 AS x"));
+    assertThatThrownBy(
+            () ->
+                store.replace(
+                    query(
+                        DatasetName.of("out"),
+                        "SELECT f(x) AS y FROM src",
+                        List.of(new MacroDefinition("f", List.of("x"), expression)),
+                        List.of(new TaskQuery.Local(DatasetName.of("src"), 1)),
+                        null,
+                        null,
+                        null)))
+        .isInstanceOf(SqlRefusedException.class);
+  }
+
+  @Test
+  void theTasksOwnTextRunsWithDottedNamesViewsAndCtes() throws Exception {
+    DatasetName raw = DatasetName.of("raw.orders");
+    store.replace(
+        TaskQuery.of(raw, "SELECT * FROM (VALUES (1, 10), (2, 20), (3, 30)) AS t(id, amount)"));
+    DatasetName big = DatasetName.of("sales.big_orders");
+    String sql =
+        """
+        -- a comment first; the text is DuckDB's dialect, as the user tested it
+        WITH doubled AS (SELECT id, amount * 2 AS amount FROM sales.big_orders)
+        SELECT d.id, d.amount, o.amount AS original, 'raw.orders' AS label
+        FROM doubled d JOIN "raw"."orders" o ON o.id = d.id
+        WHERE o.amount // 10 >= 2;  -- integer division and a trailing comment
+        """;
+    StoredDataset out =
+        store.replace(
+            new TaskQuery(
+                DatasetName.of("report"),
+                sql,
+                List.of(),
+                List.of(
+                    new ViewDefinition(
+                        big, "SELECT id, amount FROM raw . orders WHERE amount > 15")),
+                List.of(new TaskQuery.Local(raw, 1)),
+                Map.of(),
+                null,
+                null,
+                null));
+    assertThat(out.rows()).isEqualTo(2);
+    assertThat(rows("SELECT id, amount, original, label FROM \"report\" ORDER BY id"))
+        .containsExactly("2|40|20|raw.orders", "3|60|30|raw.orders");
+  }
+
+  @Test
+  void resultColumnsAreTakenByPositionUnderThePlansNames() throws Exception {
+    ArrowSchema plan =
+        new ArrowSchema(
+            List.of(
+                new ArrowField("EXPR$0", ArrowType.parse("int64"), true, Map.of()),
+                new ArrowField("n", ArrowType.parse("float64"), true, Map.of())));
+    StoredDataset stored =
+        store.replace(
+            query(
+                DatasetName.of("unnamed"),
+                "SELECT count(*), 7 / 2 AS n",
+                List.of(),
+                List.of(),
+                plan,
+                null,
+                null));
+    assertThat(stored.schema().fields())
+        .extracting(field -> field.name() + ":" + field.type())
+        .containsExactly("EXPR$0:int64", "n:float64");
+    assertThat(rows("SELECT \"EXPR$0\", n FROM \"unnamed\"")).containsExactly("1|3.5");
   }
 
   @Test

@@ -101,6 +101,49 @@ class RunLifecycleTest {
   }
 
   @Test
+  void anAttemptCarriesTheTasksOwnSqlAndItsViewsInDependencyOrder() throws Exception {
+    install(
+        Plans.catalog()
+            .id("pc-views")
+            .task(task("v_src").sql("SELECT 1 AS id"))
+            .task(
+                task("v_inner")
+                    .kind(TaskKind.VIEW)
+                    .sql("SELECT id FROM v_src WHERE id > 0")
+                    .reads("v_src", "id:int64"))
+            .task(
+                task("v_outer")
+                    .kind(TaskKind.VIEW)
+                    .sql("SELECT id * 2 AS id FROM v_inner")
+                    .reads("v_inner", "id:int64")
+                    .physical("v_src")
+                    .views("v_inner"))
+            .task(
+                task("v_reader")
+                    .sql("SELECT id FROM v_outer -- as registered")
+                    .reads("v_outer", "id:int64")
+                    .physical("v_src")
+                    .views("v_inner", "v_outer"))
+            .build());
+    String runId = startRun("{\"mode\":\"full\"}");
+    executor.publish(succeeded(executor.next(runId), 1));
+    TaskRunRequested reader = executor.next(runId);
+    assertThat(reader.task().value()).isEqualTo("v_reader");
+    assertThat(reader.sql()).isEqualTo("SELECT id FROM v_outer -- as registered");
+    assertThat(reader.views())
+        .extracting(view -> view.name().value() + ": " + view.sql())
+        .containsExactly(
+            "v_inner: SELECT id FROM v_src WHERE id > 0",
+            "v_outer: SELECT id * 2 AS id FROM v_inner");
+    assertThat(reader.inputs())
+        .extracting(input -> input.dataset().value())
+        .containsExactly("v_src");
+    assertThat(reader.scopedInputs()).isEmpty();
+    executor.publish(succeeded(reader, 1));
+    assertThat(executor.finished(runId).state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
   void staleAndDuplicateResultsChangeNothing() throws Exception {
     install(
         Plans.catalog()
@@ -293,7 +336,9 @@ class RunLifecycleTest {
     assertThat(scoped.writeMode()).isEqualTo(TaskRunRequested.WriteMode.UPSERT_FILES);
     assertThat(scoped.fileIdColumn()).isEqualTo("file_id");
     assertThat(scoped.fileIds()).containsExactly("x1", "x2", "x3");
-    assertThat(scoped.sql()).endsWith("IN ('x1', 'x2', 'x3')");
+    // The task's own SQL, unchanged: the executor restricts the scoped inputs, never the SQL text.
+    assertThat(scoped.sql()).isEqualTo(a.sql());
+    assertThat(scoped.scopedInputs()).containsOnlyKeys(DatasetName.of(raw));
     assertThat(scoped.inputs())
         .singleElement()
         .satisfies(

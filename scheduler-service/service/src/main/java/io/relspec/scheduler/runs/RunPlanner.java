@@ -171,7 +171,7 @@ public final class RunPlanner {
       if (change.whole()
           || scope == null
           || !scope.scopable()
-          || !scope.inputFileIdColumns().containsKey(input)) {
+          || !scope.scopedInputs().containsKey(input)) {
         whole = true;
       } else if (!change.files().isEmpty()) {
         if (files.isEmpty()) {

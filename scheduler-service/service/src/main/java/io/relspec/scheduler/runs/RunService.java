@@ -6,7 +6,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
-import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.RunFinished;
 import io.relspec.contracts.messaging.RunMode;
@@ -18,6 +17,7 @@ import io.relspec.contracts.messaging.TaskRunHeartbeat;
 import io.relspec.contracts.messaging.TaskRunRequested;
 import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
 import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
+import io.relspec.contracts.messaging.TaskRunRequested.ViewDefinition;
 import io.relspec.contracts.messaging.TaskRunSucceeded;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
@@ -799,13 +799,14 @@ public class RunService {
     }
     List<String> fileIds =
         task.fileCount() == 0 ? List.of() : runs.fileIds(connection, runId, task.task());
-    String sql = plan.executableSql();
     TaskRunRequested.WriteMode mode = TaskRunRequested.WriteMode.REPLACE;
     // Named whenever the output has one, so executors can serve and later upsert its partitions.
     String fileIdColumn = plan.fileScope() == null ? null : plan.fileScope().fileIdColumn();
     InputLocation previousOutput = null;
+    Map<DatasetName, String> scopedInputs = Map.of();
     if (!fileIds.isEmpty()) {
       mode = TaskRunRequested.WriteMode.UPSERT_FILES;
+      scopedInputs = plan.fileScope().scopedInputs();
       previousOutput =
           runs.materialization(connection, plan.output())
               .map(
@@ -813,13 +814,10 @@ public class RunService {
                       new InputLocation(
                           plan.output(), held.version(), held.executorId(), held.flightUri()))
               .orElse(null);
-      sql =
-          FileScopedSql.restrict(
-              sql,
-              fileIdColumn,
-              plan.outputSchema().field(fileIdColumn).map(ArrowField::type).orElse(null),
-              fileIds,
-              config.fileScopeInListThreshold());
+    }
+    List<ViewDefinition> views = new ArrayList<>();
+    for (DatasetName view : plan.views()) {
+      views.add(new ViewDefinition(view, graph.plan(graph.producer(view)).sql()));
     }
     outbox.append(
         connection,
@@ -831,13 +829,15 @@ public class RunService {
             task.task(),
             attempt,
             plan.output(),
-            sql,
+            plan.sql(),
             plan.fingerprint(),
             inputs,
+            views,
             macros,
             mode,
             fileIdColumn,
             fileIds,
+            scopedInputs,
             now.plus(config.taskTimeout()),
             plan.outputSchema(),
             previousOutput));

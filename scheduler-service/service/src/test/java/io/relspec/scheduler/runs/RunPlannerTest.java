@@ -363,29 +363,4 @@ class RunPlannerTest {
     assertThat(plan.retired()).containsExactly(DatasetName.of("gone"));
     assertThat(line(plan, "report").action()).isEqualTo(TaskAction.REUSE);
   }
-
-  @Test
-  void scopedSqlUsesAnInListUpToTheThresholdAndAParameterTableAbove() {
-    String inList =
-        FileScopedSql.restrict(
-            "SELECT * FROM t",
-            "file_id",
-            io.relspec.contracts.arrow.ArrowType.parse("utf8"),
-            List.of("a", "o'b"),
-            2);
-    assertThat(inList)
-        .isEqualTo(
-            "SELECT \"relspec_scoped\".* FROM (\nSELECT * FROM t\n) AS \"relspec_scoped\""
-                + " WHERE \"relspec_scoped\".\"file_id\" IN ('a', 'o''b')");
-    String table =
-        FileScopedSql.restrict(
-            "SELECT * FROM t",
-            "fid",
-            io.relspec.contracts.arrow.ArrowType.parse("int64"),
-            List.of("1", "2", "3"),
-            2);
-    assertThat(table)
-        .endsWith(
-            "WHERE CAST(\"relspec_scoped\".\"fid\" AS VARCHAR) IN (SELECT \"file_id\" FROM \"relspec_file_scope\")");
-  }
 }
