@@ -16,15 +16,25 @@ import java.util.stream.Stream;
 public class FreshDataDirectory implements QuarkusTestResourceLifecycleManager {
   static final Path DATA = Path.of("target", "relspec-test-data");
 
+  private Path directory = DATA;
+
+  /** {@code dir}: another directory to empty (a test profile with its own data directory). */
+  @Override
+  public void init(Map<String, String> initArgs) {
+    if (initArgs.containsKey("dir")) {
+      directory = Path.of(initArgs.get("dir"));
+    }
+  }
+
   @Override
   public Map<String, String> start() {
-    if (Files.exists(DATA)) {
-      try (Stream<Path> paths = Files.walk(DATA)) {
+    if (Files.exists(directory)) {
+      try (Stream<Path> paths = Files.walk(directory)) {
         for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(path);
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot empty " + DATA, e);
+        throw new UncheckedIOException("cannot empty " + directory, e);
       }
     }
     return Map.of();
