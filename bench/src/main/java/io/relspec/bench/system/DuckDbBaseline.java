@@ -39,6 +39,9 @@ final class DuckDbBaseline implements AutoCloseable {
   private final List<PlanArtifact> order;
   private final Map<DatasetName, PlanArtifact> byOutput = new LinkedHashMap<>();
   private final Set<DatasetName> viewsCreated = new HashSet<>();
+
+  /** The database's catalog name: a temporary view shadows {@code name}, this reaches the table. */
+  private final String database;
   private Map<String, Long> lastTaskMillis = Map.of();
 
   /**
@@ -55,6 +58,10 @@ final class DuckDbBaseline implements AutoCloseable {
         DriverManager.getConnection(
             "jdbc:duckdb:" + (databaseFile == null ? "" : databaseFile.toString()));
     try (Statement statement = duckdb.createStatement()) {
+      try (var rows = statement.executeQuery("SELECT current_database()")) {
+        rows.next();
+        this.database = quote(rows.getString(1));
+      }
       statement.execute("SET threads = " + threads);
       statement.execute("SET preserve_insertion_order = false");
       for (Map.Entry<String, FunctionSpec> function : catalog.functions().entrySet()) {
@@ -179,7 +186,9 @@ final class DuckDbBaseline implements AutoCloseable {
             statement.execute(
                 "CREATE OR REPLACE TEMP VIEW "
                     + name
-                    + " AS SELECT * FROM main."
+                    + " AS SELECT * FROM "
+                    + database
+                    + ".main."
                     + name
                     + " WHERE CAST("
                     + quote(input.getValue())
