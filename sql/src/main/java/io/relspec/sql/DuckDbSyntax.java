@@ -29,14 +29,30 @@ public final class DuckDbSyntax {
 
   private DuckDbSyntax() {}
 
-  /** The text Calcite parses, of the same length as {@code sql}. */
-  static String forCalcite(String sql) throws SqlRefusal {
+  /** The text Calcite parses, of the same length as {@code sql}, within {@code limits}. */
+  static String forCalcite(String sql, SqlLimits limits) throws SqlRefusal {
     Scanner scanner = new Scanner(sql);
     StringBuilder out = new StringBuilder(sql);
     Token previous = null;
     Token beforePrevious = null;
     boolean first = true;
+    int depth = 0;
+    int terms = 0;
     for (Token token = scanner.next(); token != null; token = scanner.next()) {
+      if (token.isSymbol("(") && ++depth > limits.maxNestingDepth()) {
+        throw scanner.tooLarge(
+            token, "parentheses nest deeper than " + limits.maxNestingDepth() + " levels");
+      } else if (token.isSymbol(")")) {
+        depth--;
+      }
+      if (token.isTerm() && ++terms > limits.maxTerms()) {
+        throw scanner.tooLarge(
+            token,
+            "more than "
+                + limits.maxTerms()
+                + " operators and set operations (an IN list counts as one; use it for long"
+                + " lists of values)");
+      }
       if (first) {
         first = false;
         if (token.isWord("FROM")) {
@@ -119,6 +135,25 @@ public final class DuckDbSyntax {
   private record Token(Kind kind, String text, int start, int end) {
     boolean isWord(String word) {
       return kind == Kind.WORD && text.equalsIgnoreCase(word);
+    }
+
+    boolean isSymbol(String symbol) {
+      return kind == Kind.SYMBOL && text.equals(symbol);
+    }
+
+    /** An operator or set operation: one level of the tree Calcite builds for a chain of them. */
+    boolean isTerm() {
+      if (kind == Kind.SYMBOL) {
+        return switch (text) {
+          case "+", "-", "*", "/", "%", "=", "<", ">", "|", "::" -> true;
+          default -> false;
+        };
+      }
+      return kind == Kind.WORD
+          && switch (text.toUpperCase(Locale.ROOT)) {
+            case "AND", "OR", "UNION", "INTERSECT", "EXCEPT", "LIKE", "ILIKE", "BETWEEN" -> true;
+            default -> false;
+          };
     }
 
     /** Words after which an expression starts, so a following {@code [} opens a list. */
@@ -257,6 +292,17 @@ public final class DuckDbSyntax {
     }
 
     SqlRefusal refuse(Token token, String construct) {
+      return refusal(
+          token,
+          SqlErrorKind.UNSUPPORTED_SYNTAX,
+          "DuckDB syntax the analyzer does not support: " + construct);
+    }
+
+    SqlRefusal tooLarge(Token token, String what) {
+      return refusal(token, SqlErrorKind.TOO_LARGE, "the query is too large to analyze: " + what);
+    }
+
+    private SqlRefusal refusal(Token token, SqlErrorKind kind, String message) {
       int line = 1;
       int column = 1;
       for (int i = 0; i < token.start; i++) {
@@ -267,11 +313,7 @@ public final class DuckDbSyntax {
           column++;
         }
       }
-      return new SqlRefusal(
-          SqlErrorKind.UNSUPPORTED_SYNTAX,
-          "DuckDB syntax the analyzer does not support: " + construct,
-          line,
-          column);
+      return new SqlRefusal(kind, message, line, column);
     }
   }
 }

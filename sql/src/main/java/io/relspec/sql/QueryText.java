@@ -34,8 +34,13 @@ public final class QueryText {
 
   private QueryText() {}
 
-  /** Parses {@code sql} as one query. */
+  /** Parses {@code sql} as one query, within the configured {@link SqlLimits}. */
   public static SqlNode parseQuery(String sql) throws SqlRefusal {
+    return parseQuery(sql, SqlLimits.configured());
+  }
+
+  /** Parses {@code sql} as one query within {@code limits}. */
+  public static SqlNode parseQuery(String sql, SqlLimits limits) throws SqlRefusal {
     if (sql == null || sql.isBlank()) {
       throw new SqlRefusal(SqlErrorKind.SYNTAX_ERROR, "SQL is empty", null, null);
     }
@@ -49,9 +54,13 @@ public final class QueryText {
     }
     SqlNodeList statements;
     try {
-      statements = SqlParser.create(DuckDbSyntax.forCalcite(sql), PARSER).parseStmtList();
+      statements = SqlParser.create(DuckDbSyntax.forCalcite(sql, limits), PARSER).parseStmtList();
     } catch (SqlParseException e) {
       throw syntaxError(e);
+    } catch (StackOverflowError e) {
+      // Within the limits on the caller's stack this does not happen; on a small stack it could.
+      throw new SqlRefusal(
+          SqlErrorKind.TOO_LARGE, "the query nests too deeply to parse", null, null);
     }
     if (statements.size() != 1) {
       SqlNode second = statements.size() > 1 ? statements.get(1) : null;

@@ -3,12 +3,15 @@ package io.relspec.platform.messaging;
 import io.relspec.contracts.messaging.MalformedMessageException;
 import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.contracts.messaging.RelspecMessage;
+import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
 import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -22,13 +25,33 @@ import org.jboss.logging.Logger;
  * The consuming half of the conventions, for every {@code @Incoming} method: convert the JSON body
  * to the record, skip a message already handled, run the handler, then acknowledge. A malformed or
  * permanently failing message is rejected without requeue (to the dead-letter queue, reason
- * logged); any other failure is requeued and dead-lettered by the queue's delivery limit.
+ * logged); any other failure, whatever is thrown ({@code StackOverflowError} included), is a
+ * failure of that message alone: it is requeued and dead-lettered by the queue's delivery limit,
+ * and the consumer goes on with the next message.
+ *
+ * <p>In one JVM (standalone, no broker) there is no queue to count deliveries: a message that
+ * failed {@value #IN_PROCESS_DELIVERY_LIMIT} times is <em>parked</em> instead, logged as an error
+ * with its reason and acknowledged, so a poisoned event is never replayed forever by its sender's
+ * outbox.
  */
 public final class InboundMessages {
   private static final Logger LOG = Logger.getLogger(InboundMessages.class);
 
+  /** Deliveries of one in-process message before it is parked (a quorum queue's limit is 5). */
+  static final int IN_PROCESS_DELIVERY_LIMIT = 5;
+
   private final String consumer;
   private final ProcessedMessages processed;
+
+  /** Failed in-process deliveries by event id; bounded, oldest forgotten first. */
+  private final Map<UUID, Integer> inProcessFailures =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<UUID, Integer> eldest) {
+              return size() > 10_000;
+            }
+          });
 
   public InboundMessages(String consumer, ProcessedMessages processed) {
     this.consumer = Objects.requireNonNull(consumer, "consumer is null");
@@ -57,6 +80,8 @@ public final class InboundMessages {
       record = RelspecJson.read(toJson(message.getPayload()), type);
     } catch (MalformedMessageException e) {
       return deadLetter(message, e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      return deadLetter(message, "unreadable " + type.getSimpleName() + ": " + e, e);
     }
     if (processed.isProcessed(consumer, record.eventId())) {
       LOG.debugf(
@@ -67,7 +92,8 @@ public final class InboundMessages {
     CompletionStage<Void> outcome;
     try {
       outcome = handler.apply(record);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Any Throwable, StackOverflowError included, fails this message, never the consumer.
       outcome = CompletableFuture.failedFuture(e);
     }
     return outcome
@@ -87,6 +113,21 @@ public final class InboundMessages {
                     message,
                     type.getSimpleName() + " " + record.eventId() + ": " + cause.getMessage(),
                     cause);
+              }
+              if (message.getMetadata(IncomingRabbitMQMetadata.class).isEmpty()) {
+                int failures = inProcessFailures.merge(record.eventId(), 1, Integer::sum);
+                if (failures >= IN_PROCESS_DELIVERY_LIMIT) {
+                  inProcessFailures.remove(record.eventId());
+                  LOG.errorf(
+                      cause,
+                      "%s: parking %s %s after %d failed deliveries (not retried again): %s",
+                      consumer,
+                      type.getSimpleName(),
+                      record.eventId(),
+                      failures,
+                      cause);
+                  return message.ack();
+                }
               }
               LOG.warnf(
                   cause,

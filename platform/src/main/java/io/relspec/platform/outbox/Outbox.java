@@ -142,9 +142,17 @@ public final class Outbox implements AutoCloseable {
 
   private void failed(Pending pending, RelspecMessage message, Throwable cause) {
     recordFailure(pending.seq(), cause);
-    LOG.warnf(
-        "outbox: %s %s not published yet (%s); will retry",
-        pending.type(), message.eventId(), cause.toString());
+    int attempt = pending.attempts() + 1;
+    // A warning for the 1st, 10th, 100th … failed attempt of a message, not one per retry: a
+    // broker outage would otherwise log every pending message every poll.
+    boolean loud = attempt == 1 || Long.toString(attempt).matches("10+");
+    LOG.logf(
+        loud ? Logger.Level.WARN : Logger.Level.DEBUG,
+        "outbox: %s %s not published after %d attempt(s) (%s); will retry",
+        pending.type(),
+        message.eventId(),
+        attempt,
+        cause);
   }
 
   private static Throwable unwrap(Throwable failure) {
@@ -176,7 +184,7 @@ public final class Outbox implements AutoCloseable {
     }
   }
 
-  private record Pending(long seq, String type, String payload) {}
+  private record Pending(long seq, String type, String payload, int attempts) {}
 
   private List<Pending> pending() {
     return Jdbc.inTransaction(
@@ -184,12 +192,14 @@ public final class Outbox implements AutoCloseable {
         connection -> {
           try (PreparedStatement select =
               connection.prepareStatement(
-                  "SELECT seq, message_type, payload FROM relspec_outbox WHERE published_at IS NULL ORDER BY seq LIMIT "
+                  "SELECT seq, message_type, payload, attempts FROM relspec_outbox WHERE published_at IS NULL ORDER BY seq LIMIT "
                       + (BATCH + inFlight.size()))) {
             List<Pending> result = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
-                result.add(new Pending(rows.getLong(1), rows.getString(2), rows.getString(3)));
+                result.add(
+                    new Pending(
+                        rows.getLong(1), rows.getString(2), rows.getString(3), rows.getInt(4)));
               }
             }
             return result;

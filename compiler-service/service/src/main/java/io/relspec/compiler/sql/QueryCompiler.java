@@ -64,7 +64,7 @@ import org.apache.calcite.sql2rel.StandardConvertletTable;
  */
 public final class QueryCompiler {
   /** Bumped whenever normalization changes, so fingerprints of old and new code never collide. */
-  public static final String NORMALIZER_VERSION = "plan-1";
+  public static final String NORMALIZER_VERSION = "plan-2";
 
   public static final String CALCITE_VERSION = "1.42.0";
 
@@ -81,7 +81,64 @@ public final class QueryCompiler {
   private static final SqlToRelConverter.Config TO_REL =
       SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false);
 
+  /**
+   * Stack for one compile. Calcite's validator and converters recurse once per level of a query's
+   * tree (a 2,000-term OR chain is 2,000 levels deep); on a large stack such queries compile, and
+   * anything deeper than even that fails as TOO_LARGE instead of taking its thread down.
+   */
+  static final long STACK_BYTES = 256L << 20;
+
+  /**
+   * Compiles one query. No input makes this throw anything but {@link SqlCompileException}: a query
+   * too deep for the stack is {@code TOO_LARGE}, any other failure inside Calcite is {@code
+   * INVALID_QUERY} with its first line, so one task never stops the compile of the others.
+   */
   public CompiledQuery compile(String sql, CompileEnvironment environment, Deadline deadline)
+      throws SqlCompileException {
+    Object[] outcome = new Object[1];
+    Thread thread =
+        new Thread(
+            null,
+            () -> {
+              try {
+                outcome[0] = compileHere(sql, environment, deadline);
+              } catch (SqlCompileException e) {
+                outcome[0] = e;
+              } catch (StackOverflowError e) {
+                outcome[0] =
+                    new SqlCompileException(
+                        CompilerErrorCode.TOO_LARGE,
+                        "the query nests too deeply to analyze (deeper than the compiler's stack)",
+                        null,
+                        null);
+              } catch (RuntimeException | LinkageError | AssertionError e) {
+                outcome[0] =
+                    new SqlCompileException(
+                        CompilerErrorCode.INVALID_QUERY,
+                        "the query cannot be analyzed: "
+                            + firstLine(String.valueOf(e.getMessage())),
+                        null,
+                        null);
+              }
+            },
+            "relspec-compile",
+            STACK_BYTES);
+    thread.start();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      thread.interrupt();
+      Thread.currentThread().interrupt();
+      throw new SqlCompileException(
+          CompilerErrorCode.TIMEOUT, "the compile was interrupted", null, null);
+    }
+    if (outcome[0] instanceof SqlCompileException e) {
+      throw e;
+    }
+    return (CompiledQuery) outcome[0];
+  }
+
+  private CompiledQuery compileHere(String sql, CompileEnvironment environment, Deadline deadline)
       throws SqlCompileException {
     SqlOperatorTable operators = operators(environment);
     SqlNode parsed = parse(sql, operators);
@@ -325,7 +382,13 @@ public final class QueryCompiler {
   /** One validation and conversion: a type factory, catalog reader, validator and cluster. */
   private static final class Conversion implements RelOptTable.ViewExpander {
     private final JavaTypeFactoryImpl typeFactory =
-        new JavaTypeFactoryImpl(CompilerTypeSystem.INSTANCE);
+        new JavaTypeFactoryImpl(CompilerTypeSystem.INSTANCE) {
+          // Calcite's default is ISO-8859-1, where 'größe ✓' or an emoji cannot be a literal.
+          @Override
+          public java.nio.charset.Charset getDefaultCharset() {
+            return java.nio.charset.StandardCharsets.UTF_8;
+          }
+        };
     private final CalciteCatalogReader reader;
     private final SqlOperatorTable operators;
     private final RelOptCluster cluster;

@@ -69,4 +69,44 @@ class DiagnosticsTest {
     assertThat(refusal.code()).isEqualTo(CompilerErrorCode.TIMEOUT);
     assertThat(refusal.getMessage()).contains("limit");
   }
+
+  @Test
+  void largeButOrdinaryQueriesCompile() throws Exception {
+    String inList =
+        "SELECT id FROM orders WHERE id IN ("
+            + IntStream.range(0, 1_500)
+                .mapToObj(Integer::toString)
+                .collect(Collectors.joining(", "))
+            + ")";
+    assertThat(Fixtures.compile(inList).requiredColumns()).isNotEmpty();
+    String orChain =
+        "SELECT id FROM orders WHERE "
+            + IntStream.range(0, 2_000)
+                .mapToObj(i -> "id = " + i)
+                .collect(Collectors.joining(" OR "));
+    assertThat(Fixtures.compile(orChain).requiredColumns()).isNotEmpty();
+    String unions =
+        IntStream.range(0, 1_000)
+            .mapToObj(i -> "SELECT id FROM orders WHERE amount > " + i)
+            .collect(Collectors.joining(" UNION ALL "));
+    assertThat(Fixtures.compile(unions).lineage()).hasSize(1);
+  }
+
+  @Test
+  void queriesPastTheGatesLimitsAreTooLargeWithAPosition() {
+    String deep = "SELECT " + "(".repeat(300) + "1" + ")".repeat(300) + " AS x";
+    SqlCompileException nested = refusal(deep);
+    assertThat(nested.code()).isEqualTo(CompilerErrorCode.TOO_LARGE);
+    assertThat(nested.getMessage()).contains("nest deeper than 200");
+    assertThat(nested.column()).isEqualTo(8 + 200);
+    String terms =
+        "SELECT id FROM orders WHERE "
+            + IntStream.range(0, 6_000)
+                .mapToObj(i -> "id = " + i)
+                .collect(Collectors.joining(" OR "));
+    SqlCompileException many = refusal(terms);
+    assertThat(many.code()).isEqualTo(CompilerErrorCode.TOO_LARGE);
+    assertThat(many.getMessage()).contains("more than 5000 operators");
+    assertThat(many.line()).isEqualTo(1);
+  }
 }

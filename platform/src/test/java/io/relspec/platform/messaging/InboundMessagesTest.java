@@ -1,0 +1,83 @@
+package io.relspec.platform.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.relspec.contracts.messaging.RelspecJson;
+import io.relspec.contracts.messaging.SnapshotPublished;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.Test;
+
+/** A handler's failure, whatever it throws, fails its message and never the consumer. */
+class InboundMessagesTest {
+  private final List<String> outcomes = new ArrayList<>();
+  private final InboundMessages inbound =
+      new InboundMessages("test", new InMemoryProcessedMessages(100));
+
+  /** An in-process message (no broker metadata) that records how it was settled. */
+  private Message<Object> message(Object payload) {
+    return Message.of(payload)
+        .withAck(
+            () -> {
+              outcomes.add("ack");
+              return CompletableFuture.completedFuture(null);
+            })
+        .withNack(
+            failure -> {
+              outcomes.add("nack " + failure.getClass().getSimpleName());
+              return CompletableFuture.completedFuture(null);
+            });
+  }
+
+  private static String event(UUID id) {
+    return RelspecJson.write(new SnapshotPublished(id, Instant.EPOCH, "s1", null, 1, 1));
+  }
+
+  @Test
+  void aStackOverflowInTheHandlerNacksTheMessageAndTheNextOneIsHandled() {
+    inbound.handle(
+        message(event(UUID.randomUUID())),
+        SnapshotPublished.class,
+        record -> {
+          throw new StackOverflowError();
+        });
+    List<String> handled = new ArrayList<>();
+    inbound.handle(
+        message(event(UUID.randomUUID())),
+        SnapshotPublished.class,
+        record -> handled.add(record.snapshotId()));
+    assertThat(outcomes).containsExactly("nack StackOverflowError", "ack");
+    assertThat(handled).containsExactly("s1");
+  }
+
+  @Test
+  void anInProcessMessageThatKeepsFailingIsParkedAfterTheDeliveryLimit() {
+    String poisoned = event(UUID.randomUUID());
+    for (int delivery = 1; delivery <= InboundMessages.IN_PROCESS_DELIVERY_LIMIT; delivery++) {
+      inbound.handle(
+          message(poisoned),
+          SnapshotPublished.class,
+          record -> {
+            throw new IllegalStateException("cannot handle");
+          });
+    }
+    assertThat(outcomes)
+        .containsExactly(
+            "nack IllegalStateException",
+            "nack IllegalStateException",
+            "nack IllegalStateException",
+            "nack IllegalStateException",
+            "ack");
+  }
+
+  @Test
+  void anUnreadableMessageIsDeadLetteredAtOnce() {
+    inbound.handle(message("{\"eventId\":42"), SnapshotPublished.class, record -> {});
+    inbound.handle(message(new Object()), SnapshotPublished.class, record -> {});
+    assertThat(outcomes).hasSize(2).allMatch(outcome -> outcome.startsWith("nack"));
+  }
+}
