@@ -19,6 +19,7 @@ public enum CompilerErrorCode implements ErrorCode {
   AMBIGUOUS_COLUMN(422, ErrorCategory.USER, "Ambiguous column"),
   TYPE_ERROR(422, ErrorCategory.USER, "Type error"),
   UNKNOWN_FUNCTION(422, ErrorCategory.USER, "Unknown function"),
+  INVALID_FUNCTION(422, ErrorCategory.USER, "A catalog function the task calls does not compile"),
   INVALID_QUERY(422, ErrorCategory.USER, "Invalid query"),
   CYCLE(422, ErrorCategory.USER, "Tasks read each other's outputs in a cycle"),
   UPSTREAM_FAILED(422, ErrorCategory.USER, "An input did not compile"),

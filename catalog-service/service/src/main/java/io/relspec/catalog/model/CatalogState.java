@@ -13,6 +13,7 @@ import io.relspec.contracts.spec.TaskTemplate;
 import io.relspec.contracts.spec.TemplateInstance;
 import io.relspec.platform.error.ProblemDetails.Violation;
 import io.relspec.platform.error.RelspecException;
+import io.relspec.sql.FunctionExpressions;
 import io.relspec.sql.QueryText;
 import io.relspec.sql.SqlRefusal;
 import java.util.Collections;
@@ -155,23 +156,53 @@ public record CatalogState(
 
   /**
    * Registers or replaces a bundle: its previous members that the new version no longer has are
-   * removed, members registered on their own are adopted, members of another bundle are refused.
+   * removed; a member registered on its own is adopted only when the bundle defines it exactly as
+   * registered (otherwise 409, as between two bundles: a push must not silently replace what
+   * someone registered through the API); members of another bundle are refused.
    */
   public CatalogState putBundle(TaskBundle bundle, String provider) {
-    for (DatasetName name : bundle.datasets().keySet()) {
-      requireNotOwnedByOther(Kind.DATASET, name.value(), bundle.name());
+    for (Map.Entry<DatasetName, DatasetContract> entry : bundle.datasets().entrySet()) {
+      String name = entry.getKey().value();
+      requireNotOwnedByOther(Kind.DATASET, name, bundle.name());
+      requireAdoptable(
+          Kind.DATASET, name, bundle.name(), datasets.get(entry.getKey()), entry.getValue());
     }
-    for (String name : bundle.functions().keySet()) {
-      requireName(name, "functions." + name);
-      requireNotOwnedByOther(Kind.FUNCTION, name, bundle.name());
+    for (Map.Entry<String, FunctionSpec> entry : bundle.functions().entrySet()) {
+      requireName(entry.getKey(), "functions." + entry.getKey());
+      requireNotOwnedByOther(Kind.FUNCTION, entry.getKey(), bundle.name());
+      requireAdoptable(
+          Kind.FUNCTION,
+          entry.getKey(),
+          bundle.name(),
+          functions.get(entry.getKey()),
+          entry.getValue());
     }
     for (Map.Entry<String, TaskTemplate> entry : bundle.templates().entrySet()) {
       requireName(entry.getKey(), "templates." + entry.getKey());
       requireNotOwnedByOther(Kind.TEMPLATE, entry.getKey(), bundle.name());
+      requireAdoptable(
+          Kind.TEMPLATE,
+          entry.getKey(),
+          bundle.name(),
+          templates.get(entry.getKey()),
+          entry.getValue());
       checkTemplateSql(entry.getValue(), "templates." + entry.getKey() + ".sql");
     }
     for (Map.Entry<TaskName, TaskSpec> entry : bundle.tasks().entrySet()) {
       requireNotOwnedByOther(Kind.TASK, entry.getKey().value(), bundle.name());
+      TaskSpec registered = tasks.get(entry.getKey());
+      TaskSpec defined = entry.getValue();
+      requireAdoptable(
+          Kind.TASK,
+          entry.getKey().value(),
+          bundle.name(),
+          registered == null
+              ? null
+              : List.of(registered.sql(), registered.output(), registered.kind()),
+          List.of(
+              defined.sql(),
+              defined.output() != null ? defined.output() : DatasetName.of(entry.getKey().value()),
+              defined.kind()));
       checkTaskSql(entry.getValue().sql(), "tasks." + entry.getKey() + ".sql");
     }
     CatalogState state = bundles.containsKey(bundle.name()) ? withoutBundle(bundle.name()) : this;
@@ -394,6 +425,7 @@ public record CatalogState(
   }
 
   private CatalogState withFunction(String name, FunctionSpec function) {
+    checkFunctionExpression(name, function);
     TreeMap<String, FunctionSpec> next = new TreeMap<>(functions);
     next.put(name, function);
     return new CatalogState(datasets, next, templates, tasks, bundles);
@@ -456,6 +488,25 @@ public record CatalogState(
     }
   }
 
+  /**
+   * A member registered on its own (through the API) may join a bundle only as defined: the bundle
+   * adopts it, never silently replaces it.
+   */
+  private void requireAdoptable(
+      Kind kind, String name, String bundle, Object registered, Object defined) {
+    if (registered == null || ownerOf(kind, name) != null || registered.equals(defined)) {
+      return;
+    }
+    throw new RelspecException(
+        CatalogErrorCode.NAME_CONFLICT,
+        kind.noun()
+            + " '"
+            + name
+            + "' was registered on its own with another definition; bundle '"
+            + bundle
+            + "' cannot replace it (delete it first, or define it exactly as registered)");
+  }
+
   private void requireNotSynthesized(TaskName name, SortedMap<TaskName, TaskSpec> effective) {
     if (!tasks.containsKey(name) && effective.get(name) instanceof TaskSpec synthesized) {
       throw new RelspecException(
@@ -491,6 +542,24 @@ public record CatalogState(
       QueryText.parseQuery(sql);
     } catch (SqlRefusal e) {
       throw sqlError(e, field);
+    }
+  }
+
+  /** A function's body: one expression over its parameters, reading no data. */
+  private static void checkFunctionExpression(String name, FunctionSpec function) {
+    try {
+      FunctionExpressions.parse(
+          function.expression(),
+          function.parameters().stream()
+              .map(FunctionSpec.Parameter::name)
+              .collect(java.util.stream.Collectors.toSet()));
+    } catch (SqlRefusal e) {
+      String field = "functions." + name + ".expression";
+      throw new RelspecException(
+          CatalogErrorCode.INVALID_SPEC,
+          field + ": " + e.describe(),
+          List.of(new Violation(field, e.describe())),
+          null);
     }
   }
 

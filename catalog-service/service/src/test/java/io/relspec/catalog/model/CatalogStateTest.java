@@ -65,6 +65,33 @@ class CatalogStateTest {
   }
 
   @Test
+  void aBundleAdoptsATaskRegisteredOnItsOwnOnlyAsRegistered() {
+    CatalogState api =
+        CatalogState.empty().putTask(TaskName.of("big"), TaskSpec.compute(null, "SELECT 1 AS x"));
+    TaskBundle different =
+        new TaskBundle(
+            "shop",
+            "1",
+            null,
+            null,
+            null,
+            null,
+            Map.of(TaskName.of("big"), TaskSpec.compute(null, "SELECT 2 AS x")));
+    assertCode(() -> api.putBundle(different, "api"), CatalogErrorCode.NAME_CONFLICT);
+    TaskBundle same =
+        new TaskBundle(
+            "shop",
+            "1",
+            null,
+            null,
+            null,
+            null,
+            Map.of(TaskName.of("big"), TaskSpec.compute(null, "SELECT 1 AS x")));
+    assertThat(api.putBundle(same, "api").tasks().get(TaskName.of("big")).bundle())
+        .isEqualTo("shop");
+  }
+
+  @Test
   void sqlThatIsNotExactlyOneQueryIsRefusedWithItsCode() {
     assertCode(
         () ->

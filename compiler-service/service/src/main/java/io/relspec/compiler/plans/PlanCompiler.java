@@ -10,6 +10,7 @@ import io.relspec.compiler.sql.SqlCompileException;
 import io.relspec.contracts.api.CatalogSnapshot;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.arrow.DuckDbTypeNames;
 import io.relspec.contracts.messaging.PlanCatalogCompiled.CompileFailure;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;
@@ -101,6 +102,7 @@ public final class PlanCompiler {
                     null,
                     null)));
 
+    Map<String, String> invalidFunctions = invalidFunctions(snapshot.functions());
     int compiled = 0;
     int reused = 0;
     for (TaskName task : topologicalOrder(upstream, cycles.keySet())) {
@@ -132,6 +134,25 @@ public final class PlanCompiler {
         } else {
           reused++;
         }
+        String invalid =
+            query.functions().stream()
+                .filter(invalidFunctions::containsKey)
+                .findFirst()
+                .orElse(null);
+        if (invalid != null) {
+          failures.put(
+              task,
+              new CompileFailure(
+                  task,
+                  CompilerErrorCode.INVALID_FUNCTION.code(),
+                  "calls function "
+                      + invalid
+                      + ", whose body does not compile: "
+                      + invalidFunctions.get(invalid),
+                  null,
+                  null));
+          continue;
+        }
         PlanArtifact artifact = artifact(task, spec, query);
         plans.put(task, artifact);
         environment.add(inputOf(spec, artifact));
@@ -150,6 +171,42 @@ public final class PlanCompiler {
             plans,
             List.copyOf(failures.values()));
     return new Result(catalog, new Stats(compiled, reused, failures.size()));
+  }
+
+  /**
+   * Each catalog function whose body does not compile as an expression over its typed parameters
+   * (with the other functions), with the reason: tasks that call one fail with INVALID_FUNCTION.
+   */
+  private Map<String, String> invalidFunctions(Map<String, FunctionSpec> functions) {
+    Map<String, String> invalid = new TreeMap<>();
+    for (Map.Entry<String, FunctionSpec> entry : functions.entrySet()) {
+      Map<String, FunctionSpec> others = new TreeMap<>(functions);
+      others.remove(entry.getKey());
+      FunctionSpec function = entry.getValue();
+      StringBuilder probe =
+          new StringBuilder("SELECT ").append(function.expression()).append(" AS v");
+      if (!function.parameters().isEmpty()) {
+        probe.append(" FROM (VALUES (");
+        for (int i = 0; i < function.parameters().size(); i++) {
+          probe
+              .append(i == 0 ? "" : ", ")
+              .append("CAST(NULL AS ")
+              .append(DuckDbTypeNames.of(function.parameters().get(i).type()))
+              .append(')');
+        }
+        probe.append(")) AS p(");
+        probe.append(
+            String.join(
+                ", ", function.parameters().stream().map(FunctionSpec.Parameter::name).toList()));
+        probe.append(')');
+      }
+      try {
+        compiler.compile(probe.toString(), new CompileEnvironment(others), Deadline.after(timeout));
+      } catch (SqlCompileException e) {
+        invalid.put(entry.getKey(), e.getMessage());
+      }
+    }
+    return invalid;
   }
 
   /** The sources and functions of a snapshot; tasks are added as they compile. */

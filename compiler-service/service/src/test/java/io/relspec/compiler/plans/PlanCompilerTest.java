@@ -17,6 +17,7 @@ import io.relspec.contracts.spec.TaskKind;
 import io.relspec.contracts.spec.TaskSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -153,6 +154,47 @@ class PlanCompilerTest {
         .isEqualTo(
             "orders is read both for the changed files and in full (through view grand_total)");
     assertThat(share.fileScope().scopedInputs()).isEmpty();
+  }
+
+  @Test
+  void aTaskCallingAFunctionWhoseBodyDoesNotCompileFailsAndTheOthersCompile() {
+    Map<String, io.relspec.contracts.spec.FunctionSpec> functions =
+        new TreeMap<>(Fixtures.FUNCTIONS);
+    functions.put(
+        "home",
+        new io.relspec.contracts.spec.FunctionSpec(
+            List.of(), io.relspec.contracts.arrow.ArrowType.parse("utf8"), "getenv('HOME')"));
+    Map<TaskName, TaskSpec> tasks = new TreeMap<>();
+    tasks.put(
+        TaskName.of("leaky"),
+        task("leaky", "SELECT id, home() AS h FROM orders", TaskKind.COMPUTE, 100));
+    tasks.put(
+        TaskName.of("fine"),
+        task("fine", "SELECT id, cents(amount) AS c FROM orders", TaskKind.COMPUTE, 100));
+    PlanCatalog catalog =
+        new PlanCompiler(Duration.ofSeconds(10), 100)
+            .compile(
+                new CatalogSnapshot(
+                    "s1",
+                    null,
+                    Instant.EPOCH,
+                    Fixtures.SOURCES,
+                    functions,
+                    Map.of(),
+                    tasks,
+                    Map.of()),
+                Instant.EPOCH)
+            .catalog();
+    assertThat(catalog.plans()).containsOnlyKeys(TaskName.of("fine"));
+    assertThat(catalog.failures())
+        .singleElement()
+        .satisfies(
+            failure -> {
+              assertThat(failure.code()).isEqualTo("INVALID_FUNCTION");
+              assertThat(failure.message())
+                  .startsWith("calls function home, whose body does not compile:")
+                  .contains("getenv");
+            });
   }
 
   @Test
