@@ -195,8 +195,7 @@ public final class ExecutorBench {
   private static void ingest(DatasetStore source, DatasetStore target, BufferAllocator allocator)
       throws Exception {
     try (DatasetStore.Export export = source.export(ROWS, null, null, allocator, 65_536)) {
-      List<String> columns = contract().schema().fields().stream().map(ArrowField::name).toList();
-      target.ingest(ROWS, export.reader(), columns, null, stored -> "{}");
+      target.ingest(ROWS, export.reader(), contract(), stored -> "{}");
     }
   }
 

@@ -130,6 +130,11 @@ public final class ConnectionOptions {
     return new DataClient(flightUri(), token());
   }
 
+  /** A client of the executor at {@code flightUri} (one named by the scheduler, say). */
+  public DataClient data(URI flightUri) {
+    return new DataClient(flightUri, token());
+  }
+
   private static String first(String flag, String env, String fallback) {
     if (flag != null && !flag.isBlank()) {
       return flag;

@@ -42,6 +42,7 @@ final class DuckDbBaseline implements AutoCloseable {
 
   /** The database's catalog name: a temporary view shadows {@code name}, this reaches the table. */
   private final String database;
+
   private Map<String, Long> lastTaskMillis = Map.of();
 
   /**

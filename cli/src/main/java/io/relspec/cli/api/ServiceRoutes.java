@@ -13,7 +13,7 @@ public record ServiceRoutes(URI base, URI catalog, URI compiler, URI scheduler) 
       Set.of("datasets", "tasks", "functions", "templates", "bundles", "snapshots", "coverage");
   private static final Set<String> COMPILER = Set.of("plan-catalogs", "lineage", "compile");
   private static final Set<String> SCHEDULER =
-      Set.of("runs", "graph", "impact", "provenance", "validation", "source-versions");
+      Set.of("runs", "graph", "impact", "provenance", "validation", "source-versions", "locations");
 
   public static ServiceRoutes single(URI base) {
     return new ServiceRoutes(base, null, null, null);

@@ -4,10 +4,13 @@ import io.relspec.cli.ConnectionOptions;
 import io.relspec.cli.data.DataClient;
 import io.relspec.cli.data.FileFormats;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -55,10 +58,31 @@ public final class GetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      return read(connection.data());
+    } catch (FlightRuntimeException e) {
+      if (e.status().code() != FlightStatusCode.NOT_FOUND) {
+        throw e;
+      }
+      // Not held by the executor this CLI talks to: ask the scheduler which one holds it.
+      URI holder;
+      try {
+        holder =
+            URI.create(
+                connection.api().get("api/v1/locations/" + dataset).path("flightUri").asText());
+      } catch (RuntimeException lookup) {
+        throw e;
+      }
+      return read(connection.data(holder));
+    }
+  }
+
+  private int read(DataClient client) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (DataClient data = connection.data();
-        FlightStream stream = data.get(dataset, version)) {
-      ArrowReader reader = new FlightStreamArrowReader(stream, data.allocator());
+    // The reader is closed before the allocator: its batches are the allocator's memory.
+    try (DataClient data = client;
+        FlightStream stream = data.get(dataset, version);
+        ArrowReader reader = new FlightStreamArrowReader(stream, data.allocator())) {
       switch (format) {
         case "table" -> printTable(out, stream, limit == null ? 20 : limit);
         case "csv" -> {

@@ -115,4 +115,25 @@ class ArrowTypeTest {
                         ArrowField.of("a", "int64", true), ArrowField.of("a", "utf8", true))))
         .hasMessageContaining("duplicate field name 'a'");
   }
+
+  @Test
+  void schemaRejectsNamesThatDifferOnlyInCaseNamingBoth() {
+    assertThatThrownBy(
+            () ->
+                new ArrowSchema(
+                    java.util.List.of(
+                        ArrowField.of("a", "int64", true), ArrowField.of("A", "utf8", true))))
+        .hasMessageContaining("fields 'a' and 'A' differ only in case");
+  }
+
+  @Test
+  void aFieldNameIsOneQuotableIdentifier() {
+    assertThat(ArrowField.of("count(*) of x", "int64", true).name()).isEqualTo("count(*) of x");
+    assertThatThrownBy(() -> ArrowField.of("a\"b", "int64", true))
+        .hasMessageContaining("double quote");
+    assertThatThrownBy(() -> ArrowField.of("a\nb", "int64", true))
+        .hasMessageContaining("control character");
+    assertThatThrownBy(() -> ArrowField.of("x".repeat(256), "int64", true))
+        .hasMessageContaining("limit is 255");
+  }
 }

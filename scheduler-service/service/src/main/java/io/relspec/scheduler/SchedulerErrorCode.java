@@ -10,6 +10,7 @@ public enum SchedulerErrorCode implements ErrorCode {
   RUN_NOT_FOUND(404, "Run not found"),
   UNKNOWN_TARGET(400, "Unknown target dataset"),
   UNKNOWN_TASK(400, "Unknown task"),
+  UNKNOWN_SOURCE(400, "Unknown source dataset"),
   RUN_ALREADY_FINISHED(409, "Run already finished"),
   UNKNOWN_DATASET(404, "Unknown dataset"),
   UNKNOWN_FORMAT(400, "Unknown format");

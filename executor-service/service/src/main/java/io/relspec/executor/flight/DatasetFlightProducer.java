@@ -1,6 +1,7 @@
 package io.relspec.executor.flight;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowType;
 import io.relspec.contracts.messaging.RelspecJson;
@@ -15,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -245,12 +248,7 @@ public final class DatasetFlightProducer implements FlightProducer {
     DatasetStore.Ingested ingested;
     try {
       ingested =
-          store.ingest(
-              dataset,
-              reader,
-              contract.schema().fields().stream().map(ArrowField::name).toList(),
-              contract.fileIdColumn(),
-              committed -> event(dataset, committed, true));
+          store.ingest(dataset, reader, contract, committed -> event(dataset, committed, true));
     } catch (SQLException e) {
       throw uploadFailure(dataset, reader, e).toRuntimeException();
     }
@@ -268,10 +266,26 @@ public final class DatasetFlightProducer implements FlightProducer {
     return json(result);
   }
 
-  /** Every contract field present with its type, and nothing else. */
+  /**
+   * Every contract field present with its type, and nothing else; no two fields whose names differ
+   * only in case (one SQL column).
+   */
   private static void checkSchema(DatasetName dataset, DatasetContract contract, Schema schema) {
     Map<String, Field> uploaded = new LinkedHashMap<>();
+    Map<String, String> lowerCase = new HashMap<>();
     for (Field field : schema.getFields()) {
+      String other =
+          lowerCase.putIfAbsent(field.getName().toLowerCase(Locale.ROOT), field.getName());
+      if (other != null) {
+        throw CallStatus.INVALID_ARGUMENT
+            .withDescription(
+                "fields '"
+                    + other
+                    + "' and '"
+                    + field.getName()
+                    + "' of the upload differ only in case; SQL reads them as one column")
+            .toRuntimeException();
+      }
       uploaded.put(field.getName(), field);
     }
     for (ArrowField expected : contract.schema().fields()) {
@@ -343,7 +357,8 @@ public final class DatasetFlightProducer implements FlightProducer {
     try {
       if (!DELETE_FILES.equals(action.getType())) {
         throw CallStatus.UNIMPLEMENTED
-            .withDescription("unknown action '" + action.getType() + "'; actions: " + DELETE_FILES)
+            .withDescription(
+                "unknown action '" + abbreviate(action.getType()) + "'; actions: " + DELETE_FILES)
             .toRuntimeException();
       }
       authenticator.requireWriter(context.peerIdentity(), "deleting files");
@@ -355,38 +370,53 @@ public final class DatasetFlightProducer implements FlightProducer {
   }
 
   private byte[] deleteFiles(byte[] body) {
-    JsonNode request;
-    try {
-      request = RelspecJson.mapper().readTree(body);
-    } catch (IOException e) {
-      request = null;
-    }
-    if (request == null
-        || !request.path("dataset").isTextual()
-        || !request.path("fileIds").isArray()) {
-      throw CallStatus.INVALID_ARGUMENT
-          .withDescription("delete-files takes JSON {\"dataset\": name, \"fileIds\": [id, ...]}")
-          .toRuntimeException();
-    }
-    DatasetName dataset = datasetName(request.path("dataset").asText());
-    if (request.path("fileIds").size() > settings.maxDeleteFileIds()) {
-      throw CallStatus.RESOURCE_EXHAUSTED
-          .withDescription(
-              "delete-files takes at most "
-                  + settings.maxDeleteFileIds()
-                  + " file ids per call, got "
-                  + request.path("fileIds").size())
-          .toRuntimeException();
-    }
-    List<String> fileIds = new ArrayList<>();
-    for (JsonNode fileId : request.path("fileIds")) {
-      if (!fileId.isTextual() || fileId.asText().isEmpty()) {
-        throw CallStatus.INVALID_ARGUMENT
-            .withDescription("file ids are non-empty strings, got " + fileId)
-            .toRuntimeException();
+    // Read as a stream, so a body over the file-id limit is refused as soon as the limit is
+    // passed, not after parsing all of it.
+    String datasetText = null;
+    List<String> fileIds = null;
+    try (JsonParser parser = RelspecJson.mapper().getFactory().createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw deleteFilesUsage();
       }
-      fileIds.add(fileId.asText());
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if ("dataset".equals(field) && value == JsonToken.VALUE_STRING) {
+          datasetText = parser.getText();
+        } else if ("fileIds".equals(field) && value == JsonToken.START_ARRAY) {
+          fileIds = new ArrayList<>();
+          for (JsonToken id = parser.nextToken();
+              id != JsonToken.END_ARRAY;
+              id = parser.nextToken()) {
+            if (id != JsonToken.VALUE_STRING || parser.getText().isEmpty()) {
+              throw CallStatus.INVALID_ARGUMENT
+                  .withDescription("file ids are non-empty strings")
+                  .toRuntimeException();
+            }
+            if (fileIds.size() == settings.maxDeleteFileIds()) {
+              throw CallStatus.RESOURCE_EXHAUSTED
+                  .withDescription(
+                      "delete-files takes at most "
+                          + settings.maxDeleteFileIds()
+                          + " file ids per call")
+                  .toRuntimeException();
+            }
+            fileIds.add(parser.getText());
+          }
+        } else {
+          throw deleteFilesUsage();
+        }
+      }
+      if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+        throw deleteFilesUsage();
+      }
+    } catch (IOException e) {
+      throw deleteFilesUsage();
     }
+    if (datasetText == null || fileIds == null) {
+      throw deleteFilesUsage();
+    }
+    DatasetName dataset = datasetName(datasetText);
     if (fileIds.isEmpty()) {
       throw CallStatus.INVALID_ARGUMENT
           .withDescription("name at least one file id to delete")
@@ -405,6 +435,20 @@ public final class DatasetFlightProducer implements FlightProducer {
     result.put("rows", removed.stored().rows());
     result.put("removedFileIds", removed.fileIds().size());
     return json(result);
+  }
+
+  private static FlightRuntimeException deleteFilesUsage() {
+    return CallStatus.INVALID_ARGUMENT
+        .withDescription("delete-files takes JSON {\"dataset\": name, \"fileIds\": [id, ...]}")
+        .toRuntimeException();
+  }
+
+  /** Client text echoed in a status: at most 64 characters, control characters replaced. */
+  private static String abbreviate(String text) {
+    String clean = text == null ? "" : text.replaceAll("\\p{Cntrl}", "?");
+    return clean.length() <= 64
+        ? clean
+        : clean.substring(0, 64) + "… (" + clean.length() + " chars)";
   }
 
   @Override
@@ -444,7 +488,7 @@ public final class DatasetFlightProducer implements FlightProducer {
   private static DatasetName datasetName(String text) {
     if (!Identifiers.isName(text)) {
       throw CallStatus.INVALID_ARGUMENT
-          .withDescription("'" + text + "' is not a dataset name")
+          .withDescription("'" + abbreviate(text) + "' is not a dataset name")
           .toRuntimeException();
     }
     return DatasetName.of(text);

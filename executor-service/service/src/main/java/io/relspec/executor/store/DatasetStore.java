@@ -2,12 +2,14 @@ package io.relspec.executor.store;
 
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
+import io.relspec.contracts.arrow.ArrowType;
 import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
 import io.relspec.contracts.messaging.TaskRunRequested.ViewDefinition;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.model.Identifiers;
+import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.executor.sql.NameBinding;
 import io.relspec.executor.sql.SelectStatement;
 import java.io.IOException;
@@ -119,6 +121,10 @@ public final class DatasetStore implements AutoCloseable {
               + ".versions (dataset VARCHAR NOT NULL, version BIGINT NOT NULL,"
               + " table_name VARCHAR NOT NULL, row_count BIGINT NOT NULL, byte_count BIGINT NOT NULL,"
               + " file_id_column VARCHAR, created_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+      // The schema the version was declared with (the contract, the plan): DuckDB keeps no time
+      // zone of a TIMESTAMPTZ column, so the declared one is served back from here.
+      statement.execute(
+          "ALTER TABLE " + META + ".versions ADD COLUMN IF NOT EXISTS declared_schema VARCHAR");
       statement.execute(
           "CREATE TABLE IF NOT EXISTS "
               + META
@@ -198,7 +204,13 @@ public final class DatasetStore implements AutoCloseable {
                       .cancellation()
                       .execute(statement, "CREATE TABLE " + table + " AS " + select);
                   return commitVersion(
-                      connection, query.output(), version, table, query.fileIdColumn(), null);
+                      connection,
+                      query.output(),
+                      version,
+                      table,
+                      query.fileIdColumn(),
+                      query.outputSchema(),
+                      null);
                 });
           } finally {
             closeAll(streams);
@@ -252,7 +264,13 @@ public final class DatasetStore implements AutoCloseable {
                       .cancellation()
                       .execute(statement, "INSERT INTO " + table + " BY NAME " + select);
                   return commitVersion(
-                      connection, query.output(), version, table, fileIdColumn, null);
+                      connection,
+                      query.output(),
+                      version,
+                      table,
+                      fileIdColumn,
+                      query.outputSchema(),
+                      null);
                 });
           } finally {
             closeAll(streams);
@@ -494,17 +512,20 @@ public final class DatasetStore implements AutoCloseable {
   // ---------------------------------------------------------------- source data
 
   /**
-   * Ingests uploaded source data: the rows of {@code reader}, in {@code columns} order. Without a
-   * file-id column the dataset is replaced; with one, the partitions of the file ids present are
-   * replaced and the others kept. {@code event} builds the outbox message committed with the data.
+   * Ingests uploaded source data: the rows of {@code reader}, in the contract's column order.
+   * Without a file-id column the dataset is replaced; with one, the partitions of the file ids
+   * present are replaced and the others kept. The contract holds: a NULL in a column it declares
+   * not nullable refuses the whole upload, naming the column and the first such row. {@code event}
+   * builds the outbox message committed with the data.
    */
   public Ingested ingest(
       DatasetName dataset,
       ArrowReader reader,
-      List<String> columns,
-      String fileIdColumn,
+      DatasetContract contract,
       Function<Ingested, String> event)
       throws SQLException {
+    List<String> columns = contract.schema().fields().stream().map(ArrowField::name).toList();
+    String fileIdColumn = contract.fileIdColumn();
     return lockedData(
         dataset,
         () -> {
@@ -553,6 +574,7 @@ public final class DatasetStore implements AutoCloseable {
                             + " BY NAME SELECT "
                             + projection
                             + " FROM temp.relspec_upload");
+                    requireValues(statement, "temp.relspec_upload", contract);
                   } else {
                     statement.execute(
                         "CREATE TABLE "
@@ -560,14 +582,53 @@ public final class DatasetStore implements AutoCloseable {
                             + " AS SELECT "
                             + projection
                             + " FROM temp.relspec_upload");
+                    requireValues(statement, table, contract);
                   }
                   return commitIngest(
-                      connection, dataset, version, table, fileIdColumn, fileIds, event);
+                      connection,
+                      dataset,
+                      version,
+                      table,
+                      fileIdColumn,
+                      contract.schema(),
+                      fileIds,
+                      event);
                 });
           } finally {
             closeAll(streams);
           }
         });
+  }
+
+  /**
+   * Refuses an upload with a NULL in a column the contract declares not nullable, naming the column
+   * and the first row (in upload order) that holds one.
+   */
+  private static void requireValues(Statement statement, String rows, DatasetContract contract)
+      throws SQLException {
+    for (ArrowField field : contract.schema().fields()) {
+      if (field.nullable()) {
+        continue;
+      }
+      try (ResultSet first =
+          statement.executeQuery(
+              // Row ids of rows written in this transaction start at an offset: count from it.
+              "SELECT min(rowid) FILTER (WHERE "
+                  + quoteInternal(field.name())
+                  + " IS NULL) - min(rowid) FROM "
+                  + rows)) {
+        first.next();
+        long row = first.getLong(1);
+        if (!first.wasNull()) {
+          throw new InvalidDataException(
+              "column '"
+                  + field.name()
+                  + "' is not nullable in the contract, but row "
+                  + (row + 1)
+                  + " of the upload holds NULL");
+        }
+      }
+    }
   }
 
   /**
@@ -605,7 +666,8 @@ public final class DatasetStore implements AutoCloseable {
 
   /**
    * Removes the partitions of {@code fileIds} as a new version; {@code event} builds the outbox
-   * message committed with it.
+   * message committed with it. When the newest version holds none of them nothing is written and
+   * the answer names no file id.
    *
    * @throws DatasetNotHeldException when this store does not hold the dataset
    * @throws InvalidDataException when the dataset has no file-id column
@@ -624,7 +686,26 @@ public final class DatasetStore implements AutoCloseable {
               throw new InvalidDataException(
                   "dataset '" + dataset + "' has no file-id column, so it has no file partitions");
             }
-            List<String> sorted = fileIds.stream().distinct().sorted().toList();
+            fillFileScope(connection, statement, fileIds);
+            // Only the file ids the version holds are removed; none held changes nothing (no new
+            // version, no event), so a retried or mistaken call costs nothing downstream.
+            List<String> sorted = new ArrayList<>();
+            try (ResultSet rows =
+                statement.executeQuery(
+                    "SELECT DISTINCT CAST("
+                        + quote(held.fileIdColumn())
+                        + " AS VARCHAR) AS f FROM "
+                        + held.table()
+                        + " WHERE "
+                        + inFileScope(held.fileIdColumn())
+                        + " ORDER BY f")) {
+              while (rows.next()) {
+                sorted.add(rows.getString(1));
+              }
+            }
+            if (sorted.isEmpty()) {
+              return new Ingested(stored(connection, dataset, held), List.of());
+            }
             fillFileScope(connection, statement, sorted);
             long version = held.version() + 1;
             boolean inPlace = retainVersions == 1;
@@ -634,7 +715,16 @@ public final class DatasetStore implements AutoCloseable {
                 () -> {
                   removePartitions(statement, held.table(), table, held.fileIdColumn(), inPlace);
                   return commitIngest(
-                      connection, dataset, version, table, held.fileIdColumn(), sorted, event);
+                      connection,
+                      dataset,
+                      version,
+                      table,
+                      held.fileIdColumn(),
+                      held.declaredSchema() == null
+                          ? null
+                          : RelspecJson.read(held.declaredSchema(), ArrowSchema.class),
+                      sorted,
+                      event);
                 });
           }
         });
@@ -665,6 +755,7 @@ public final class DatasetStore implements AutoCloseable {
       long version,
       String table,
       String fileIdColumn,
+      ArrowSchema declared,
       List<String> fileIds,
       Function<Ingested, String> event)
       throws SQLException {
@@ -675,6 +766,7 @@ public final class DatasetStore implements AutoCloseable {
         version,
         table,
         fileIdColumn,
+        declared,
         written -> {
           stored[0] = written;
           return event.apply(new Ingested(written, fileIds));
@@ -746,22 +838,28 @@ public final class DatasetStore implements AutoCloseable {
       long version,
       String table,
       String fileIdColumn,
+      ArrowSchema declared,
       Function<StoredDataset, String> event)
       throws SQLException {
     List<Version> held = versions(connection, dataset);
-    ArrowSchema schema = schemaOf(connection, table);
+    String declaredJson = declared == null ? null : RelspecJson.write(declared);
+    ArrowSchema schema = withDeclaredTimezones(schemaOf(connection, table), declaredJson);
     long[] size = measure(connection, table, schema);
     StoredDataset stored =
         new StoredDataset(dataset, version, size[0], size[1], schema, fileIdColumn);
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "INSERT INTO " + META + ".versions VALUES (?, ?, ?, ?, ?, ?, current_timestamp)")) {
+            "INSERT INTO "
+                + META
+                + ".versions (dataset, version, table_name, row_count, byte_count, file_id_column,"
+                + " created_at, declared_schema) VALUES (?, ?, ?, ?, ?, ?, current_timestamp, ?)")) {
       insert.setString(1, dataset.value());
       insert.setLong(2, version);
       insert.setString(3, table);
       insert.setLong(4, stored.rows());
       insert.setLong(5, stored.bytes());
       insert.setString(6, fileIdColumn);
+      insert.setString(7, declaredJson);
       insert.execute();
     }
     try (Statement statement = connection.createStatement()) {
@@ -773,7 +871,8 @@ public final class DatasetStore implements AutoCloseable {
               + " AS SELECT * FROM "
               + table);
       List<Version> kept = new ArrayList<>();
-      kept.add(new Version(version, table, stored.rows(), stored.bytes(), fileIdColumn));
+      kept.add(
+          new Version(version, table, stored.rows(), stored.bytes(), fileIdColumn, declaredJson));
       kept.addAll(held);
       kept = prune(connection, statement, dataset, kept);
       if (event != null) {
@@ -850,7 +949,13 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   /** One stored version: its physical table and partitioning. */
-  private record Version(long version, String table, long rows, long bytes, String fileIdColumn) {}
+  private record Version(
+      long version,
+      String table,
+      long rows,
+      long bytes,
+      String fileIdColumn,
+      String declaredSchema) {}
 
   /**
    * The versions held of a dataset, newest first. Read from the store once per dataset, then kept
@@ -872,7 +977,8 @@ public final class DatasetStore implements AutoCloseable {
     List<Version> versions = new ArrayList<>();
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT version, table_name, row_count, byte_count, file_id_column FROM "
+            "SELECT version, table_name, row_count, byte_count, file_id_column, declared_schema"
+                + " FROM "
                 + META
                 + ".versions WHERE dataset = ? ORDER BY version DESC")) {
       select.setString(1, dataset.value());
@@ -884,7 +990,8 @@ public final class DatasetStore implements AutoCloseable {
                   rows.getString(2),
                   rows.getLong(3),
                   rows.getLong(4),
-                  rows.getString(5)));
+                  rows.getString(5),
+                  rows.getString(6)));
         }
       }
     }
@@ -946,7 +1053,7 @@ public final class DatasetStore implements AutoCloseable {
         version.version(),
         version.rows(),
         version.bytes(),
-        schemaOf(connection, version.table()),
+        withDeclaredTimezones(schemaOf(connection, version.table()), version.declaredSchema()),
         version.fileIdColumn());
   }
 
@@ -957,7 +1064,8 @@ public final class DatasetStore implements AutoCloseable {
         Statement statement = connection.createStatement();
         ResultSet rows =
             statement.executeQuery(
-                "SELECT dataset, version, table_name, row_count, byte_count, file_id_column FROM "
+                "SELECT dataset, version, table_name, row_count, byte_count, file_id_column,"
+                    + " declared_schema FROM "
                     + META
                     + ".versions ORDER BY dataset, version DESC")) {
       while (rows.next()) {
@@ -968,7 +1076,8 @@ public final class DatasetStore implements AutoCloseable {
                 rows.getString(3),
                 rows.getLong(4),
                 rows.getLong(5),
-                rows.getString(6)));
+                rows.getString(6),
+                rows.getString(7)));
       }
       List<StoredDataset> result = new ArrayList<>();
       for (Map.Entry<DatasetName, Version> entry : newest.entrySet()) {
@@ -1015,6 +1124,11 @@ public final class DatasetStore implements AutoCloseable {
       DuckDBResultSet rows = (DuckDBResultSet) statement.executeQuery();
       ArrowReader reader = (ArrowReader) rows.arrowExportStream(allocator, batchRows);
       StoredDataset stored = stored(connection, dataset, held);
+      try {
+        reader = DeclaredTimezones.apply(reader, stored.schema(), allocator);
+      } catch (java.io.IOException e) {
+        throw new SQLException("cannot read the exported schema of '" + dataset + "'", e);
+      }
       return new Export(stored, reader, statement, connection);
     } catch (SQLException | RuntimeException e) {
       connection.close();
@@ -1035,6 +1149,29 @@ public final class DatasetStore implements AutoCloseable {
         // Imported into another store, whose Arrow C stream released (and closed) this reader.
       }
     }
+  }
+
+  /**
+   * The stored columns with the time zones their version was declared with: DuckDB keeps a
+   * TIMESTAMPTZ as an instant and would report every zone as its own session zone.
+   */
+  private static ArrowSchema withDeclaredTimezones(ArrowSchema stored, String declaredJson) {
+    if (declaredJson == null) {
+      return stored;
+    }
+    ArrowSchema declared = RelspecJson.read(declaredJson, ArrowSchema.class);
+    List<ArrowField> fields = new ArrayList<>();
+    for (ArrowField field : stored.fields()) {
+      ArrowType type = field.type();
+      if (type instanceof ArrowType.Timestamp timestamp && timestamp.timezone() != null) {
+        ArrowType declaredType = declared.field(field.name()).map(ArrowField::type).orElse(null);
+        if (declaredType instanceof ArrowType.Timestamp zoned && zoned.timezone() != null) {
+          type = new ArrowType.Timestamp(timestamp.unit(), zoned.timezone());
+        }
+      }
+      fields.add(new ArrowField(field.name(), type, field.nullable(), field.metadata()));
+    }
+    return new ArrowSchema(fields);
   }
 
   private static ArrowSchema schemaOf(Connection connection, String table) throws SQLException {

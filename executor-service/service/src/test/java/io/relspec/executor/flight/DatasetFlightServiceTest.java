@@ -68,6 +68,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DatasetFlightServiceTest {
   private static final DatasetName EVIDENCE = DatasetName.of("evidence");
   private static final DatasetName PLAIN = DatasetName.of("plain");
+  private static final DatasetName TIMED = DatasetName.of("timed");
   private static final CallOption ADMIN =
       new CredentialCallOption(new BearerCredentialWriter(TestConfigs.ADMIN));
   private static final CallOption READER =
@@ -127,7 +128,7 @@ class DatasetFlightServiceTest {
         new ArrayList<>(
             List.of(
                 new ArrowField("file_id", ArrowType.parse("utf8"), false, Map.of()),
-                new ArrowField("n", ArrowType.parse("int64"), true, Map.of()),
+                new ArrowField("n", ArrowType.parse("int64"), false, Map.of()),
                 new ArrowField("score", ArrowType.parse("float64"), true, Map.of())));
     if (contractHasLabel) {
       fields.add(new ArrowField("label", ArrowType.parse("utf8"), true, Map.of()));
@@ -138,6 +139,19 @@ class DatasetFlightServiceTest {
     }
     if (dataset.equals(PLAIN)) {
       return Optional.of(new DatasetContract(schema, null, null, Map.of()));
+    }
+    if (dataset.equals(TIMED)) {
+      return Optional.of(
+          new DatasetContract(
+              new ArrowSchema(
+                  List.of(
+                      new ArrowField(
+                          "at", ArrowType.parse("timestamp[us, tz=Europe/Paris]"), true, Map.of()),
+                      new ArrowField(
+                          "utc", ArrowType.parse("timestamp[us, tz=UTC]"), true, Map.of()))),
+              null,
+              null,
+              Map.of()));
     }
     return Optional.empty();
   }
@@ -274,6 +288,42 @@ class DatasetFlightServiceTest {
   }
 
   @Test
+  void timestampsAreServedWithTheTimeZoneTheContractDeclares() throws Exception {
+    Schema upload =
+        new Schema(
+            List.of(
+                Field.nullable(
+                    "at",
+                    new org.apache.arrow.vector.types.pojo.ArrowType.Timestamp(
+                        org.apache.arrow.vector.types.TimeUnit.MICROSECOND, "Europe/Paris")),
+                Field.nullable(
+                    "utc",
+                    new org.apache.arrow.vector.types.pojo.ArrowType.Timestamp(
+                        org.apache.arrow.vector.types.TimeUnit.MICROSECOND, "UTC"))));
+    VectorSchemaRoot root = VectorSchemaRoot.create(upload, allocator);
+    root.allocateNew();
+    ((org.apache.arrow.vector.TimeStampMicroTZVector) root.getVector("at"))
+        .setSafe(0, 1_700_000_000_000_000L);
+    ((org.apache.arrow.vector.TimeStampMicroTZVector) root.getVector("utc"))
+        .setSafe(0, 1_700_000_000_000_000L);
+    root.setRowCount(1);
+    put(TIMED, root);
+    FlightInfo info = client.getInfo(FlightDescriptor.path("timed"), READER);
+    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket(), READER)) {
+      for (Schema schema : List.of(info.getSchema(), stream.getSchema())) {
+        assertThat(schema.getFields())
+            .extracting(
+                field ->
+                    ((org.apache.arrow.vector.types.pojo.ArrowType.Timestamp) field.getType())
+                        .getTimezone())
+            .containsExactly("Europe/Paris", "UTC");
+      }
+      assertThat(stream.next()).isTrue();
+      assertThat(stream.getRoot().getVector("at").getObject(0)).isEqualTo(1_700_000_000_000_000L);
+    }
+  }
+
+  @Test
   void deleteFilesRemovesPartitionsAsANewVersionAndAnnouncesThem() throws Exception {
     put(EVIDENCE, rows("f1", 3, "f2", 2, "f3", 1));
     Iterator<Result> results =
@@ -317,6 +367,28 @@ class DatasetFlightServiceTest {
         () -> client.doAction(new Action("drop-everything", new byte[0]), ADMIN).next(),
         FlightStatusCode.UNIMPLEMENTED,
         "unknown action");
+    // a 100 KB action name is not echoed back whole
+    assertThatThrownBy(
+            () -> client.doAction(new Action("x".repeat(100_000), new byte[0]), ADMIN).next())
+        .isInstanceOfSatisfying(
+            FlightRuntimeException.class,
+            e -> {
+              assertThat(e.status().code()).isEqualTo(FlightStatusCode.UNIMPLEMENTED);
+              assertThat(e.status().description()).hasSizeLessThan(200).contains("100000 chars");
+            });
+    // file ids the dataset does not hold change nothing: no new version, no event
+    String none =
+        new String(
+            client
+                .doAction(
+                    new Action(
+                        "delete-files", json("{\"dataset\":\"evidence\",\"fileIds\":[\"f9\"]}")),
+                    ADMIN)
+                .next()
+                .getBody(),
+            StandardCharsets.UTF_8);
+    assertThat(none).contains("\"version\":2", "\"removedFileIds\":0");
+    assertThat(events()).hasSize(2);
     assertStatus(
         () ->
             client
@@ -365,6 +437,24 @@ class DatasetFlightServiceTest {
         () -> put(EVIDENCE, rows((String) null, 2)),
         FlightStatusCode.INVALID_ARGUMENT,
         "must not be null");
+    VectorSchemaRoot nullN = rows("f1", 1, "f2", 2);
+    ((BigIntVector) nullN.getVector("n")).setNull(2);
+    assertStatus(
+        () -> put(EVIDENCE, nullN),
+        FlightStatusCode.INVALID_ARGUMENT,
+        "column 'n' is not nullable in the contract, but row 3 of the upload holds NULL");
+    VectorSchemaRoot plainNull = rows("f1", 2);
+    ((BigIntVector) plainNull.getVector("n")).setNull(0);
+    assertStatus(
+        () -> put(PLAIN, plainNull),
+        FlightStatusCode.INVALID_ARGUMENT,
+        "column 'n' is not nullable in the contract, but row 1 of the upload holds NULL");
+    List<Field> twice = new ArrayList<>(uploadSchema().getFields());
+    twice.add(Field.nullable("N", new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true)));
+    assertStatus(
+        () -> putSchema(EVIDENCE, new Schema(twice)),
+        FlightStatusCode.INVALID_ARGUMENT,
+        "fields 'n' and 'N' of the upload differ only in case");
     assertStatus(
         () -> put(EVIDENCE, rows("f9", 20_000)),
         FlightStatusCode.RESOURCE_EXHAUSTED,

@@ -70,10 +70,16 @@ public class RunResource {
         .build();
   }
 
+  /** Most runs one GET /runs returns. */
+  static final int MAX_LIMIT = 1_000;
+
   @GET
   @RolesAllowed(Roles.READER)
-  public List<RunStatus> list() {
-    return runs.recent();
+  public List<RunStatus> list(@QueryParam("limit") @DefaultValue("100") int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
+    }
+    return runs.recent(limit);
   }
 
   @GET

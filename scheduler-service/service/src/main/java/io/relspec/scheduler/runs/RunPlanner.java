@@ -52,6 +52,22 @@ public final class RunPlanner {
                 "forced task '" + forced + "' does not exist or did not compile"));
       }
     }
+    for (var files : List.of(request.changedFiles(), request.removedFiles())) {
+      for (DatasetName dataset : files.keySet()) {
+        if (!catalog.sources().containsKey(dataset)) {
+          problems.add(
+              new Problem(
+                  "UNKNOWN_SOURCE",
+                  null,
+                  "'"
+                      + dataset
+                      + "' in changedFiles/removedFiles is not a source dataset"
+                      + (graph.producer(dataset) != null
+                          ? " (it is a task's output; name the sources whose files changed)"
+                          : "")));
+        }
+      }
+    }
     Set<TaskName> selected = select(graph, request, problems);
     for (GraphDiagnostic diagnostic : graph.diagnostics()) {
       if (!diagnostic.isError()) {

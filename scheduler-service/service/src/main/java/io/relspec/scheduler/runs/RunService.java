@@ -77,8 +77,6 @@ public class RunService {
       Comparator.comparingInt(RunStore.TaskProgress::priority)
           .thenComparing(RunStore.TaskProgress::task);
 
-  private static final int RECENT_RUNS = 100;
-
   private final AgroalDataSource dataSource;
   private final SchedulerConfig config;
   private final PlanCatalogs planCatalogs;
@@ -368,8 +366,32 @@ public class RunService {
         connection -> runs.run(connection, runId).orElseThrow(() -> runNotFound(runId)));
   }
 
-  public List<RunStatus> recent() {
-    return Jdbc.inTransaction(dataSource, connection -> runs.recentRuns(connection, RECENT_RUNS));
+  /** The {@code limit} newest runs. */
+  public List<RunStatus> recent(int limit) {
+    return Jdbc.inTransaction(dataSource, connection -> runs.recentRuns(connection, limit));
+  }
+
+  /**
+   * Where the newest version of a dataset lives: a task output's materialization, else a source's
+   * newest recorded version.
+   */
+  public InputLocation location(DatasetName dataset) {
+    return Jdbc.inTransaction(
+        dataSource,
+        connection -> {
+          var held = runs.materialization(connection, dataset);
+          if (held.isPresent()) {
+            return new InputLocation(
+                dataset, held.get().version(), held.get().executorId(), held.get().flightUri());
+          }
+          InputLocation source = sources.locations(connection).get(dataset);
+          if (source == null) {
+            throw new RelspecException(
+                SchedulerErrorCode.UNKNOWN_DATASET,
+                "no executor is known to hold '" + dataset + "' (never built or uploaded)");
+          }
+          return source;
+        });
   }
 
   /** The newest version of every source the scheduler has heard of, by dataset name. */
@@ -471,12 +493,11 @@ public class RunService {
     }
     Set<String> codes = new HashSet<>();
     refusing.forEach(problem -> codes.add(problem.code()));
+    // One kind of unknown name is reported as that kind; anything else is a validation failure.
     SchedulerErrorCode code =
-        codes.equals(Set.of("UNKNOWN_TARGET"))
-            ? SchedulerErrorCode.UNKNOWN_TARGET
-            : codes.equals(Set.of("UNKNOWN_TASK"))
-                ? SchedulerErrorCode.UNKNOWN_TASK
-                : SchedulerErrorCode.VALIDATION_FAILED;
+        codes.size() == 1 && codes.iterator().next().startsWith("UNKNOWN_")
+            ? SchedulerErrorCode.valueOf(codes.iterator().next())
+            : SchedulerErrorCode.VALIDATION_FAILED;
     throw new RelspecException(
         code,
         refusing.size()

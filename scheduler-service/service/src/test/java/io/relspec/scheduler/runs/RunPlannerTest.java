@@ -142,6 +142,30 @@ class RunPlannerTest {
   }
 
   @Test
+  void changedFilesOfADatasetThatIsNoSourceAreAProblem() {
+    PlanCatalog catalog = shop().build();
+    RunPlanner.Plan plan =
+        plan(
+            catalog,
+            request(
+                RunMode.INCREMENTAL,
+                List.of(),
+                Map.of(
+                    DatasetName.of("nowhere"), List.of("f1"), DatasetName.of("a"), List.of("f1")),
+                List.of()),
+            settled(catalog));
+    assertThat(plan.problems())
+        .extracting(RunPlanner.Problem::code, RunPlanner.Problem::message)
+        .containsExactlyInAnyOrder(
+            tuple(
+                "UNKNOWN_SOURCE", "'nowhere' in changedFiles/removedFiles is not a source dataset"),
+            tuple(
+                "UNKNOWN_SOURCE",
+                "'a' in changedFiles/removedFiles is not a source dataset (it is a task's output;"
+                    + " name the sources whose files changed)"));
+  }
+
+  @Test
   void nothingChangedReusesEverything() {
     PlanCatalog catalog = shop().build();
     RunPlanner.Plan plan = plan(catalog, request(RunMode.INCREMENTAL), settled(catalog));

@@ -1,0 +1,39 @@
+package io.relspec.scheduler.api;
+
+import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
+import io.relspec.contracts.model.DatasetName;
+import io.relspec.platform.security.Roles;
+import io.relspec.scheduler.runs.RunService;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Where a dataset's newest version lives, so a reader (the CLI's {@code get}, any Flight client)
+ * can fetch it from the executor that holds it.
+ */
+@Path("/api/v1/locations")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "scheduler")
+@SecurityRequirement(name = "bearer")
+public class LocationResource {
+  private final RunService runs;
+
+  public LocationResource(RunService runs) {
+    this.runs = runs;
+  }
+
+  @GET
+  @Path("{dataset}")
+  @RolesAllowed(Roles.READER)
+  @Operation(summary = "The executor holding a dataset's newest version, and its Flight URI")
+  public InputLocation location(@PathParam("dataset") String dataset) {
+    return runs.location(DatasetName.of(dataset));
+  }
+}
