@@ -140,12 +140,15 @@ public class ApiTokens {
       byte[] random = new byte[32];
       new SecureRandom().nextBytes(random);
       String token = "rs_" + java.util.HexFormat.of().formatHex(random);
-      Files.writeString(path, token + "\n", StandardCharsets.UTF_8);
+      // Created readable by its owner alone, never world-readable for a moment.
       try {
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        Files.createFile(
+            path,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException notPosix) {
         LOG.debugf("cannot restrict permissions of %s on this file system", path);
       }
+      Files.writeString(path, token + "\n", StandardCharsets.UTF_8);
       LOG.infof(
           "%n  Generated an API token in %s%n  Use it with:  curl -H \"Authorization: Bearer $(cat %s)\" http://localhost:8080/api/v1/...%n",
           path.toAbsolutePath(), path.toAbsolutePath());
