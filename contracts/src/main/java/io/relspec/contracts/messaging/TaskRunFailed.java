@@ -1,11 +1,19 @@
 package io.relspec.contracts.messaging;
 
+import io.relspec.contracts.model.Collections2;
+import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
-/** A task attempt failed; {@code retryable} says whether another attempt may succeed. */
+/**
+ * A task attempt failed; {@code retryable} says whether another attempt may succeed. With {@code
+ * INPUT_NOT_AVAILABLE}, {@code unavailableInputs} names the inputs that could not be read (their
+ * holder unreachable, or the version pruned): the scheduler rebuilds a task output elsewhere, or
+ * waits for a source's holder to come back.
+ */
 public record TaskRunFailed(
     UUID eventId,
     Instant occurredAt,
@@ -17,7 +25,8 @@ public record TaskRunFailed(
     String errorCode,
     String message,
     boolean retryable,
-    long durationMillis)
+    long durationMillis,
+    List<DatasetName> unavailableInputs)
     implements RelspecMessage {
   public TaskRunFailed {
     Objects.requireNonNull(eventId, "eventId is null");
@@ -27,5 +36,6 @@ public record TaskRunFailed(
     Objects.requireNonNull(task, "task is null");
     Objects.requireNonNull(errorCode, "errorCode is null");
     Objects.requireNonNull(message, "message is null");
+    unavailableInputs = Collections2.sortedDistinct(unavailableInputs);
   }
 }

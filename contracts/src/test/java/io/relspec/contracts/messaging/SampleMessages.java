@@ -120,10 +120,11 @@ final class SampleMessages {
               TaskName.of("cpg_nodes"),
               2,
               "executor-1",
-              "OUT_OF_MEMORY",
-              "could not allocate block of size 256 MiB",
+              "INPUT_NOT_AVAILABLE",
+              "cannot fetch 'cst_defs' version 4 from grpc://executor-0:8815: UNAVAILABLE",
               true,
-              1500);
+              1500,
+              List.of(DatasetName.of("cst_defs")));
       case RUN_FINISHED ->
           new RunFinished(
               id, AT, "run-1", RunState.SUCCEEDED, Map.of("SUCCEEDED", 20, "REUSED", 4), 12_345);

@@ -42,6 +42,14 @@ public interface SchedulerConfig {
   @WithDefault("10m")
   Duration dispatchLease();
 
+  /**
+   * How long a task waits for an executor holding one of its source inputs to come back (an input
+   * that is a task output is rebuilt elsewhere instead); retries in this window do not use up the
+   * task's attempts.
+   */
+  @WithDefault("2m")
+  Duration lostInputWait();
+
   /** How often leases and due retries are checked. */
   @WithDefault("1s")
   Duration sweepInterval();

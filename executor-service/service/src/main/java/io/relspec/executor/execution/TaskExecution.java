@@ -9,6 +9,7 @@ import io.relspec.contracts.messaging.TaskRunHeartbeat;
 import io.relspec.contracts.messaging.TaskRunRequested;
 import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
 import io.relspec.contracts.messaging.TaskRunSucceeded;
+import io.relspec.contracts.model.DatasetName;
 import io.relspec.executor.ExecutorConfig;
 import io.relspec.executor.ExecutorErrorCode;
 import io.relspec.executor.ExecutorNode;
@@ -267,10 +268,16 @@ public class TaskExecution {
     }
     DatasetStore store = node.store();
     List<ArrowReader> fetched = new ArrayList<>();
+    List<DatasetName> unavailable = new ArrayList<>();
     try {
       List<TaskQuery.Input> inputs = new ArrayList<>();
       for (InputLocation input : request.inputs()) {
-        inputs.add(bind(store, input, fetched));
+        try {
+          inputs.add(bind(store, input, fetched));
+        } catch (FlightFetcher.FetchException | DatasetStore.InputNotAvailableException e) {
+          unavailable.add(input.dataset());
+          throw e;
+        }
       }
       TaskQuery query =
           new TaskQuery(
@@ -320,7 +327,8 @@ public class TaskExecution {
     } catch (SqlRefusedException e) {
       return failure(request, started, ExecutorErrorCode.SQL_REFUSED, e.getMessage());
     } catch (FlightFetcher.FetchException e) {
-      return failure(request, started, ExecutorErrorCode.INPUT_NOT_AVAILABLE, e.getMessage());
+      return failure(
+          request, started, ExecutorErrorCode.INPUT_NOT_AVAILABLE, e.getMessage(), unavailable);
     } catch (QueryCancellation.QueryCancelledException e) {
       String reason = String.valueOf(e.getMessage());
       ExecutorErrorCode code =
@@ -333,7 +341,8 @@ public class TaskExecution {
     } catch (DatasetStore.OutputNotHeldException e) {
       return failure(request, started, ExecutorErrorCode.OUTPUT_NOT_HELD, e.getMessage());
     } catch (DatasetStore.InputNotAvailableException e) {
-      return failure(request, started, ExecutorErrorCode.INPUT_NOT_AVAILABLE, e.getMessage());
+      return failure(
+          request, started, ExecutorErrorCode.INPUT_NOT_AVAILABLE, e.getMessage(), unavailable);
     } catch (SQLException e) {
       String message = firstLine(e.getMessage());
       ExecutorErrorCode code =
@@ -417,6 +426,15 @@ public class TaskExecution {
 
   private TaskRunFailed failure(
       TaskRunRequested request, Instant started, ExecutorErrorCode code, String message) {
+    return failure(request, started, code, message, List.of());
+  }
+
+  private TaskRunFailed failure(
+      TaskRunRequested request,
+      Instant started,
+      ExecutorErrorCode code,
+      String message,
+      List<DatasetName> unavailableInputs) {
     LOG.warnf("%s failed: %s %s", request.taskRunId(), code, message);
     return new TaskRunFailed(
         UUID.randomUUID(),
@@ -429,7 +447,8 @@ public class TaskExecution {
         code.name(),
         message,
         code.retryable(),
-        Duration.between(started, Instant.now()).toMillis());
+        Duration.between(started, Instant.now()).toMillis(),
+        unavailableInputs);
   }
 
   private ScheduledFuture<?> startHeartbeat(TaskRunRequested request) {

@@ -144,6 +144,60 @@ class RunLifecycleTest {
   }
 
   @Test
+  void aLostUpstreamOutputIsRebuiltAndALostSourceIsWaitedForWithinTheWindow() throws Exception {
+    String id = Long.toString(System.nanoTime(), 36);
+    String raw = "lost_raw_" + id;
+    String a = "lost_a_" + id;
+    String b = "lost_b_" + id;
+    install(
+        Plans.catalog()
+            .id("pc-lost-inputs-" + id)
+            .source(raw, null, "id:int64")
+            .task(task(a).reads(raw, "id:int64"))
+            .task(task(b).reads(a, "id:int64"))
+            .build());
+    String runId = startRun("{\"mode\":\"full\"}");
+    TaskRunRequested first = executor.next(runId);
+    assertThat(first.task().value()).isEqualTo(a);
+    executor.publish(succeeded(first, 3));
+    TaskRunRequested reader = executor.next(runId);
+    assertThat(reader.task().value()).isEqualTo(b);
+
+    // The executor holding a's output is gone: a runs again, then b, and the run succeeds.
+    executor.publish(lost(reader, a));
+    TaskRunRequested rebuild = executor.next(runId);
+    assertThat(rebuild.task().value()).isEqualTo(a);
+    assertThat(rebuild.attempt()).isEqualTo(2);
+    assertThat(rebuild.writeMode()).isEqualTo(TaskRunRequested.WriteMode.REPLACE);
+    executor.publish(succeeded(rebuild, 3));
+    TaskRunRequested again = executor.next(runId);
+    assertThat(again.task().value()).isEqualTo(b);
+    executor.publish(succeeded(again, 3));
+    assertThat(executor.finished(runId).state()).isEqualTo(RunState.SUCCEEDED);
+
+    // A lost source cannot be rebuilt: a retries, without using up its attempts, until the
+    // window (3 s in tests) has passed; then it fails.
+    String second = startRun("{\"mode\":\"full\"}");
+    Instant started = Instant.now();
+    TaskRunRequested attempt = executor.next(second);
+    while (true) {
+      assertThat(attempt.task().value()).isEqualTo(a);
+      executor.publish(lost(attempt, raw));
+      var next = executor.nextOrFinished(second, Duration.ofSeconds(10));
+      assertThat(next).as("another attempt or the end of the run").isNotNull();
+      if (next instanceof RunFinished finished) {
+        assertThat(finished.state()).isEqualTo(RunState.FAILED);
+        break;
+      }
+      attempt = (TaskRunRequested) next;
+    }
+    assertThat(attempt.attempt()).isGreaterThan(3);
+    assertThat(Duration.between(started, Instant.now())).isGreaterThan(Duration.ofSeconds(3));
+    assertThat(status(second).getString("tasks.find { it.task == '" + a + "' }.error"))
+        .contains("waited 3 s for its holder");
+  }
+
+  @Test
   void staleAndDuplicateResultsChangeNothing() throws Exception {
     install(
         Plans.catalog()
@@ -579,6 +633,22 @@ class RunLifecycleTest {
         3);
   }
 
+  private static TaskRunFailed lost(TaskRunRequested request, String input) {
+    return new TaskRunFailed(
+        UUID.randomUUID(),
+        Instant.now(),
+        request.runId(),
+        request.taskRunId(),
+        request.task(),
+        request.attempt(),
+        "scripted",
+        "INPUT_NOT_AVAILABLE",
+        "cannot fetch '" + input + "' from grpc://gone:8815: UNAVAILABLE",
+        true,
+        2,
+        List.of(DatasetName.of(input)));
+  }
+
   private static TaskRunFailed failed(TaskRunRequested request, String code, boolean retryable) {
     return new TaskRunFailed(
         UUID.randomUUID(),
@@ -591,6 +661,7 @@ class RunLifecycleTest {
         code,
         code + " in a scripted attempt",
         retryable,
-        2);
+        2,
+        List.of());
   }
 }

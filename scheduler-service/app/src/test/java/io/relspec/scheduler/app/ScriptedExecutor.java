@@ -105,6 +105,22 @@ final class ScriptedExecutor implements AutoCloseable {
     }
   }
 
+  /** The run's next request, or its RunFinished, whichever comes first (null when neither). */
+  RelspecMessage nextOrFinished(String runId, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      RunFinished event = finished.poll(20, TimeUnit.MILLISECONDS);
+      if (event != null && event.runId().equals(runId)) {
+        return event;
+      }
+      TaskRunRequested request = requests.poll(20, TimeUnit.MILLISECONDS);
+      if (request != null && request.runId().equals(runId)) {
+        return request;
+      }
+    }
+    return null;
+  }
+
   void publish(RelspecMessage message) throws IOException {
     channel.basicPublish(
         exchange,

@@ -281,17 +281,19 @@ public class RunService {
         event.task(),
         event.attempt(),
         (task, graph, connection, now) ->
-            failed(
-                connection,
-                event.runId(),
-                task,
-                graph,
-                event.executorId(),
-                event.durationMillis(),
-                event.errorCode(),
-                event.message(),
-                event.retryable(),
-                now));
+            "INPUT_NOT_AVAILABLE".equals(event.errorCode()) && !event.unavailableInputs().isEmpty()
+                ? inputsLost(connection, event, task, graph, now)
+                : failed(
+                    connection,
+                    event.runId(),
+                    task,
+                    graph,
+                    event.executorId(),
+                    event.durationMillis(),
+                    event.errorCode(),
+                    event.message(),
+                    event.retryable(),
+                    now));
   }
 
   public void onHeartbeat(TaskRunHeartbeat event) {
@@ -513,6 +515,80 @@ public class RunService {
                         problem.code() + ": " + problem.message()))
             .toList(),
         null);
+  }
+
+  /** Rebuilds and waits for lost inputs use at most this many attempts of a task, in all. */
+  private static final int LOST_INPUT_ATTEMPTS_FACTOR = 4;
+
+  /**
+   * An attempt could not read some inputs: their executor is unreachable, or pruned the version. A
+   * lost task output is rebuilt on a live executor: its producer runs again in this run (whole, on
+   * whichever executor takes it) and the task waits for it. For a lost source nothing can be
+   * rebuilt, so the task waits for the holder to come back, retrying within {@code
+   * lost-input-wait}. Neither uses up the task's attempts (bounded at {@value
+   * #LOST_INPUT_ATTEMPTS_FACTOR}× max-attempts); past them it fails as any other attempt would.
+   */
+  private List<TaskRunStatus> inputsLost(
+      Connection connection, TaskRunFailed event, TaskRunStatus task, TaskGraph graph, Instant now)
+      throws SQLException {
+    String runId = event.runId();
+    List<TaskRunStatus> updates = new ArrayList<>();
+    boolean waitForSource = false;
+    for (DatasetName input : event.unavailableInputs()) {
+      TaskName producer = graph.producer(input);
+      TaskRunStatus upstream =
+          producer == null ? null : runs.taskRun(connection, runId, producer).orElse(null);
+      if (upstream == null) {
+        waitForSource = true;
+      } else if (upstream.state().providesOutput()) {
+        LOG.warnf(
+            "run %s: %s could not read %s (%s); rebuilding it with %s",
+            runId, task.task(), input, event.message(), producer);
+        runs.clearFileIds(connection, runId, producer);
+        updates.add(
+            upstream.progress(
+                TaskRunState.READY,
+                upstream.attempt(),
+                null,
+                null,
+                null,
+                null,
+                "REBUILDING",
+                "its output was not available to " + task.task() + ": " + event.message()));
+      }
+    }
+    boolean withinBudget = task.attempt() < config.maxAttempts() * LOST_INPUT_ATTEMPTS_FACTOR;
+    Instant waitingSince =
+        waitForSource ? runs.waitingForInputsSince(connection, runId, task.task(), now) : now;
+    boolean withinWait = !now.isAfter(waitingSince.plus(config.lostInputWait()));
+    if (!withinBudget || !withinWait) {
+      return failed(
+          connection,
+          runId,
+          task,
+          graph,
+          event.executorId(),
+          event.durationMillis(),
+          event.errorCode(),
+          event.message()
+              + (withinWait
+                  ? ""
+                  : " (waited " + config.lostInputWait().toSeconds() + " s for its holder)"),
+          false,
+          now);
+    }
+    TaskRunStatus waiting =
+        task.progress(
+            TaskRunState.PENDING,
+            task.attempt(),
+            event.executorId(),
+            null,
+            event.durationMillis(),
+            null,
+            event.errorCode(),
+            event.message());
+    updates.add(waitForSource ? waiting.retryAt(now.plus(backoff(task.attempt()))) : waiting);
+    return updates;
   }
 
   /** A failed attempt: retried after a backoff while attempts remain, else final. */

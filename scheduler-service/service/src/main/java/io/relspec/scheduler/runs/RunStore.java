@@ -194,6 +194,38 @@ final class RunStore {
     updateTask(connection, "not_before = ?", notBefore, runId, task);
   }
 
+  /**
+   * Since when a task has been waiting for an unreachable source input; records {@code now} when it
+   * was not waiting yet.
+   */
+  Instant waitingForInputsSince(Connection connection, String runId, TaskName task, Instant now)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT input_wait_since FROM scheduler_task_run WHERE run_id = ? AND task = ?")) {
+      select.setString(1, runId);
+      select.setString(2, task.value());
+      try (ResultSet rows = select.executeQuery()) {
+        if (rows.next() && rows.getTimestamp(1) != null) {
+          return rows.getTimestamp(1).toInstant();
+        }
+      }
+    }
+    updateTask(connection, "input_wait_since = ?", now, runId, task);
+    return now;
+  }
+
+  /** Forgets a task's file ids: it re-runs whole (a rebuild of an output that was lost). */
+  void clearFileIds(Connection connection, String runId, TaskName task) throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement(
+            "DELETE FROM scheduler_task_run_file WHERE run_id = ? AND task = ?")) {
+      delete.setString(1, runId);
+      delete.setString(2, task.value());
+      delete.executeUpdate();
+    }
+  }
+
   /** Sets {@code assignments} (with one timestamp parameter, {@code at}) on one task of a run. */
   private static void updateTask(
       Connection connection, String assignments, Instant at, String runId, TaskName task)
