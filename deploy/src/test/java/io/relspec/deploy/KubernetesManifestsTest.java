@@ -450,8 +450,14 @@ class KubernetesManifestsTest {
         .hasSize(2)
         .allSatisfy(
             c -> assertThat(c.path("spec").path("instances").asInt()).isGreaterThanOrEqualTo(2));
-    assertThat(prod.workload("catalog").path("spec").path("replicas").asInt())
-        .isGreaterThanOrEqualTo(2);
+    for (String service : List.of("catalog", "compiler", "scheduler")) {
+      assertThat(prod.workload(service).path("spec").path("replicas").asInt())
+          .as("%s replicas in prod", service)
+          .isGreaterThanOrEqualTo(2);
+      assertThat(prod.workload(service).path("spec").path("strategy").path("type").asText())
+          .as("%s rolls over without downtime", service)
+          .isEqualTo("RollingUpdate");
+    }
     assertThat(prod.workload("executor").path("spec").path("replicas").asInt())
         .isGreaterThanOrEqualTo(2);
     // One broker user per service, each with its own Secret and a Permission.

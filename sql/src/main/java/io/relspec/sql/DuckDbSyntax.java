@@ -38,7 +38,19 @@ public final class DuckDbSyntax {
     boolean first = true;
     int depth = 0;
     int terms = 0;
+    boolean ended = false;
     for (Token token = scanner.next(); token != null; token = scanner.next()) {
+      if (ended) {
+        // Another statement after the first one's semicolon, whatever it is (DuckDB would run it).
+        throw scanner.refusal(
+            token,
+            SqlErrorKind.MULTIPLE_STATEMENTS,
+            "expected exactly one statement; another one starts here");
+      }
+      if (token.isSymbol(";")) {
+        ended = depth == 0;
+        continue;
+      }
       if (token.isSymbol("(") && ++depth > limits.maxNestingDepth()) {
         throw scanner.tooLarge(
             token, "parentheses nest deeper than " + limits.maxNestingDepth() + " levels");
@@ -302,7 +314,7 @@ public final class DuckDbSyntax {
       return refusal(token, SqlErrorKind.TOO_LARGE, "the query is too large to analyze: " + what);
     }
 
-    private SqlRefusal refusal(Token token, SqlErrorKind kind, String message) {
+    SqlRefusal refusal(Token token, SqlErrorKind kind, String message) {
       int line = 1;
       int column = 1;
       for (int i = 0; i < token.start; i++) {

@@ -83,25 +83,26 @@ public final class InboundMessages {
     } catch (RuntimeException | Error e) {
       return deadLetter(message, "unreadable " + type.getSimpleName() + ": " + e, e);
     }
-    if (processed.isProcessed(consumer, record.eventId())) {
-      LOG.debugf(
-          "%s: %s %s already handled, acknowledging the duplicate",
-          consumer, type.getSimpleName(), record.eventId());
-      return message.ack();
-    }
     CompletionStage<Void> outcome;
     try {
+      // The dedupe lookup is inside: a database that is down fails this delivery, not the consumer.
+      if (processed.isProcessed(consumer, record.eventId())) {
+        LOG.debugf(
+            "%s: %s %s already handled, acknowledging the duplicate",
+            consumer, type.getSimpleName(), record.eventId());
+        return message.ack();
+      }
       outcome = handler.apply(record);
     } catch (RuntimeException | Error e) {
       // Any Throwable, StackOverflowError included, fails this message, never the consumer.
       outcome = CompletableFuture.failedFuture(e);
     }
     return outcome
+        .thenRun(() -> processed.markProcessed(consumer, record.eventId()))
         .handle((ignored, failure) -> failure)
         .thenCompose(
             failure -> {
               if (failure == null) {
-                processed.markProcessed(consumer, record.eventId());
                 return message.ack();
               }
               Throwable cause =

@@ -37,6 +37,7 @@ public final class Outbox implements AutoCloseable {
   private final DataSource dataSource;
   private final MessageSender sender;
   private final Duration confirmTimeout;
+  private final java.util.function.BooleanSupplier relaying;
   private final ScheduledExecutorService relayThread;
   private final AtomicBoolean relayQueued = new AtomicBoolean();
 
@@ -49,9 +50,24 @@ public final class Outbox implements AutoCloseable {
       String service,
       Duration pollInterval,
       Duration confirmTimeout) {
+    this(dataSource, sender, service, pollInterval, confirmTimeout, () -> true);
+  }
+
+  /**
+   * @param relaying whether this replica relays now (a standby leaves it to the active replica, so
+   *     pending messages are not sent twice)
+   */
+  public Outbox(
+      DataSource dataSource,
+      MessageSender sender,
+      String service,
+      Duration pollInterval,
+      Duration confirmTimeout,
+      java.util.function.BooleanSupplier relaying) {
     this.dataSource = dataSource;
     this.sender = sender;
     this.confirmTimeout = confirmTimeout;
+    this.relaying = relaying;
     this.relayThread =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -177,6 +193,9 @@ public final class Outbox implements AutoCloseable {
   }
 
   private void relaySafely() {
+    if (!relaying.getAsBoolean()) {
+      return;
+    }
     try {
       relay();
     } catch (RuntimeException e) {

@@ -80,4 +80,23 @@ class InboundMessagesTest {
     inbound.handle(message(new Object()), SnapshotPublished.class, record -> {});
     assertThat(outcomes).hasSize(2).allMatch(outcome -> outcome.startsWith("nack"));
   }
+
+  @Test
+  void aDedupeStoreThatIsDownFailsTheDeliveryNotTheConsumer() {
+    ProcessedMessages down =
+        new ProcessedMessages() {
+          @Override
+          public boolean isProcessed(String consumer, UUID eventId) {
+            throw new IllegalStateException("database error: This connection has been closed.");
+          }
+
+          @Override
+          public void markProcessed(String consumer, UUID eventId) {
+            throw new IllegalStateException("database error: This connection has been closed.");
+          }
+        };
+    new InboundMessages("test", down)
+        .handle(message(event(UUID.randomUUID())), SnapshotPublished.class, record -> {});
+    assertThat(outcomes).containsExactly("nack IllegalStateException");
+  }
 }

@@ -50,6 +50,10 @@ public interface SchedulerConfig {
   @WithDefault("2m")
   Duration lostInputWait();
 
+  /** How often a standby replica tries to become the active one (PostgreSQL advisory lock). */
+  @WithDefault("1s")
+  Duration leadershipInterval();
+
   /** How often leases and due retries are checked. */
   @WithDefault("1s")
   Duration sweepInterval();

@@ -3,7 +3,6 @@ package io.relspec.compiler.api;
 import io.relspec.compiler.CompilerConfig;
 import io.relspec.compiler.CompilerErrorCode;
 import io.relspec.compiler.plans.CompilationService;
-import io.relspec.compiler.plans.PlanCatalogRepository;
 import io.relspec.compiler.plans.PlanCompiler;
 import io.relspec.compiler.sql.CompileEnvironment;
 import io.relspec.compiler.sql.CompiledQuery;
@@ -46,16 +45,25 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class CompileResource {
   static final TaskName ADHOC = TaskName.of("adhoc");
 
-  private final PlanCatalogRepository repository;
   private final CompilationService compilation;
   private final CompilerConfig config;
   private final QueryCompiler compiler = new QueryCompiler();
 
-  public CompileResource(
-      PlanCatalogRepository repository, CompilationService compilation, CompilerConfig config) {
-    this.repository = repository;
+  public CompileResource(CompilationService compilation, CompilerConfig config) {
     this.compilation = compilation;
     this.config = config;
+  }
+
+  /** The latest plan catalog, or none when nothing was ever registered. */
+  private Optional<PlanCatalog> latestOrNone() {
+    try {
+      return Optional.of(compilation.latestPlanCatalog());
+    } catch (RelspecException e) {
+      if (e.errorCode() == CompilerErrorCode.NO_PLAN_CATALOG_YET) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   /** The request: the SQL, and optionally the snapshot to compile against. */
@@ -74,7 +82,7 @@ public class CompileResource {
     }
     Optional<PlanCatalog> against =
         request.snapshotId() == null
-            ? repository.latest()
+            ? latestOrNone()
             : Optional.of(compilation.planCatalogFor(request.snapshotId()));
     CompileEnvironment environment =
         against

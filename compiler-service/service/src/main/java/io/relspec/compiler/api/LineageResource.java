@@ -2,7 +2,7 @@ package io.relspec.compiler.api;
 
 import io.relspec.compiler.CompilerErrorCode;
 import io.relspec.compiler.lineage.LineageWalker;
-import io.relspec.compiler.plans.PlanCatalogRepository;
+import io.relspec.compiler.plans.CompilationService;
 import io.relspec.contracts.api.LineageGraph;
 import io.relspec.contracts.api.LineageGraph.Column;
 import io.relspec.contracts.api.PlanCatalog;
@@ -28,10 +28,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class LineageResource {
   static final int MAX_DEPTH = 100;
 
-  private final PlanCatalogRepository repository;
+  private final CompilationService compilation;
 
-  public LineageResource(PlanCatalogRepository repository) {
-    this.repository = repository;
+  public LineageResource(CompilationService compilation) {
+    this.compilation = compilation;
   }
 
   @GET
@@ -49,7 +49,7 @@ public class LineageResource {
           CompilerErrorCode.INVALID_REQUEST,
           "depth must be between 1 and " + MAX_DEPTH + ", got " + depth);
     }
-    PlanCatalog catalog = repository.get(planCatalog);
+    PlanCatalog catalog = compilation.planCatalog(planCatalog, null);
     LineageWalker walker = new LineageWalker(catalog);
     Column start = new Column(Names.dataset(dataset), column);
     if (!walker.knows(start)) {

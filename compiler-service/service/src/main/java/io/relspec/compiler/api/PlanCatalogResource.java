@@ -1,7 +1,7 @@
 package io.relspec.compiler.api;
 
 import io.relspec.compiler.CompilerErrorCode;
-import io.relspec.compiler.plans.PlanCatalogRepository;
+import io.relspec.compiler.plans.CompilationService;
 import io.relspec.compiler.plans.PlanDiffer;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
@@ -14,6 +14,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -25,18 +26,22 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "compiler")
 @SecurityRequirement(name = "bearer")
 public class PlanCatalogResource {
-  private final PlanCatalogRepository repository;
+  private final CompilationService compilation;
 
-  public PlanCatalogResource(PlanCatalogRepository repository) {
-    this.repository = repository;
+  public PlanCatalogResource(CompilationService compilation) {
+    this.compilation = compilation;
   }
 
+  /**
+   * A plan catalog; with {@code snapshot} (its snapshot id, as PlanCatalogCompiled carries it) a
+   * replica that did not compile it compiles it now.
+   */
   @GET
   @Path("{id}")
   @RolesAllowed(Roles.READER)
   @Operation(summary = "A plan catalog: every task's plan and the compile failures")
-  public PlanCatalog get(@PathParam("id") String id) {
-    return repository.get(id);
+  public PlanCatalog get(@PathParam("id") String id, @QueryParam("snapshot") String snapshot) {
+    return compilation.planCatalog(id, snapshot);
   }
 
   @GET
@@ -44,7 +49,7 @@ public class PlanCatalogResource {
   @RolesAllowed(Roles.READER)
   @Operation(summary = "One task's plan: schema, inputs, required columns, lineage, fingerprint")
   public PlanArtifact plan(@PathParam("id") String id, @PathParam("task") String task) {
-    PlanCatalog catalog = repository.get(id);
+    PlanCatalog catalog = compilation.planCatalog(id, null);
     TaskName name = Names.task(task);
     PlanArtifact plan = catalog.plans().get(name);
     if (plan == null) {
@@ -70,6 +75,6 @@ public class PlanCatalogResource {
       summary =
           "Tasks added, removed, unchanged and changed (breaking, non_breaking, metadata_only)")
   public PlanCatalogDiff diff(@PathParam("from") String from, @PathParam("to") String to) {
-    return PlanDiffer.diff(repository.get(from), repository.get(to));
+    return PlanDiffer.diff(compilation.planCatalog(from, null), compilation.planCatalog(to, null));
   }
 }

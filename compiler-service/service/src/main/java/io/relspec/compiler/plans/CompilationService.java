@@ -88,6 +88,48 @@ public class CompilationService {
         .orTimeout(config.publishConfirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * A plan catalog by id, as any replica answers it: kept here, or else compiled again from its
+   * snapshot (a plan catalog is determined by its snapshot, so every replica derives the same one
+   * with the same id). {@code latest} is the plan catalog of the catalog's latest snapshot, so two
+   * replicas behind one Service never answer it differently.
+   */
+  public PlanCatalog planCatalog(String id, String snapshotId) {
+    if ("latest".equals(id)) {
+      return latestPlanCatalog();
+    }
+    Optional<PlanCatalog> kept = repository.find(id);
+    if (kept.isPresent()) {
+      return kept.get();
+    }
+    if (snapshotId != null) {
+      PlanCatalog compiled = planCatalogFor(snapshotId);
+      if (compiled.id().equals(id)) {
+        return compiled;
+      }
+    }
+    return repository.get(id);
+  }
+
+  /** The plan catalog of the catalog's newest snapshot (what this replica has, if unreachable). */
+  public PlanCatalog latestPlanCatalog() {
+    String newest;
+    try {
+      SnapshotEntry[] history = catalog.get("/api/v1/snapshots?limit=1", SnapshotEntry[].class);
+      newest = history.length == 0 ? null : history[0].id();
+    } catch (RelspecException e) {
+      LOG.debugf("catalog unreachable for the latest snapshot: %s", e.getMessage());
+      return repository.get("latest");
+    }
+    if (newest == null) {
+      return repository.get("latest");
+    }
+    return planCatalogFor(newest);
+  }
+
+  /** One entry of the catalog's snapshot history. */
+  record SnapshotEntry(String id, String previousId, Instant createdAt) {}
+
   /** The plan catalog of a snapshot: kept from an earlier compile, or compiled now. */
   public PlanCatalog planCatalogFor(String snapshotId) {
     return repository

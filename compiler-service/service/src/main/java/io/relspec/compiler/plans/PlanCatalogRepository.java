@@ -10,7 +10,9 @@ import java.util.Optional;
 
 /**
  * Recent plan catalogs. They are derived data: at start the compiler compiles the catalog's latest
- * snapshot again, and every new snapshot adds one, so memory is the right home.
+ * snapshot again, every new snapshot adds one, and one asked for but not kept (another replica
+ * compiled it) is compiled again from its snapshot; so memory is the right home, and replicas need
+ * no shared store.
  */
 @ApplicationScoped
 public class PlanCatalogRepository {
@@ -68,6 +70,11 @@ public class PlanCatalogRepository {
               + " (relspec.compiler.retained-plan-catalogs)");
     }
     return catalog;
+  }
+
+  /** A kept plan catalog by id. */
+  public synchronized Optional<PlanCatalog> find(String id) {
+    return Optional.ofNullable(byId.get(id));
   }
 
   /** The plan catalog compiled from a snapshot, if it is still kept. */

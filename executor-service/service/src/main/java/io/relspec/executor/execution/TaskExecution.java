@@ -14,6 +14,7 @@ import io.relspec.executor.ExecutorConfig;
 import io.relspec.executor.ExecutorErrorCode;
 import io.relspec.executor.ExecutorNode;
 import io.relspec.executor.flight.FlightFetcher;
+import io.relspec.executor.flight.FlightStreamReader;
 import io.relspec.executor.store.DatasetStore;
 import io.relspec.executor.store.QueryCancellation;
 import io.relspec.executor.store.SqlRefusedException;
@@ -345,6 +346,12 @@ public class TaskExecution {
           request, started, ExecutorErrorCode.INPUT_NOT_AVAILABLE, e.getMessage(), unavailable);
     } catch (SQLException e) {
       String message = firstLine(e.getMessage());
+      // An input's stream that broke mid-query (its executor died) surfaces as DuckDB's error:
+      // the input is unavailable, not the SQL wrong.
+      List<DatasetName> broken = brokenStreams(request, fetched);
+      if (!broken.isEmpty()) {
+        return failure(request, started, ExecutorErrorCode.INPUT_NOT_AVAILABLE, message, broken);
+      }
       ExecutorErrorCode code =
           message.contains("Out of Memory")
               ? ExecutorErrorCode.OUT_OF_MEMORY
@@ -397,6 +404,18 @@ public class TaskExecution {
     // relspec_executor_inputs_fetched_total{from=...}: data that crossed between executors.
     metrics.counter(INPUTS_FETCHED, "from", input.executorId()).increment();
     return new TaskQuery.Imported(input.dataset(), reader);
+  }
+
+  /** The inputs whose fetched stream failed while DuckDB read it. */
+  private static List<DatasetName> brokenStreams(
+      TaskRunRequested request, List<ArrowReader> fetched) {
+    List<DatasetName> broken = new ArrayList<>();
+    for (ArrowReader reader : fetched) {
+      if (reader instanceof FlightStreamReader stream && stream.failure() != null) {
+        broken.add(stream.dataset());
+      }
+    }
+    return broken;
   }
 
   /** The output version an upsert builds on, fetched when another executor holds it. */

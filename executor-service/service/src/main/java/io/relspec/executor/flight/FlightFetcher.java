@@ -62,7 +62,7 @@ public final class FlightFetcher implements AutoCloseable {
       // Reading the schema surfaces NOT_FOUND or UNAVAILABLE now rather than inside DuckDB.
       stream.getSchema();
       return new FlightStreamReader(
-          allocator, stream, Long.MAX_VALUE, "'" + dataset + "' from " + flightUri);
+          allocator, stream, Long.MAX_VALUE, "'" + dataset + "' from " + flightUri, dataset);
     } catch (FlightRuntimeException e) {
       // The endpoint itself failed (not a refusal of this call): connect afresh next time.
       FlightStatusCode code = e.status().code();

@@ -1,6 +1,7 @@
 package io.relspec.executor.flight;
 
 import io.grpc.StatusRuntimeException;
+import io.relspec.contracts.model.DatasetName;
 import java.io.IOException;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
@@ -19,19 +20,36 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * stops with {@link TooLargeException} above the limit; a stream that cannot be read is reported as
  * {@link MalformedException}. Either failure is kept, because DuckDB reports it only as a message.
  */
-final class FlightStreamReader extends ArrowReader {
+public final class FlightStreamReader extends ArrowReader {
   private final FlightStream stream;
   private final long maxBytes;
   private final String what;
+  private final DatasetName dataset;
   private long bytes;
   private volatile IOException failure;
   private boolean closed;
 
   FlightStreamReader(BufferAllocator allocator, FlightStream stream, long maxBytes, String what) {
+    this(allocator, stream, maxBytes, what, null);
+  }
+
+  /** A reader of {@code dataset} fetched from another executor. */
+  FlightStreamReader(
+      BufferAllocator allocator,
+      FlightStream stream,
+      long maxBytes,
+      String what,
+      DatasetName dataset) {
     super(allocator);
     this.stream = stream;
     this.maxBytes = maxBytes;
     this.what = what;
+    this.dataset = dataset;
+  }
+
+  /** The dataset this stream carries, when it was fetched as a task's input; else null. */
+  public DatasetName dataset() {
+    return dataset;
   }
 
   @Override
@@ -67,7 +85,7 @@ final class FlightStreamReader extends ArrowReader {
   }
 
   /** Why reading stopped early, if it did. */
-  IOException failure() {
+  public IOException failure() {
     return failure;
   }
 

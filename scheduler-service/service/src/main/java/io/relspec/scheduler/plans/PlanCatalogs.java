@@ -56,7 +56,13 @@ public class PlanCatalogs {
 
   public void onPlanCatalogCompiled(PlanCatalogCompiled event) {
     PlanCatalog catalog =
-        compiler.get("/api/v1/plan-catalogs/" + event.planCatalogId(), PlanCatalog.class);
+        compiler.get(
+            "/api/v1/plan-catalogs/"
+                + event.planCatalogId()
+                + "?snapshot="
+                + java.net.URLEncoder.encode(
+                    event.snapshotId(), java.nio.charset.StandardCharsets.UTF_8),
+            PlanCatalog.class);
     boolean saved = Jdbc.inTransaction(dataSource, connection -> store.save(connection, catalog));
     if (saved) {
       TaskGraph graph = graph(catalog);

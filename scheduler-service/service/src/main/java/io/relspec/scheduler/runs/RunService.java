@@ -30,6 +30,7 @@ import io.relspec.platform.outbox.Outbox;
 import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.SchedulerErrorCode;
 import io.relspec.scheduler.graph.TaskGraph;
+import io.relspec.scheduler.leadership.Leadership;
 import io.relspec.scheduler.plans.PlanCatalogs;
 import io.smallrye.reactive.messaging.annotations.Broadcast;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -84,12 +85,14 @@ public class RunService {
   private final RunStore runs = new RunStore();
   private final SourceStore sources = new SourceStore();
   private final RunPlanner planner = new RunPlanner();
+  private final Leadership leadership;
   private ScheduledExecutorService sweeper;
 
   public RunService(
       @DataSource("scheduler") AgroalDataSource dataSource,
       SchedulerConfig config,
       PlanCatalogs planCatalogs,
+      Leadership leadership,
       @Channel("task-run-requested") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> taskRunRequested,
       @Channel("run-finished") @Broadcast @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
@@ -97,6 +100,7 @@ public class RunService {
     this.dataSource = dataSource;
     this.config = config;
     this.planCatalogs = planCatalogs;
+    this.leadership = leadership;
     this.outbox =
         new Outbox(
             dataSource,
@@ -109,7 +113,8 @@ public class RunService {
                     runFinished)),
             "scheduler",
             config.outboxPollInterval(),
-            config.publishConfirmTimeout());
+            config.publishConfirmTimeout(),
+            leadership::active);
   }
 
   void start(@Observes StartupEvent event) {
@@ -122,6 +127,12 @@ public class RunService {
             });
     long interval = config.sweepInterval().toMillis();
     sweeper.scheduleWithFixedDelay(this::sweepSafely, interval, interval, TimeUnit.MILLISECONDS);
+    // A replica taking over catches up at once: expired leases, due retries, pending messages.
+    leadership.whenActive(
+        () -> {
+          sweeper.execute(this::sweepSafely);
+          outbox.wake();
+        });
   }
 
   void stop(@Observes ShutdownEvent event) {
@@ -478,6 +489,9 @@ public class RunService {
   }
 
   private void sweepSafely() {
+    if (!leadership.active()) {
+      return;
+    }
     try {
       sweep();
     } catch (RuntimeException e) {
