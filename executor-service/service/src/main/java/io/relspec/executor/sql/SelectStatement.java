@@ -40,6 +40,7 @@ public final class SelectStatement {
   private final List<String> tableFunctions;
   private final int joins;
   private final int subqueries;
+  private final int ctes;
   private final int columns;
 
   private SelectStatement(String sql, Walk walk, int columns) {
@@ -48,6 +49,7 @@ public final class SelectStatement {
     this.tableFunctions = List.copyOf(walk.functions);
     this.joins = walk.joins;
     this.subqueries = walk.subqueries;
+    this.ctes = walk.ctes;
     this.columns = columns;
   }
 
@@ -109,6 +111,11 @@ public final class SelectStatement {
     return subqueries;
   }
 
+  /** How many common table expressions ({@code WITH} names) it defines, at any depth. */
+  public int ctes() {
+    return ctes;
+  }
+
   /** How many expressions its (outermost) select list has; 0 for a set operation. */
   public int columns() {
     return columns;
@@ -134,6 +141,7 @@ public final class SelectStatement {
     final List<String> functions = new ArrayList<>();
     int joins;
     int subqueries;
+    int ctes;
 
     void visit(JsonNode node, Deque<Set<String>> ctes) {
       if (node.isArray()) {
@@ -158,6 +166,7 @@ public final class SelectStatement {
         }
         visit(body, ctes);
         defined.add(name);
+        this.ctes++;
       }
       String type = node.path("type").asText("");
       if (!node.has("class")) {

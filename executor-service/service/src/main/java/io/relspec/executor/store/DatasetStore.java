@@ -25,6 +25,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -340,7 +341,12 @@ public final class DatasetStore implements AutoCloseable {
               String name = "relspec:input:" + imported++;
               // A registered Arrow stream can be scanned once and has no push-down: it is copied
               // into a temporary table unless DuckDB's reading of the SQL shows one plain scan.
-              boolean copy = !scannedOnce(stream.dataset().value(), task, views);
+              boolean copy =
+                  !scannedOnce(
+                      stream.dataset().value(),
+                      task,
+                      views,
+                      query.views().stream().map(ViewDefinition::name).toList());
               streams.add(importStream(connection, statement, name, stream.reader(), copy));
               yield "temp." + quoteInternal(name);
             }
@@ -365,19 +371,73 @@ public final class DatasetStore implements AutoCloseable {
     return castTo(query.outputSchema());
   }
 
-  /** Whether {@code name} is read by one plain scan: named once, in a statement without joins. */
+  /**
+   * Whether {@code name} is read by exactly one plain scan once the views are expanded: named once
+   * in all the statements, counting a view's statement as many times as the view is scanned, and no
+   * statement on the way from that reference up to the task holds a join, a sub-query or a CTE
+   * (DuckDB may scan either of those more than once, or inline a CTE at each use).
+   */
   private static boolean scannedOnce(
-      String name, SelectStatement task, List<SelectStatement> views) {
-    int references = 0;
+      String name, SelectStatement task, List<SelectStatement> views, List<DatasetName> viewNames) {
+    Map<SelectStatement, Integer> scans = new IdentityHashMap<>();
     SelectStatement reader = null;
+    int references = 0;
     for (SelectStatement statement : prepend(task, views)) {
-      int here = statement.references(name);
+      int here = statement.references(name) * scansOf(statement, task, views, viewNames, scans);
       references += here;
       if (here > 0) {
         reader = statement;
       }
     }
-    return references == 1 && reader.joins() == 0 && reader.subqueries() == 0;
+    while (references == 1 && plainScan(reader)) {
+      int at = views.indexOf(reader);
+      if (at < 0) {
+        return true;
+      }
+      SelectStatement next = null;
+      for (SelectStatement statement : prepend(task, views)) {
+        if (statement.references(viewNames.get(at).value()) > 0
+            && scansOf(statement, task, views, viewNames, scans) > 0) {
+          next = statement;
+        }
+      }
+      reader = next;
+    }
+    return false;
+  }
+
+  private static boolean plainScan(SelectStatement statement) {
+    return statement != null
+        && statement.joins() == 0
+        && statement.subqueries() == 0
+        && statement.ctes() == 0;
+  }
+
+  /** How many times a statement runs: once for the task, once per scan of a view's name. */
+  private static int scansOf(
+      SelectStatement statement,
+      SelectStatement task,
+      List<SelectStatement> views,
+      List<DatasetName> viewNames,
+      Map<SelectStatement, Integer> memo) {
+    if (statement == task) {
+      return 1;
+    }
+    Integer known = memo.get(statement);
+    if (known != null) {
+      return known;
+    }
+    memo.put(statement, 0); // views read only views bound before them; this guards a cycle anyway
+    String view = viewNames.get(views.indexOf(statement)).value();
+    int scans = 0;
+    for (SelectStatement reader : prepend(task, views)) {
+      if (reader != statement) {
+        int here = reader.references(view);
+        scans += here == 0 ? 0 : here * scansOf(reader, task, views, viewNames, memo);
+      }
+    }
+    memo.put(statement, scans);
+    return scans;
   }
 
   private static List<SelectStatement> prepend(SelectStatement first, List<SelectStatement> rest) {

@@ -268,6 +268,32 @@ class DatasetStoreTest {
                 null,
                 null));
       }
+      // read once by a view that the task reads twice (the code-anatomy shape that failed with
+      // "This stream has been released"), and once inside a CTE the task uses twice
+      DatasetName twice = DatasetName.of("twice");
+      for (String sql :
+          List.of(
+              "SELECT n FROM \"twice\" UNION ALL SELECT m FROM \"twice\" WHERE m > 2",
+              "WITH c AS (SELECT n FROM \"nums\") SELECT n FROM c UNION ALL SELECT n + 1 FROM c")) {
+        try (DatasetStore.Export export =
+            other.export(DatasetName.of("nums"), null, null, allocator, 4096)) {
+          StoredDataset out =
+              store.replace(
+                  new TaskQuery(
+                      DatasetName.of("doubled"),
+                      sql,
+                      List.of(),
+                      List.of(
+                          new ViewDefinition(
+                              twice, "SELECT n, n * 2 AS m FROM \"nums\" WHERE n < 10")),
+                      List.of(new TaskQuery.Imported(DatasetName.of("nums"), export.reader())),
+                      Map.of(),
+                      null,
+                      null,
+                      null));
+          assertThat(out.rows()).as(sql).isEqualTo(sql.startsWith("WITH") ? 200000 : 18);
+        }
+      }
     }
     assertThat(rows("SELECT s FROM \"total\"")).containsExactly("4999950000");
     assertThat(rows("SELECT c FROM \"pairs\"")).containsExactly("99999");
