@@ -8,6 +8,7 @@ import io.relspec.cli.commands.ExampleCommand;
 import io.relspec.cli.commands.GetCommand;
 import io.relspec.cli.commands.GraphCommand;
 import io.relspec.cli.commands.LineageCommand;
+import io.relspec.cli.commands.PlanCommand;
 import io.relspec.cli.commands.RunCommand;
 import io.relspec.cli.commands.RunsCommand;
 import io.relspec.cli.commands.ValidateCommand;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
       BundleCommand.class,
       DataCommand.class,
       RunCommand.class,
+      PlanCommand.class,
       RunsCommand.class,
       GetCommand.class,
       LineageCommand.class,

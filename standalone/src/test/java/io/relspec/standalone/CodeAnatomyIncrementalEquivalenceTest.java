@@ -91,6 +91,19 @@ class CodeAnatomyIncrementalEquivalenceTest {
     assertThat(reasons(run)).containsEntry("file_metrics", "upstream_changed");
     assertThat(reasons(run)).containsEntry("definitions", "unchanged");
 
+    // 2b. The same task rewritten to an equivalent expression: it re-runs (its fingerprint
+    // changed), its output comes out identical, and its readers are not re-run (early cutoff).
+    edit(
+        bundle.resolve("tasks/line_stats.sql"),
+        "MAX(indent) + 1 AS max_indent",
+        "MAX(indent + 1) AS max_indent");
+    cli("bundle", "push", bundle.toString());
+    run = assertIncrementalEqualsFull("equivalent SQL");
+    assertThat(reasons(run)).containsEntry("line_stats", "fingerprint_changed");
+    assertThat(reasons(run)).containsEntry("file_metrics", "upstream_unchanged_content");
+    assertThat(tasksWhere(run, t -> "run".equals(t.path("action").asText())))
+        .containsExactly("line_stats");
+
     // 3. A task added.
     Files.writeString(
         bundle.resolve("tasks/definition_kinds.sql"),
@@ -141,9 +154,59 @@ class CodeAnatomyIncrementalEquivalenceTest {
    * Runs incrementally, snapshots every output, runs fully, and compares; returns the first run.
    */
   private JsonNode assertIncrementalEqualsFull(String change) throws Exception {
+    // A dry run first: it starts nothing, and the run that follows does exactly what it showed.
+    int runsBefore = api.get("api/v1/runs").size();
+    JsonNode preview =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(cli("plan", "--json"));
+    assertThat(preview.path("dryRun").asBoolean()).isTrue();
+    assertThat(api.get("api/v1/runs").size()).as("a dry run starts no run").isEqualTo(runsBefore);
+    assertThat(cli("plan")).as(change).contains("tasks would run");
     String incrementalOut = cli("run", "--incremental", "--wait");
     assertThat(incrementalOut).as(change).contains("SUCCEEDED");
     JsonNode incremental = latestRun();
+    Map<String, String> previewed = new TreeMap<>();
+    preview
+        .path("plan")
+        .forEach(
+            t ->
+                previewed.put(
+                    t.path("task").asText(),
+                    t.path("action").asText()
+                        + "/"
+                        + t.path("reason").asText()
+                        + "/"
+                        + t.path("fileIds").size()));
+    Map<String, String> ran = new TreeMap<>();
+    incremental
+        .path("tasks")
+        .forEach(
+            t ->
+                ran.put(
+                    t.path("task").asText(),
+                    t.path("action").asText()
+                        + "/"
+                        + t.path("reason").asText()
+                        + "/"
+                        + t.path("fileCount").asInt()));
+    // Early cutoff is decided while the run goes: a task the dry run showed re-running for an
+    // upstream change is reused once that upstream came out with unchanged content.
+    ran.replaceAll(
+        (task, line) ->
+            line.startsWith("reuse/upstream_unchanged_content/")
+                    && previewed.getOrDefault(task, "").startsWith("run/upstream_changed/")
+                ? previewed.get(task)
+                : line);
+    assertThat(ran).as("%s: the run follows its dry run", change).isEqualTo(previewed);
+    preview
+        .path("plan")
+        .forEach(
+            t -> {
+              if (t.path("reason").asText().matches("upstream_changed|files_changed")) {
+                assertThat(t.path("scope").asText())
+                    .as("%s: %s says why it is scoped or not", change, t.path("task").asText())
+                    .matches("(scoped to \\d+ file id\\(s\\) of .+|full: .+)");
+              }
+            });
     Map<String, List<String>> afterIncremental = snapshot();
     assertThat(cli("run", "--full", "--wait")).as(change).contains("SUCCEEDED");
     Map<String, List<String>> afterFull = snapshot();

@@ -5,13 +5,8 @@ import io.relspec.cli.ConnectionOptions;
 import io.relspec.cli.RelspecCli;
 import io.relspec.cli.api.ApiClient;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,45 +29,7 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
   @Spec CommandSpec spec;
 
-  @ArgGroup(exclusive = true)
-  Mode mode;
-
-  static final class Mode {
-    @Option(names = "--full", description = "re-run every task")
-    boolean full;
-
-    @Option(names = "--incremental", description = "re-run what changed (the default)")
-    boolean incremental;
-  }
-
-  @Option(
-      names = "--changed",
-      paramLabel = "DATASET=IDS",
-      description = "file ids that changed in a source, comma separated (repeatable)")
-  List<String> changed = new ArrayList<>();
-
-  @Option(
-      names = "--removed",
-      paramLabel = "DATASET=IDS",
-      description = "file ids removed from a source, comma separated (repeatable)")
-  List<String> removed = new ArrayList<>();
-
-  @Option(
-      names = "--target",
-      paramLabel = "DATASET",
-      description = "run only what these outputs need (repeatable)")
-  List<String> targets = new ArrayList<>();
-
-  @Option(
-      names = "--force",
-      paramLabel = "TASK",
-      description = "re-run these tasks even if unchanged (repeatable)")
-  List<String> force = new ArrayList<>();
-
-  @Option(
-      names = "--allow-partial",
-      description = "run what is valid even when validation finds errors")
-  boolean allowPartial;
+  @Mixin RunRequestOptions options;
 
   @Option(names = "--wait", description = "follow the run until it ends, showing progress")
   boolean await;
@@ -84,20 +41,7 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     ApiClient api = connection.api();
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("mode", mode != null && mode.full ? "full" : "incremental");
-    putFiles(request, "changedFiles", changed);
-    putFiles(request, "removedFiles", removed);
-    if (!targets.isEmpty()) {
-      request.put("targets", targets);
-    }
-    if (!force.isEmpty()) {
-      request.put("force", force);
-    }
-    if (allowPartial) {
-      request.put("allowPartial", true);
-    }
-    JsonNode accepted = api.post("api/v1/runs", request);
+    JsonNode accepted = api.post("api/v1/runs", options.body());
     String runId = accepted.path("runId").asText();
     RunProgress.printPlan(out, runId, accepted);
     if (!await) {
@@ -106,27 +50,6 @@ public final class RunCommand implements Callable<Integer> {
     }
     JsonNode finished = new RunProgress(api, out, quiet).follow(runId, accepted);
     return "SUCCEEDED".equals(finished.path("state").asText()) ? 0 : RelspecCli.FAILED;
-  }
-
-  private static void putFiles(Map<String, Object> request, String field, List<String> specs) {
-    if (specs.isEmpty()) {
-      return;
-    }
-    Map<String, List<String>> files = new LinkedHashMap<>();
-    for (String spec : specs) {
-      int eq = spec.indexOf('=');
-      if (eq <= 0 || eq == spec.length() - 1) {
-        throw new IllegalArgumentException("expected DATASET=ID[,ID...], got '" + spec + "'");
-      }
-      files
-          .computeIfAbsent(spec.substring(0, eq), k -> new ArrayList<>())
-          .addAll(
-              Arrays.stream(spec.substring(eq + 1).split(","))
-                  .map(String::strip)
-                  .filter(s -> !s.isEmpty())
-                  .toList());
-    }
-    request.put(field, files);
   }
 
   @Command(name = "show", description = "Show a run and each of its tasks.")

@@ -30,6 +30,9 @@ public final class RunProgress {
   }
 
   /** What the run will do, in one or two lines. */
+  /** Tasks whose scope (file ids only, or in full and why) a run's first lines explain. */
+  static final int SCOPES_SHOWN = 15;
+
   static void printPlan(PrintWriter out, String runId, JsonNode accepted) {
     Map<String, Integer> byReason = new TreeMap<>();
     int run = 0;
@@ -46,6 +49,15 @@ public final class RunProgress {
             + String.join(
                 ", ",
                 byReason.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList()));
+    int scopes = 0;
+    for (JsonNode task : accepted.path("plan")) {
+      if (task.hasNonNull("scope") && scopes++ < SCOPES_SHOWN) {
+        out.println("  " + task.path("task").asText() + ": " + task.path("scope").asText());
+      }
+    }
+    if (scopes > SCOPES_SHOWN) {
+      out.println("  … and " + (scopes - SCOPES_SHOWN) + " more (relspec plan lists every task)");
+    }
     if (accepted.path("retired").size() > 0) {
       out.println("  retired outputs: " + accepted.path("retired"));
     }

@@ -7,7 +7,14 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 
-/** A task attempt's output is committed in the executor's store and served over Flight. */
+/**
+ * A task attempt's output is committed in the executor's store and served over Flight.
+ *
+ * @param contentHash a hash of the output's schema and rows (order-independent), equal for equal
+ *     contents whichever executor wrote them; null from executors that do not compute it. The
+ *     scheduler compares it with the previous version's to stop re-running readers of an output
+ *     that came out identical (early cutoff).
+ */
 public record TaskRunSucceeded(
     UUID eventId,
     Instant occurredAt,
@@ -22,7 +29,8 @@ public record TaskRunSucceeded(
     long bytes,
     ArrowSchema outputSchema,
     String flightUri,
-    long durationMillis)
+    long durationMillis,
+    String contentHash)
     implements RelspecMessage {
   public TaskRunSucceeded {
     Objects.requireNonNull(eventId, "eventId is null");

@@ -110,7 +110,8 @@ final class SampleMessages {
                       ArrowField.of("amount", "decimal(10,2)", true),
                       ArrowField.of("seen_at", "timestamp[us]", true))),
               "grpc://executor-0:8815",
-              830);
+              830,
+              "5f2b0c4e9d1a7b3c8e6f0a2d4c6b8e0f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b");
       case TASK_RUN_FAILED ->
           new TaskRunFailed(
               id,

@@ -324,7 +324,8 @@ public class TaskExecution {
           stored.bytes(),
           stored.schema(),
           node.flightUri(),
-          millis);
+          millis,
+          stored.contentHash());
     } catch (SqlRefusedException e) {
       return failure(request, started, ExecutorErrorCode.SQL_REFUSED, e.getMessage());
     } catch (FlightFetcher.FetchException e) {

@@ -904,9 +904,10 @@ public final class DatasetStore implements AutoCloseable {
     List<Version> held = versions(connection, dataset);
     String declaredJson = declared == null ? null : RelspecJson.write(declared);
     ArrowSchema schema = withDeclaredTimezones(schemaOf(connection, table), declaredJson);
-    long[] size = measure(connection, table, schema);
+    Measure size = measure(connection, table, schema);
     StoredDataset stored =
-        new StoredDataset(dataset, version, size[0], size[1], schema, fileIdColumn);
+        new StoredDataset(
+            dataset, version, size.rows(), size.bytes(), schema, fileIdColumn, size.contentHash());
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO "
@@ -979,11 +980,22 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   /** Row count and the uncompressed size estimate of a table. */
-  private static long[] measure(Connection connection, String table, ArrowSchema schema)
+  /** Rows, size estimate and content hash of a table just written, from one scan. */
+  private record Measure(long rows, long bytes, String contentHash) {}
+
+  /**
+   * Counts rows, estimates bytes and hashes the content in one scan. The content hash sums DuckDB's
+   * {@code hash} of every row as a 128-bit integer, so it does not depend on row order (a multiset
+   * hash), and is combined with the schema: an output rebuilt with the same rows and types hashes
+   * the same on any executor, which is what early cutoff compares.
+   */
+  private static Measure measure(Connection connection, String table, ArrowSchema schema)
       throws SQLException {
     long fixedPerRow = 0;
     List<String> variable = new ArrayList<>();
+    List<String> columns = new ArrayList<>();
     for (ArrowField field : schema.fields()) {
+      columns.add(quoteInternal(field.name()));
       int width = DuckDbTypes.fixedWidth(DuckDbTypes.toDuckDb(field.type()));
       if (width < 0) {
         variable.add(quoteInternal(field.name()));
@@ -991,7 +1003,14 @@ public final class DatasetStore implements AutoCloseable {
         fixedPerRow += width;
       }
     }
-    StringBuilder sql = new StringBuilder("SELECT COUNT(*)");
+    StringBuilder sql = new StringBuilder("SELECT COUNT(*), ");
+    sql.append(
+        columns.isEmpty()
+            ? "0"
+            : "CAST(COALESCE(SUM(CAST(hash("
+                + String.join(", ", columns)
+                + ") AS HUGEINT)), 0)"
+                + " AS VARCHAR)");
     for (String column : variable) {
       sql.append(", COALESCE(SUM(strlen(CAST(").append(column).append(" AS VARCHAR))), 0)");
     }
@@ -1002,9 +1021,12 @@ public final class DatasetStore implements AutoCloseable {
       long count = rows.getLong(1);
       long bytes = count * fixedPerRow;
       for (int i = 0; i < variable.size(); i++) {
-        bytes += rows.getLong(i + 2) + 4 * count;
+        bytes += rows.getLong(i + 3) + 4 * count;
       }
-      return new long[] {count, bytes};
+      String content =
+          Fingerprint.sha256(RelspecJson.write(schema) + "\n" + count + "\n" + rows.getString(2))
+              .value();
+      return new Measure(count, bytes, content);
     }
   }
 
@@ -1114,7 +1136,8 @@ public final class DatasetStore implements AutoCloseable {
         version.rows(),
         version.bytes(),
         withDeclaredTimezones(schemaOf(connection, version.table()), version.declaredSchema()),
-        version.fileIdColumn());
+        version.fileIdColumn(),
+        null);
   }
 
   /** The newest version of every dataset held here, by name. */

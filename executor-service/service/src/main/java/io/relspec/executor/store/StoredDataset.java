@@ -9,6 +9,9 @@ import io.relspec.contracts.model.DatasetName;
  * @param bytes uncompressed size estimate: fixed-width columns at their Arrow width, strings and
  *     binaries at their length
  * @param fileIdColumn the column partitioning the rows by file id, or null
+ * @param contentHash a hash of the schema and of the rows as a multiset (order-independent),
+ *     computed when the version was written; equal hashes mean equal contents. Null when read back
+ *     from the store rather than just written.
  */
 public record StoredDataset(
     DatasetName name,
@@ -16,4 +19,5 @@ public record StoredDataset(
     long rows,
     long bytes,
     ArrowSchema schema,
-    String fileIdColumn) {}
+    String fileIdColumn,
+    String contentHash) {}

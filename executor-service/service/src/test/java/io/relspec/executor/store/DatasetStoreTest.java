@@ -237,6 +237,38 @@ class DatasetStoreTest {
   }
 
   @Test
+  void theContentHashIgnoresRowOrderAndSeesEveryValueAndType() throws Exception {
+    DatasetName out = DatasetName.of("hashed");
+    String first =
+        store
+            .replace(TaskQuery.of(out, "SELECT * FROM (VALUES (1, 'a'), (2, NULL)) t(n, s)"))
+            .contentHash();
+    String reordered =
+        store
+            .replace(
+                TaskQuery.of(
+                    out, "SELECT * FROM (VALUES (2, NULL), (1, 'a')) t(n, s) ORDER BY n DESC"))
+            .contentHash();
+    String changed =
+        store
+            .replace(TaskQuery.of(out, "SELECT * FROM (VALUES (1, 'a'), (2, 'b')) t(n, s)"))
+            .contentHash();
+    String duplicated =
+        store
+            .replace(
+                TaskQuery.of(out, "SELECT * FROM (VALUES (1, 'a'), (2, NULL), (2, NULL)) t(n, s)"))
+            .contentHash();
+    String retyped =
+        store
+            .replace(
+                TaskQuery.of(
+                    out, "SELECT n::DOUBLE AS n, s FROM (VALUES (1, 'a'), (2, NULL)) t(n, s)"))
+            .contentHash();
+    assertThat(first).hasSize(64).isEqualTo(reordered);
+    assertThat(List.of(changed, duplicated, retyped)).doesNotContain(first).doesNotHaveDuplicates();
+  }
+
+  @Test
   void importedInputsAreReadLikeLocalOnesWhetherCopiedOrStreamed() throws Exception {
     Path otherDir = Files.createDirectories(dataDir.resolve("other"));
     try (DatasetStore other =

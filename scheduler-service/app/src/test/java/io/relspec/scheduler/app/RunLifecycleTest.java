@@ -62,6 +62,75 @@ class RunLifecycleTest {
   }
 
   @Test
+  void anOutputRebuiltWithTheSameContentReRunsNoReaderAndADryRunStartsNothing() throws Exception {
+    install(
+        Plans.catalog()
+            .id("pc-cutoff")
+            .task(task("k_a"))
+            .task(task("k_b").reads("k_a", "id:int64"))
+            .task(task("k_c").reads("k_b", "id:int64"))
+            .build());
+    String first = startRun("{\"mode\":\"full\"}");
+    executor.publish(succeeded(executor.next(first), 1, 1, "hash-a"));
+    executor.publish(succeeded(executor.next(first), 1, 1, "hash-b"));
+    executor.publish(succeeded(executor.next(first), 1, 1, "hash-c"));
+    assertThat(executor.finished(first).state()).isEqualTo(RunState.SUCCEEDED);
+
+    // A dry run answers the plan and starts, stores and dispatches nothing.
+    int runsBefore =
+        given().auth().oauth2(READER).get("/api/v1/runs").jsonPath().getList("").size();
+    JsonPath preview =
+        given()
+            .auth()
+            .oauth2(ADMIN)
+            .contentType(ContentType.JSON)
+            .body("{\"force\":[\"k_a\"],\"dryRun\":true}")
+            .post("/api/v1/runs")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertThat(preview.getBoolean("dryRun")).isTrue();
+    assertThat(preview.getBoolean("refused")).isFalse();
+    assertThat(preview.getString("plan.find { it.task == 'k_a' }.reason")).isEqualTo("forced");
+    assertThat(preview.getString("plan.find { it.task == 'k_b' }.reason"))
+        .isEqualTo("upstream_changed");
+    assertThat(preview.getString("plan.find { it.task == 'k_b' }.scope"))
+        .startsWith("full: not file-scopable");
+    assertThat(given().auth().oauth2(READER).get("/api/v1/runs").jsonPath().getList("").size())
+        .isEqualTo(runsBefore);
+
+    // k_a is rebuilt with the same content: neither reader runs.
+    String second = startRun("{\"force\":[\"k_a\"]}");
+    TaskRunRequested a = executor.next(second);
+    assertThat(a.task().value()).isEqualTo("k_a");
+    executor.publish(succeeded(a, 1, 2, "hash-a"));
+    assertThat(executor.finished(second).state()).isEqualTo(RunState.SUCCEEDED);
+    JsonPath run = status(second);
+    for (String reader : List.of("k_b", "k_c")) {
+      assertThat(run.getString("tasks.find { it.task == '" + reader + "' }.state"))
+          .isEqualTo("REUSED");
+      assertThat(run.getString("tasks.find { it.task == '" + reader + "' }.reason"))
+          .isEqualTo("upstream_unchanged_content");
+    }
+
+    // k_a changes, k_b is rebuilt with its old content: k_c does not run.
+    String third = startRun("{\"force\":[\"k_a\"]}");
+    executor.publish(succeeded(executor.next(third), 1, 3, "hash-a2"));
+    TaskRunRequested b = executor.next(third);
+    assertThat(b.task().value()).isEqualTo("k_b");
+    executor.publish(succeeded(b, 1, 2, "hash-b"));
+    assertThat(executor.finished(third).state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(status(third).getString("tasks.find { it.task == 'k_c' }.reason"))
+        .isEqualTo("upstream_unchanged_content");
+
+    // The reused output counts as built from the new versions: nothing is left to do.
+    String fourth = startRun("{}");
+    assertThat(executor.finished(fourth).state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(status(fourth).getList("tasks.reason", String.class)).containsOnly("unchanged");
+  }
+
+  @Test
   void retryableFailuresRetryAfterABackoffAndAFinalFailureSkipsDownstream() throws Exception {
     install(
         Plans.catalog()
@@ -616,6 +685,11 @@ class RunLifecycleTest {
   }
 
   private static TaskRunSucceeded succeeded(TaskRunRequested request, long rows) {
+    return succeeded(request, rows, request.attempt() + 100L, null);
+  }
+
+  private static TaskRunSucceeded succeeded(
+      TaskRunRequested request, long rows, long version, String contentHash) {
     return new TaskRunSucceeded(
         UUID.randomUUID(),
         Instant.now(),
@@ -625,12 +699,13 @@ class RunLifecycleTest {
         request.attempt(),
         "scripted",
         request.output(),
-        request.attempt() + 100L,
+        version,
         rows,
         rows * 8,
         null,
         "grpc://scripted:8815",
-        3);
+        3,
+        contentHash);
   }
 
   private static TaskRunFailed lost(TaskRunRequested request, String input) {

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Body of POST /api/v1/runs. Every field is optional: the default is an incremental run of
- * everything.
+ * everything. With {@code dryRun} nothing starts: the answer is the plan a run would follow.
  */
 public record RunRequest(
     RunMode mode,
@@ -16,7 +16,8 @@ public record RunRequest(
     Map<DatasetName, List<String>> changedFiles,
     Map<DatasetName, List<String>> removedFiles,
     List<TaskName> force,
-    Boolean allowPartial) {
+    Boolean allowPartial,
+    Boolean dryRun) {
   /**
    * Upper bound on file ids in one request; larger changes belong in a SourceDataUpdated stream.
    */

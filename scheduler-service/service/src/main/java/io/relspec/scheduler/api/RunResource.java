@@ -42,7 +42,8 @@ public class RunResource {
   @POST
   @RolesAllowed(Roles.OPERATOR)
   public Response start(RunRequest body, @Context SecurityContext security) {
-    RunRequest request = body == null ? new RunRequest(null, null, null, null, null, null) : body;
+    RunRequest request =
+        body == null ? new RunRequest(null, null, null, null, null, null, null) : body;
     checkFileIds(request.changedFiles(), "changedFiles");
     checkFileIds(request.removedFiles(), "removedFiles");
     long fileIds = countFiles(request.changedFiles()) + countFiles(request.removedFiles());
@@ -53,18 +54,21 @@ public class RunResource {
               + " file ids, got "
               + fileIds);
     }
-    RunAccepted accepted =
-        runs.start(
-            new RunRequested(
-                UUID.randomUUID(),
-                Instant.now(),
-                security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName(),
-                request.mode(),
-                request.targets(),
-                request.changedFiles(),
-                request.removedFiles(),
-                request.force(),
-                Boolean.TRUE.equals(request.allowPartial())));
+    RunRequested requested =
+        new RunRequested(
+            UUID.randomUUID(),
+            Instant.now(),
+            security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName(),
+            request.mode(),
+            request.targets(),
+            request.changedFiles(),
+            request.removedFiles(),
+            request.force(),
+            Boolean.TRUE.equals(request.allowPartial()));
+    if (Boolean.TRUE.equals(request.dryRun())) {
+      return Response.ok(runs.preview(requested)).build();
+    }
+    RunAccepted accepted = runs.start(requested);
     return Response.accepted(accepted)
         .header("Location", "/api/v1/runs/" + accepted.runId())
         .build();

@@ -119,7 +119,8 @@ public final class RunPlanner {
                 TaskAction.SKIP,
                 blocked != null ? SelectionReason.BLOCKED : SelectionReason.INLINED,
                 List.of(),
-                blocked));
+                blocked,
+                null));
         continue;
       }
       Materialization current = walk.lookUp(position, plan, state);
@@ -154,6 +155,25 @@ public final class RunPlanner {
       if (scoped) {
         walk.scopedFiles[position] = changes.files;
       }
+      String scope = null;
+      if (reason == SelectionReason.UPSTREAM_CHANGED || reason == SelectionReason.FILES_CHANGED) {
+        scope =
+            scoped
+                ? "scoped to "
+                    + changes.files.size()
+                    + " file id(s) of "
+                    + String.join(
+                        ", ",
+                        plan.fileScope().scopedInputs().keySet().stream()
+                            .map(DatasetName::value)
+                            .toList())
+                : request.mode() == RunMode.FULL
+                    ? "full: a full run"
+                    : "full: "
+                        + (changes.wholeBecause == null
+                            ? "its inputs changed no file ids"
+                            : changes.wholeBecause);
+      }
       planned.add(
           new PlannedTask(
               task,
@@ -161,7 +181,8 @@ public final class RunPlanner {
               action,
               reason,
               scoped ? List.copyOf(changes.files) : List.of(),
-              null));
+              null,
+              scope));
     }
     List<DatasetName> retired = new ArrayList<>();
     // Every materialization was matched to a task of this graph: none can be retired.
@@ -181,14 +202,30 @@ public final class RunPlanner {
     boolean upstream;
     boolean sourceFiles;
     boolean whole;
+
+    /** Why the task runs in full although it was asked for changes: the first cause found. */
+    String wholeBecause;
+
     Set<String> files = Set.of();
 
     void add(DatasetName input, FileChanges change, FileScope scope) {
-      if (change.whole()
-          || scope == null
-          || !scope.scopable()
-          || !scope.scopedInputs().containsKey(input)) {
+      add(input, change, scope, "'" + input + "' changed as a whole");
+    }
+
+    void add(DatasetName input, FileChanges change, FileScope scope, String wholeCause) {
+      String cause = null;
+      if (scope == null || !scope.scopable()) {
+        cause = "not file-scopable (" + (scope == null ? "no file scope" : scope.reason()) + ")";
+      } else if (change.whole()) {
+        cause = wholeCause;
+      } else if (!scope.scopedInputs().containsKey(input)) {
+        cause = "'" + input + "' changed and is not keyed by file for this task";
+      }
+      if (cause != null) {
         whole = true;
+        if (wholeBecause == null) {
+          wholeBecause = cause;
+        }
       } else if (!change.files().isEmpty()) {
         if (files.isEmpty()) {
           files = new TreeSet<>();
@@ -240,7 +277,8 @@ public final class RunPlanner {
           changes.add(
               input,
               files == null ? FileChanges.WHOLE : new FileChanges(false, files),
-              plan.fileScope());
+              plan.fileScope(),
+              "'" + input + "' is rebuilt in full in this run");
         } else if (current != null) {
           Materialization upstream =
               producer >= 0 && walk.lookedUp[producer]
@@ -250,7 +288,11 @@ public final class RunPlanner {
               && !Objects.equals(current.inputVersions().get(input), upstream.version())) {
             // Rebuilt by an earlier run this output did not follow (it failed or was skipped).
             changes.upstream = true;
-            changes.add(input, FileChanges.WHOLE, plan.fileScope());
+            changes.add(
+                input,
+                FileChanges.WHOLE,
+                plan.fileScope(),
+                "'" + input + "' was rebuilt by an earlier run this output did not follow");
           }
         }
         continue;
@@ -271,7 +313,11 @@ public final class RunPlanner {
       }
       if (logged != null && logged.whole()) {
         changes.sourceFiles = true;
-        changes.add(input, FileChanges.WHOLE, plan.fileScope());
+        changes.add(
+            input,
+            FileChanges.WHOLE,
+            plan.fileScope(),
+            "source '" + input + "' was replaced without file ids");
       } else if (logged != null || !requested.isEmpty()) {
         if (logged != null) {
           requested.addAll(logged.files());

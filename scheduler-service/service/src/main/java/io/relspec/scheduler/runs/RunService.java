@@ -40,13 +40,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -225,6 +228,31 @@ public class RunService {
   }
 
   /**
+   * Plans {@code request} as {@link #start} would, in a transaction that writes nothing: no run, no
+   * task state, no retired output. Problems are returned, not thrown, with whether they would
+   * refuse the run.
+   */
+  public RunPreview preview(RunRequested request) {
+    return Jdbc.inTransaction(
+        dataSource,
+        connection -> {
+          TaskGraph graph = planCatalogs.latest(connection);
+          RunPlanner.Plan plan =
+              planner.plan(
+                  graph,
+                  request,
+                  sources.planningState(connection, runs.materializations(connection)));
+          return new RunPreview(
+              true,
+              graph.catalog().id(),
+              plan.tasks(),
+              plan.retired(),
+              plan.problems(),
+              !refusing(request, plan).isEmpty());
+        });
+  }
+
+  /**
    * Records a source update; with {@code triggerRun} it starts an incremental run of everything
    * (allowing a partial run, since nobody is there to read a refusal).
    */
@@ -260,6 +288,20 @@ public class RunService {
         event.task(),
         event.attempt(),
         (task, graph, connection, now) -> {
+          // Early cutoff: the new version equals the previous one in content, which the readers
+          // built from that previous version need not re-read.
+          Long sameAs = null;
+          if (event.contentHash() != null) {
+            Optional<Materialization> previous = runs.materialization(connection, event.output());
+            if (previous.isPresent()
+                && previous.get().version() != event.datasetVersion()
+                && event
+                    .contentHash()
+                    .equals(runs.contentHash(connection, event.output()).orElse(null))) {
+              sameAs = previous.get().version();
+            }
+          }
+          runs.markContentSameAs(connection, event.runId(), event.task(), sameAs);
           runs.saveMaterialization(
               connection,
               new Materialization(
@@ -271,6 +313,7 @@ public class RunService {
                   event.flightUri(),
                   event.rows(),
                   runs.inputVersions(connection, event.runId(), event.task())),
+              event.contentHash(),
               event.runId(),
               now);
           return List.of(
@@ -499,11 +542,14 @@ public class RunService {
     }
   }
 
+  private static List<RunPlanner.Problem> refusing(RunRequested request, RunPlanner.Plan plan) {
+    return plan.problems().stream()
+        .filter(problem -> !request.allowPartial() || problem.code().startsWith("UNKNOWN_"))
+        .toList();
+  }
+
   private void refuseIfProblems(RunRequested request, RunPlanner.Plan plan) {
-    List<RunPlanner.Problem> refusing =
-        plan.problems().stream()
-            .filter(problem -> !request.allowPartial() || problem.code().startsWith("UNKNOWN_"))
-            .toList();
+    List<RunPlanner.Problem> refusing = refusing(request, plan);
     if (refusing.isEmpty()) {
       return;
     }
@@ -807,20 +853,132 @@ public class RunService {
       Instant now)
       throws SQLException {
     Map<DatasetName, InputLocation> sourceLocations =
-        ready.isEmpty() || slots == 0 ? Map.of() : sources.locations(connection);
+        ready.isEmpty() ? Map.of() : sources.locations(connection);
     int dispatched = 0;
-    for (RunStore.TaskProgress task : ready) {
+    Deque<RunStore.TaskProgress> work = new ArrayDeque<>(ready);
+    Set<TaskName> seen = new HashSet<>();
+    while (!work.isEmpty()) {
+      RunStore.TaskProgress task = work.poll();
+      if (!seen.add(task.task())) {
+        continue;
+      }
+      TaskRunStatus full = runs.taskRun(connection, runId, task.task()).orElseThrow();
+      if (cutOff(connection, runId, full, graph, sourceLocations, now)) {
+        work.addAll(runnableChildren(connection, runId, graph, task.task(), now));
+        continue;
+      }
       if (dispatched == slots) {
         if (task.state() != TaskRunState.READY) {
           runs.markReady(connection, runId, task.task(), now);
         }
         continue;
       }
-      TaskRunStatus full = runs.taskRun(connection, runId, task.task()).orElseThrow();
       dispatch(connection, runId, full, graph, sourceLocations, now);
       dispatched++;
     }
     return dispatched;
+  }
+
+  /**
+   * Early cutoff: a task planned only because an upstream output was rebuilt is reused when every
+   * input is the version its output was built from, or a rebuilt version whose content equals that
+   * version's. Its materialization is then recorded as built from the new versions.
+   */
+  private boolean cutOff(
+      Connection connection,
+      String runId,
+      TaskRunStatus task,
+      TaskGraph graph,
+      Map<DatasetName, InputLocation> sourceLocations,
+      Instant now)
+      throws SQLException {
+    if (task.reason() != SelectionReason.UPSTREAM_CHANGED || task.attempt() > 0) {
+      return false;
+    }
+    Materialization built = runs.materialization(connection, task.output()).orElse(null);
+    if (built == null || !built.fingerprint().equals(task.fingerprint())) {
+      return false;
+    }
+    // A full run re-runs every task by request: nothing is cut off.
+    if (runs.run(connection, runId).map(run -> run.mode() == RunMode.FULL).orElse(true)) {
+      return false;
+    }
+    PlanArtifact plan = graph.plan(task.task());
+    List<TaskName> producers = new ArrayList<>();
+    for (DatasetName input : plan.physicalInputs()) {
+      TaskName producer = graph.producer(input);
+      if (producer != null) {
+        producers.add(producer);
+      }
+    }
+    Map<TaskName, Long> sameAs = runs.contentSameAs(connection, runId, producers);
+    Set<TaskName> rebuilt = new HashSet<>();
+    for (RunStore.TaskProgress producer : runs.taskProgress(connection, runId, producers)) {
+      if (producer.state() == TaskRunState.SUCCEEDED) {
+        rebuilt.add(producer.task());
+      }
+    }
+    Map<DatasetName, Long> versions = new HashMap<>();
+    for (DatasetName input : plan.physicalInputs()) {
+      TaskName producer = graph.producer(input);
+      Long current;
+      if (producer != null) {
+        Materialization held = runs.materialization(connection, input).orElse(null);
+        current = held == null ? null : held.version();
+      } else {
+        InputLocation source = sourceLocations.get(input);
+        current = source == null ? null : source.version();
+      }
+      Long builtFrom = built.inputVersions().get(input);
+      if (current == null || builtFrom == null) {
+        return false;
+      }
+      // An output rebuilt in this run counts as the same only on the executor's word (its content
+      // hash), never because a version number repeats: versions are per executor store.
+      boolean same =
+          rebuilt.contains(producer)
+              ? builtFrom.equals(sameAs.get(producer))
+              : current.equals(builtFrom);
+      if (!same) {
+        return false;
+      }
+      versions.put(input, current);
+    }
+    runs.updateMaterializationInputs(connection, task.output(), versions);
+    runs.markCutOff(connection, runId, task.task(), now);
+    LOG.infof(
+        "run %s: %s reused, its rebuilt inputs came out with unchanged content",
+        runId, task.task());
+    return true;
+  }
+
+  /** Children of a task that became terminal which can now be dispatched (or cut off). */
+  private List<RunStore.TaskProgress> runnableChildren(
+      Connection connection, String runId, TaskGraph graph, TaskName finished, Instant now)
+      throws SQLException {
+    List<TaskName> children = graph.physicalDownstreamTasks(finished);
+    Set<TaskName> wanted = new HashSet<>(children);
+    for (TaskName child : children) {
+      wanted.addAll(graph.physicalUpstreamTasks(child));
+    }
+    Map<TaskName, RunStore.TaskProgress> known = new HashMap<>();
+    for (RunStore.TaskProgress task : runs.taskProgress(connection, runId, wanted)) {
+      known.put(task.task(), task);
+    }
+    List<RunStore.TaskProgress> ready = new ArrayList<>();
+    for (TaskName child : children) {
+      RunStore.TaskProgress task = known.get(child);
+      if (task != null
+          && runnable(
+              task,
+              graph,
+              parent -> known.containsKey(parent) ? known.get(parent).state() : null,
+              now)) {
+        ready.add(task);
+      }
+    }
+    ready.sort(DISPATCH_ORDER);
+    return ready;
   }
 
   /**
@@ -853,15 +1011,20 @@ public class RunService {
             ready,
             Math.max(0, config.maxParallelTasks() - inFlight),
             now);
-    for (RunStore.TaskProgress task : ready.subList(0, dispatched)) {
-      states.put(task.task(), TaskRunState.DISPATCHED);
-    }
-    if (states.values().stream().allMatch(TaskRunState::isTerminal)) {
+    // Early cutoffs may have settled tasks beyond those dispatched: ask the store what is left.
+    if (dispatched == 0
+        && runs.countInStates(
+                connection,
+                runId,
+                TaskRunState.PENDING,
+                TaskRunState.READY,
+                TaskRunState.DISPATCHED,
+                TaskRunState.RUNNING)
+            == 0) {
       finish(
           connection,
           runId,
-          states.values().stream()
-              .anyMatch(state -> state == TaskRunState.FAILED || state == TaskRunState.BLOCKED),
+          runs.countInStates(connection, runId, TaskRunState.FAILED, TaskRunState.BLOCKED) > 0,
           now);
     }
   }
@@ -989,7 +1152,8 @@ public class RunService {
               task.fileCount() == 0 ? List.of() : runs.fileIds(connection, runId, task.task()),
               task.action() == TaskAction.SKIP && task.reason() == SelectionReason.BLOCKED
                   ? task.error()
-                  : null));
+                  : null,
+              null));
     }
     return planned;
   }

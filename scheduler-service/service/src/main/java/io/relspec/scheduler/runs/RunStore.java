@@ -527,6 +527,111 @@ final class RunStore {
   void saveMaterialization(
       Connection connection, Materialization materialization, String runId, Instant now)
       throws SQLException {
+    saveMaterialization(connection, materialization, null, runId, now);
+  }
+
+  /** The content hash the executor reported for the output's current version, if any. */
+  Optional<String> contentHash(Connection connection, DatasetName dataset) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT content_hash FROM scheduler_materialization WHERE dataset = ?")) {
+      select.setString(1, dataset.value());
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Records which earlier version of its output the task's new version equals in content (null:
+   * none known).
+   */
+  void markContentSameAs(Connection connection, String runId, TaskName task, Long version)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE scheduler_task_run SET content_same_as = ? WHERE run_id = ? AND task = ?")) {
+      setLong(update, 1, version);
+      update.setString(2, runId);
+      update.setString(3, task.value());
+      update.executeUpdate();
+    }
+  }
+
+  /**
+   * The earlier version each given task's new output equals in content, for the tasks of the run
+   * that succeeded with an unchanged content.
+   */
+  Map<TaskName, Long> contentSameAs(Connection connection, String runId, Collection<TaskName> tasks)
+      throws SQLException {
+    Map<TaskName, Long> result = new HashMap<>();
+    if (tasks.isEmpty()) {
+      return result;
+    }
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT content_same_as FROM scheduler_task_run WHERE run_id = ? AND task = ?"
+                + " AND content_same_as IS NOT NULL")) {
+      for (TaskName task : tasks) {
+        select.setString(1, runId);
+        select.setString(2, task.value());
+        try (ResultSet rows = select.executeQuery()) {
+          if (rows.next()) {
+            result.put(task, rows.getLong(1));
+          }
+        }
+      }
+    }
+    return result;
+  }
+
+  /**
+   * A task planned to run because an upstream output was rebuilt, whose rebuilt inputs all came out
+   * with the content it was built from: reused, with the reason saying so.
+   */
+  void markCutOff(Connection connection, String runId, TaskName task, Instant now)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE scheduler_task_run SET state = ?, action = ?, reason = ?, not_before = NULL,"
+                + " updated_at = ? WHERE run_id = ? AND task = ?")) {
+      update.setString(1, TaskRunState.REUSED.name());
+      update.setString(2, TaskAction.REUSE.name());
+      update.setString(3, SelectionReason.UPSTREAM_UNCHANGED_CONTENT.name());
+      update.setTimestamp(4, Timestamp.from(now));
+      update.setString(5, runId);
+      update.setString(6, task.value());
+      update.executeUpdate();
+    }
+    try (PreparedStatement delete =
+        connection.prepareStatement(
+            "DELETE FROM scheduler_task_run_file WHERE run_id = ? AND task = ?")) {
+      delete.setString(1, runId);
+      delete.setString(2, task.value());
+      delete.executeUpdate();
+    }
+  }
+
+  /** Sets the input versions a materialization is valid for (its content does not change). */
+  void updateMaterializationInputs(
+      Connection connection, DatasetName dataset, Map<DatasetName, Long> inputVersions)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE scheduler_materialization SET input_versions = ? WHERE dataset = ?")) {
+      update.setString(1, RelspecJson.write(new TreeMap<>(inputVersions)));
+      update.setString(2, dataset.value());
+      update.executeUpdate();
+    }
+  }
+
+  void saveMaterialization(
+      Connection connection,
+      Materialization materialization,
+      String contentHash,
+      String runId,
+      Instant now)
+      throws SQLException {
     try (PreparedStatement delete =
         connection.prepareStatement("DELETE FROM scheduler_materialization WHERE dataset = ?")) {
       delete.setString(1, materialization.dataset().value());
@@ -535,7 +640,7 @@ final class RunStore {
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO scheduler_materialization (dataset, task, fingerprint, dataset_version, executor_id, flight_uri, row_count,"
-                + " run_id, updated_at, input_versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " run_id, updated_at, input_versions, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, materialization.dataset().value());
       insert.setString(2, materialization.task().value());
       insert.setString(3, materialization.fingerprint().value());
@@ -546,6 +651,7 @@ final class RunStore {
       insert.setString(8, runId);
       insert.setTimestamp(9, Timestamp.from(now));
       insert.setString(10, RelspecJson.write(new TreeMap<>(materialization.inputVersions())));
+      insert.setString(11, contentHash);
       insert.executeUpdate();
     }
   }

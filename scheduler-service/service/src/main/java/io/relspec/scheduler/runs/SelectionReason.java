@@ -12,6 +12,11 @@ public enum SelectionReason {
   FORCED,
   UNCHANGED,
   BLOCKED,
+  /**
+   * Planned to run because an upstream output was rebuilt, then reused: every rebuilt input came
+   * out with the same content as the version this output was built from (early cutoff).
+   */
+  UPSTREAM_UNCHANGED_CONTENT,
   /** A {@code view} task: inlined into the tasks that read it, never dispatched. */
   INLINED;
 

@@ -218,6 +218,10 @@ class RunPlannerTest {
         .containsExactly(TaskAction.RUN, SelectionReason.UPSTREAM_CHANGED, List.of());
     assertThat(line(plan, "c").fileIds()).isEmpty();
     assertThat(line(plan, "joined").action()).isEqualTo(TaskAction.REUSE);
+    // each run caused by changes says why it is scoped, or why not
+    assertThat(line(plan, "a").scope()).isEqualTo("scoped to 2 file id(s) of raw");
+    assertThat(line(plan, "report").scope()).startsWith("full: not file-scopable (");
+    assertThat(line(plan, "joined").scope()).isNull();
   }
 
   @Test
@@ -253,6 +257,9 @@ class RunPlannerTest {
         .extracting(PlannedTask::action, PlannedTask::reason, PlannedTask::fileIds)
         .containsExactly(TaskAction.RUN, SelectionReason.FILES_CHANGED, List.of());
     assertThat(line(plan, "b").fileIds()).isEmpty();
+    assertThat(line(plan, "a").scope())
+        .isEqualTo("full: source 'raw' was replaced without file ids");
+    assertThat(line(plan, "b").scope()).isEqualTo("full: 'a' is rebuilt in full in this run");
   }
 
   @Test
