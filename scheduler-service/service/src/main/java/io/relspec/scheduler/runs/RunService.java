@@ -758,26 +758,9 @@ public class RunService {
   private void advanceAfter(
       Connection connection, String runId, TaskGraph graph, TaskName finished, Instant now)
       throws SQLException {
-    List<TaskName> children = graph.physicalDownstreamTasks(finished);
-    Set<TaskName> wanted = new HashSet<>(children);
-    for (TaskName child : children) {
-      wanted.addAll(graph.physicalUpstreamTasks(child));
-    }
-    Map<TaskName, RunStore.TaskProgress> known = new HashMap<>();
-    for (RunStore.TaskProgress task : runs.taskProgress(connection, runId, wanted)) {
-      known.put(task.task(), task);
-    }
     Map<TaskName, RunStore.TaskProgress> ready = new HashMap<>();
-    for (TaskName child : children) {
-      RunStore.TaskProgress task = known.get(child);
-      if (task != null
-          && runnable(
-              task,
-              graph,
-              parent -> known.containsKey(parent) ? known.get(parent).state() : null,
-              now)) {
-        ready.put(child, task);
-      }
+    for (RunStore.TaskProgress task : runnableChildren(connection, runId, graph, finished, now)) {
+      ready.put(task.task(), task);
     }
     for (RunStore.TaskProgress task : runs.taskProgress(connection, runId, TaskRunState.READY)) {
       ready.putIfAbsent(task.task(), task);
@@ -852,8 +835,7 @@ public class RunService {
       long slots,
       Instant now)
       throws SQLException {
-    Map<DatasetName, InputLocation> sourceLocations =
-        ready.isEmpty() ? Map.of() : sources.locations(connection);
+    Map<DatasetName, InputLocation> sourceLocations = null;
     int dispatched = 0;
     Deque<RunStore.TaskProgress> work = new ArrayDeque<>(ready);
     Set<TaskName> seen = new HashSet<>();
@@ -862,15 +844,21 @@ public class RunService {
       if (!seen.add(task.task())) {
         continue;
       }
+      // A READY task was judged for cutoff when it first became runnable; it only waits for a slot.
+      boolean judge = task.state() != TaskRunState.READY;
+      if (!judge && dispatched == slots) {
+        continue;
+      }
       TaskRunStatus full = runs.taskRun(connection, runId, task.task()).orElseThrow();
-      if (cutOff(connection, runId, full, graph, sourceLocations, now)) {
+      if (sourceLocations == null) {
+        sourceLocations = sources.locations(connection);
+      }
+      if (judge && cutOff(connection, runId, full, graph, sourceLocations, now)) {
         work.addAll(runnableChildren(connection, runId, graph, task.task(), now));
         continue;
       }
       if (dispatched == slots) {
-        if (task.state() != TaskRunState.READY) {
-          runs.markReady(connection, runId, task.task(), now);
-        }
+        runs.markReady(connection, runId, task.task(), now);
         continue;
       }
       dispatch(connection, runId, full, graph, sourceLocations, now);
