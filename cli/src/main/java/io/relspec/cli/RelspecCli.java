@@ -11,6 +11,7 @@ import io.relspec.cli.commands.LineageCommand;
 import io.relspec.cli.commands.PlanCommand;
 import io.relspec.cli.commands.RunCommand;
 import io.relspec.cli.commands.RunsCommand;
+import io.relspec.cli.commands.SqlCommand;
 import io.relspec.cli.commands.ValidateCommand;
 import io.relspec.cli.data.DataClient;
 import java.io.PrintWriter;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       RunsCommand.class,
       GetCommand.class,
+      SqlCommand.class,
       LineageCommand.class,
       GraphCommand.class,
       ValidateCommand.class,

@@ -426,7 +426,10 @@ class KubernetesManifestsTest {
     }
     assertThat(hosts).contains(config.get("RELSPEC_RABBITMQ_HOST"));
     for (String url :
-        List.of(config.get("RELSPEC_CATALOG_URL"), config.get("RELSPEC_COMPILER_URL"))) {
+        List.of(
+            config.get("RELSPEC_CATALOG_URL"),
+            config.get("RELSPEC_COMPILER_URL"),
+            config.get("RELSPEC_SCHEDULER_URL"))) {
       assertThat(hosts).contains(url.replaceAll("^http://([^:/]+).*", "$1"));
     }
     for (String key : List.of("RELSPEC_CATALOG_DB_URL", "RELSPEC_SCHEDULER_DB_URL")) {

@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.FlightCallHeaders;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.HeaderCallOption;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
@@ -23,6 +26,7 @@ import org.apache.arrow.flight.SyncPutListener;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.flight.auth2.BearerCredentialWriter;
 import org.apache.arrow.flight.grpc.CredentialCallOption;
+import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -107,6 +111,24 @@ public final class DataClient implements AutoCloseable {
     }
     byte[] body = Json.write(ticket).getBytes(StandardCharsets.UTF_8);
     return client.getStream(new Ticket(body), auth);
+  }
+
+  /**
+   * Runs a read-only SQL query over Flight SQL on this executor; close the stream after.
+   *
+   * @param headers Flight SQL call options, e.g. {@code relspec-run} to pin a run's versions
+   */
+  public FlightStream sql(String query, Map<String, String> headers) {
+    // Not closed: closing a FlightSqlClient closes the Flight client it wraps, which is ours.
+    FlightSqlClient sql = new FlightSqlClient(client);
+    CallHeaders callHeaders = new FlightCallHeaders();
+    headers.forEach(callHeaders::insert);
+    CallOption[] options = {auth, new HeaderCallOption(callHeaders)};
+    FlightInfo info = sql.execute(query, options);
+    if (info.getEndpoints().isEmpty()) {
+      throw new IllegalStateException("the executor answered the query without an endpoint");
+    }
+    return sql.getStream(info.getEndpoints().get(0).getTicket(), options);
   }
 
   public FlightInfo info(String dataset) {

@@ -53,6 +53,16 @@ public interface ExecutorConfig {
   @WithDefault("10s")
   Duration catalogTimeout();
 
+  /**
+   * The scheduler, asked where every dataset lives and which views the catalog has when a Flight
+   * SQL query names them; without it, Flight SQL sees only the datasets held here.
+   */
+  Optional<java.net.URI> schedulerUrl();
+
+  /** Timeout of calls to the scheduler. */
+  @WithDefault("10s")
+  Duration schedulerTimeout();
+
   /** Whether the SourceDataUpdated of an upload or delete-files asks the scheduler for a run. */
   @WithDefault("false")
   boolean triggerRunOnUpload();
@@ -93,6 +103,35 @@ public interface ExecutorConfig {
     int maxDeleteFileIds();
 
     Tls tls();
+
+    Sql sql();
+  }
+
+  /** The read-only Flight SQL service on the Flight port (JDBC, ADBC, {@code relspec sql}). */
+  interface Sql {
+    /** Whether Flight SQL commands are answered (otherwise they get UNIMPLEMENTED). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** A query still running after this long is stopped with DEADLINE_EXCEEDED. */
+    @WithDefault("5m")
+    Duration queryTimeout();
+
+    /** Most rows one query may return; past it the query stops with RESOURCE_EXHAUSTED. */
+    @WithDefault("100000000")
+    long maxRows();
+
+    /** Most bytes of Arrow buffers one query may return; past it RESOURCE_EXHAUSTED. */
+    @WithDefault("8589934592")
+    long maxBytes();
+
+    /** Longest SQL text accepted, in characters. */
+    @WithDefault("1048576")
+    int maxSqlLength();
+
+    /** Prepared statements kept open per executor; the least recently used is dropped first. */
+    @WithDefault("1000")
+    int maxPreparedStatements();
   }
 
   /** TLS for the Flight server and for fetching from other executors. */

@@ -9,6 +9,8 @@ import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.executor.flight.FlightEndpointServer;
 import io.relspec.executor.flight.FlightFetcher;
+import io.relspec.executor.flightsql.FlightSqlService;
+import io.relspec.executor.flightsql.QueryNames;
 import io.relspec.executor.store.DatasetStore;
 import io.relspec.platform.client.ServiceClient;
 import io.relspec.platform.error.PlatformErrorCode;
@@ -92,14 +94,40 @@ public class ExecutorNode {
             new DatasetStore.Settings(
                 config.memoryLimit(), config.threads(), config.retainVersions()),
             allocator);
-    flight =
-        new FlightEndpointServer(config, store, allocator, tokens, this::contract, this::wakeRelay);
     fetcher =
         new FlightFetcher(
             allocator,
             tokens.clientToken(),
             config.flight().tls().trustedCertificates(),
             config.flight().maxMessageSize());
+    ExecutorConfig.Sql sql = config.flight().sql();
+    FlightEndpointServer.SqlService sqlService =
+        sql.enabled()
+            ? new FlightEndpointServer.SqlService(
+                new QueryNames(
+                    store,
+                    config.id(),
+                    config
+                        .schedulerUrl()
+                        .map(
+                            url ->
+                                new ServiceClient(
+                                    "scheduler",
+                                    url,
+                                    tokens.clientToken(),
+                                    config.schedulerTimeout()))),
+                fetcher,
+                new FlightSqlService.Limits(
+                    sql.queryTimeout(),
+                    sql.maxRows(),
+                    sql.maxBytes(),
+                    sql.maxSqlLength(),
+                    sql.maxPreparedStatements(),
+                    config.flight().batchRows()))
+            : null;
+    flight =
+        new FlightEndpointServer(
+            config, store, allocator, tokens, this::contract, this::wakeRelay, sqlService);
     LOG.infof(
         "executor %s ready: store %s (keeps %d versions), %d slots, Flight %s",
         config.id(),

@@ -14,7 +14,7 @@ import org.apache.arrow.flight.auth2.CallHeaderAuthenticator;
  * caller's roles are remembered by principal name so calls that write (DoPut, delete-files) can
  * require the writer role.
  */
-final class BearerTokenFlightAuthenticator implements CallHeaderAuthenticator {
+public final class BearerTokenFlightAuthenticator implements CallHeaderAuthenticator {
   private final ApiTokens tokens;
   private final Map<String, Set<String>> rolesByPrincipal = new ConcurrentHashMap<>();
 
@@ -40,6 +40,15 @@ final class BearerTokenFlightAuthenticator implements CallHeaderAuthenticator {
                         .toRuntimeException());
     rolesByPrincipal.put(principal.name(), principal.roles());
     return principal::name;
+  }
+
+  /** Refuses a read by a caller whose token lacks the reader role. */
+  public void requireReader(String peerIdentity, String what) {
+    if (!rolesByPrincipal.getOrDefault(peerIdentity, Set.of()).contains(Roles.READER)) {
+      throw CallStatus.UNAUTHORIZED
+          .withDescription(what + " needs a token with the reader role")
+          .toRuntimeException();
+    }
   }
 
   /** Refuses a write by a caller whose token lacks the writer role. */

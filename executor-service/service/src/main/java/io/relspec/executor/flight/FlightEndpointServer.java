@@ -1,6 +1,9 @@
 package io.relspec.executor.flight;
 
 import io.relspec.executor.ExecutorConfig;
+import io.relspec.executor.flightsql.FlightRouter;
+import io.relspec.executor.flightsql.FlightSqlService;
+import io.relspec.executor.flightsql.QueryNames;
 import io.relspec.executor.store.DatasetStore;
 import io.relspec.platform.security.ApiTokens;
 import java.io.IOException;
@@ -22,6 +25,7 @@ public final class FlightEndpointServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FlightEndpointServer.class);
 
   private final FlightServer server;
+  private final FlightSqlService sqlService;
   private final String advertisedUri;
 
   public FlightEndpointServer(
@@ -30,10 +34,12 @@ public final class FlightEndpointServer implements AutoCloseable {
       BufferAllocator allocator,
       ApiTokens tokens,
       DatasetFlightProducer.ContractSource contracts,
-      Runnable eventsCommitted) {
-    this(Options.of(config), store, allocator, tokens, contracts, eventsCommitted);
+      Runnable eventsCommitted,
+      SqlService sql) {
+    this(Options.of(config), store, allocator, tokens, contracts, eventsCommitted, sql);
   }
 
+  /** A server without Flight SQL (its commands answer UNIMPLEMENTED). */
   public FlightEndpointServer(
       Options options,
       DatasetStore store,
@@ -41,6 +47,27 @@ public final class FlightEndpointServer implements AutoCloseable {
       ApiTokens tokens,
       DatasetFlightProducer.ContractSource contracts,
       Runnable eventsCommitted) {
+    this(options, store, allocator, tokens, contracts, eventsCommitted, null);
+  }
+
+  /**
+   * What the Flight SQL service needs: where names resolve, how to fetch from other executors, and
+   * its limits.
+   */
+  public record SqlService(
+      QueryNames names, FlightFetcher fetcher, FlightSqlService.Limits limits) {}
+
+  /**
+   * @param sql the Flight SQL service's parts, or null to answer its commands UNIMPLEMENTED
+   */
+  public FlightEndpointServer(
+      Options options,
+      DatasetStore store,
+      BufferAllocator allocator,
+      ApiTokens tokens,
+      DatasetFlightProducer.ContractSource contracts,
+      Runnable eventsCommitted,
+      SqlService sql) {
     boolean secure = options.certificateChain().isPresent() && options.privateKey().isPresent();
     if (options.certificateChain().isPresent() != options.privateKey().isPresent()) {
       throw new IllegalArgumentException(
@@ -68,10 +95,23 @@ public final class FlightEndpointServer implements AutoCloseable {
                 contracts,
                 eventsCommitted),
             authenticator);
+    this.sqlService =
+        sql == null
+            ? null
+            : new FlightSqlService(
+                sql.names(),
+                store,
+                sql.fetcher(),
+                allocator,
+                authenticator,
+                sql.limits(),
+                version());
     try {
       FlightServer.Builder builder =
-          FlightServer.builder(allocator, bind, producer)
+          FlightServer.builder(allocator, bind, new FlightRouter(producer, sqlService))
               .headerAuthenticator(authenticator)
+              .middleware(
+                  FlightSqlService.CallOptions.KEY, new FlightSqlService.CallOptions.Factory())
               .maxInboundMessageSize(options.maxMessageSize());
       if (secure) {
         builder.useTls(
@@ -145,8 +185,13 @@ public final class FlightEndpointServer implements AutoCloseable {
     return server.getPort();
   }
 
+  private static String version() {
+    String version = FlightEndpointServer.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+
   @Override
   public void close() throws Exception {
-    AutoCloseables.close(server);
+    AutoCloseables.close(server, sqlService);
   }
 }

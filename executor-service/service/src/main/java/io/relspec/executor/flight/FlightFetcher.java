@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
@@ -19,6 +20,7 @@ import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Fetches dataset versions held by other executors with Flight {@code DoGet}, one client per
@@ -64,32 +66,59 @@ public final class FlightFetcher implements AutoCloseable {
       return new FlightStreamReader(
           allocator, stream, Long.MAX_VALUE, "'" + dataset + "' from " + flightUri, dataset);
     } catch (FlightRuntimeException e) {
-      // The endpoint itself failed (not a refusal of this call): connect afresh next time.
-      FlightStatusCode code = e.status().code();
-      boolean endpointDown =
-          code == FlightStatusCode.UNAVAILABLE
-              || code == FlightStatusCode.TIMED_OUT
-              || code == FlightStatusCode.UNKNOWN;
-      FlightClient stale = endpointDown ? clients.remove(flightUri) : null;
-      if (stale != null) {
-        try {
-          stale.close();
-        } catch (Exception closing) {
-          e.addSuppressed(closing);
-        }
+      throw failure(flightUri, dataset, version, e);
+    }
+  }
+
+  /** A failed call; when the endpoint itself failed, the next call connects afresh. */
+  private FetchException failure(
+      String flightUri, DatasetName dataset, Long version, FlightRuntimeException e) {
+    FlightStatusCode code = e.status().code();
+    boolean endpointDown =
+        code == FlightStatusCode.UNAVAILABLE
+            || code == FlightStatusCode.TIMED_OUT
+            || code == FlightStatusCode.UNKNOWN;
+    FlightClient stale = endpointDown ? clients.remove(flightUri) : null;
+    if (stale != null) {
+      try {
+        stale.close();
+      } catch (Exception closing) {
+        e.addSuppressed(closing);
       }
-      throw new FetchException(
-          "cannot fetch '"
-              + dataset
-              + "'"
-              + (version == null ? "" : " version " + version)
-              + " from "
-              + flightUri
-              + ": "
-              + e.status().code()
-              + " "
-              + e.getMessage(),
-          e);
+    }
+    return new FetchException(
+        "cannot fetch '"
+            + dataset
+            + "'"
+            + (version == null ? "" : " version " + version)
+            + " from "
+            + flightUri
+            + ": "
+            + e.status().code()
+            + " "
+            + e.getMessage(),
+        e);
+  }
+
+  /**
+   * The Arrow schema of one version at {@code flightUri}, without its data ({@code GetFlightInfo}).
+   *
+   * @throws FetchException when the endpoint cannot be reached or refuses the call
+   */
+  public Schema schema(String flightUri, DatasetName dataset, Long version) throws FetchException {
+    FlightClient client = clients.computeIfAbsent(flightUri, this::connect);
+    FlightDescriptor path =
+        version == null
+            ? FlightDescriptor.path(dataset.value())
+            : FlightDescriptor.path(dataset.value(), Long.toString(version));
+    try {
+      return token.isPresent()
+          ? client
+              .getInfo(path, new CredentialCallOption(new BearerCredentialWriter(token.get())))
+              .getSchema()
+          : client.getInfo(path).getSchema();
+    } catch (FlightRuntimeException e) {
+      throw failure(flightUri, dataset, version, e);
     }
   }
 

@@ -303,6 +303,18 @@ public final class DatasetStore implements AutoCloseable {
   private String prepare(
       Connection connection, Statement statement, TaskQuery query, List<AutoCloseable> streams)
       throws SQLException, SqlRefusedException {
+    String text = bind(connection, statement, query, streams);
+    statement.execute("CREATE OR REPLACE TEMP VIEW " + quoteInternal(RESULT_VIEW) + " AS " + text);
+    return castTo(query.outputSchema());
+  }
+
+  /**
+   * Binds the macros, inputs and views of {@code query} on this connection and returns the text of
+   * its own SQL to run there (dotted names flattened); see {@link #prepare}.
+   */
+  private String bind(
+      Connection connection, Statement statement, TaskQuery query, List<AutoCloseable> streams)
+      throws SQLException, SqlRefusedException {
     SelectStatement task = parse(connection, query.sql());
     List<SelectStatement> views = new ArrayList<>();
     for (ViewDefinition view : query.views()) {
@@ -366,9 +378,129 @@ public final class DatasetStore implements AutoCloseable {
       statement.execute("CREATE OR REPLACE TEMP VIEW " + quote(view.value()) + " AS " + text);
       bound.add(view.value());
     }
-    String text = NameBinding.bind(task, bound, "the task's SQL");
-    statement.execute("CREATE OR REPLACE TEMP VIEW " + quoteInternal(RESULT_VIEW) + " AS " + text);
-    return castTo(query.outputSchema());
+    return NameBinding.bind(task, bound, "the task's SQL");
+  }
+
+  // ---------------------------------------------------------------- ad-hoc reads
+
+  /**
+   * Binds an ad-hoc SELECT (a Flight SQL query) exactly as a task's query is bound, with its {@code
+   * ?} parameters left to the caller, and writes nothing. {@code query.output()} only names the
+   * query in messages.
+   */
+  public AdHocQuery openQuery(TaskQuery query) throws SQLException, SqlRefusedException {
+    List<AutoCloseable> imports = new ArrayList<>();
+    Connection connection = connect();
+    try {
+      try (Statement statement = connection.createStatement()) {
+        String text = bind(connection, statement, query, imports);
+        return new AdHocQuery(connection, text, connection.prepareStatement(text), imports);
+      }
+    } catch (SQLException | SqlRefusedException | RuntimeException e) {
+      try {
+        connection.close();
+        closeAll(imports);
+      } catch (SQLException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * An ad-hoc SELECT bound on its own connection: set its parameters, read its result as Arrow,
+   * cancel it from another thread; closing releases the result, the connection and every imported
+   * input.
+   */
+  public static final class AdHocQuery implements AutoCloseable {
+    private final Connection connection;
+    private final String text;
+    private final PreparedStatement statement;
+    private final List<AutoCloseable> imports;
+    private DuckDBResultSet rows;
+    private ArrowReader reader;
+
+    private AdHocQuery(
+        Connection connection,
+        String text,
+        PreparedStatement statement,
+        List<AutoCloseable> imports) {
+      this.connection = connection;
+      this.text = text;
+      this.statement = statement;
+      this.imports = imports;
+    }
+
+    /** How many {@code ?} parameters the statement has. */
+    public int parameterCount() throws SQLException {
+      return statement.getParameterMetaData().getParameterCount();
+    }
+
+    /** DuckDB's type of parameter {@code index} (1-based), as DESCRIBE would print it. */
+    public String parameterType(int index) throws SQLException {
+      return statement.getParameterMetaData().getParameterTypeName(index);
+    }
+
+    /**
+     * The Arrow schema of the result, from DuckDB's own Arrow export of the statement limited to no
+     * row (parameters bound to NULL): nothing is computed.
+     */
+    public org.apache.arrow.vector.types.pojo.Schema schema(BufferAllocator allocator)
+        throws SQLException {
+      String body = text.strip();
+      while (body.endsWith(";")) {
+        body = body.substring(0, body.length() - 1).strip();
+      }
+      try (PreparedStatement empty =
+          connection.prepareStatement("SELECT * FROM (\n" + body + "\n) LIMIT 0")) {
+        int parameters = empty.getParameterMetaData().getParameterCount();
+        for (int i = 1; i <= parameters; i++) {
+          empty.setObject(i, null);
+        }
+        try (DuckDBResultSet empties = (DuckDBResultSet) empty.executeQuery();
+            ArrowReader schemaOnly = (ArrowReader) empties.arrowExportStream(allocator, 1)) {
+          return schemaOnly.getVectorSchemaRoot().getSchema();
+        } catch (IOException e) {
+          throw new SQLException("cannot read the result schema", e);
+        }
+      }
+    }
+
+    /** Binds parameter {@code index} (1-based). */
+    public void setParameter(int index, Object value) throws SQLException {
+      statement.setObject(index, value);
+    }
+
+    /** Runs the statement and exposes its result as Arrow batches of {@code batchRows}. */
+    public ArrowReader execute(BufferAllocator allocator, int batchRows) throws SQLException {
+      rows = (DuckDBResultSet) statement.executeQuery();
+      reader = (ArrowReader) rows.arrowExportStream(allocator, batchRows);
+      return reader;
+    }
+
+    /** Interrupts the running statement (a deadline, a client that went away). */
+    public void cancel() {
+      try {
+        statement.cancel();
+      } catch (SQLException ignored) {
+        // Finished or closed: nothing left to stop.
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      List<AutoCloseable> order = new ArrayList<>();
+      if (reader != null) {
+        order.add(reader);
+      }
+      if (rows != null) {
+        order.add(rows);
+      }
+      order.add(statement);
+      order.add(connection);
+      order.addAll(imports);
+      closeAll(order);
+    }
   }
 
   /**

@@ -100,7 +100,8 @@ class DatasetFlightServiceTest {
             allocator,
             TestConfigs.tokens(),
             this::contract,
-            commits::incrementAndGet);
+            commits::incrementAndGet,
+            null);
   }
 
   /** Bytes Arrow Flight itself never releases (see the malformed-stream test). */

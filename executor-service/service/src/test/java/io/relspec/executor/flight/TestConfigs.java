@@ -84,6 +84,16 @@ final class TestConfigs {
       }
 
       @Override
+      public Optional<URI> schedulerUrl() {
+        return Optional.empty();
+      }
+
+      @Override
+      public Duration schedulerTimeout() {
+        return Duration.ofSeconds(5);
+      }
+
+      @Override
       public boolean triggerRunOnUpload() {
         return false;
       }
@@ -129,6 +139,41 @@ final class TestConfigs {
           @Override
           public int maxDeleteFileIds() {
             return 100;
+          }
+
+          @Override
+          public Sql sql() {
+            return new Sql() {
+              @Override
+              public boolean enabled() {
+                return true;
+              }
+
+              @Override
+              public Duration queryTimeout() {
+                return Duration.ofSeconds(30);
+              }
+
+              @Override
+              public long maxRows() {
+                return 1_000_000;
+              }
+
+              @Override
+              public long maxBytes() {
+                return 64L * 1024 * 1024;
+              }
+
+              @Override
+              public int maxSqlLength() {
+                return 10_000;
+              }
+
+              @Override
+              public int maxPreparedStatements() {
+                return 10;
+              }
+            };
           }
 
           @Override

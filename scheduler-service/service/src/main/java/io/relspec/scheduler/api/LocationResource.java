@@ -1,5 +1,6 @@
 package io.relspec.scheduler.api;
 
+import io.relspec.contracts.api.DatasetDirectory;
 import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.platform.security.Roles;
@@ -9,8 +10,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -27,6 +30,18 @@ public class LocationResource {
 
   public LocationResource(RunService runs) {
     this.runs = runs;
+  }
+
+  @GET
+  @RolesAllowed(Roles.READER)
+  @Operation(
+      summary =
+          "Every dataset a SQL reader can name (newest versions, or those of one run), with the"
+              + " catalog's views and functions; executors answering Flight SQL bind names from it")
+  public DatasetDirectory directory(
+      @Parameter(description = "pin the versions that run read and wrote") @QueryParam("run")
+          String run) {
+    return runs.directory(run == null || run.isBlank() ? null : run);
   }
 
   @GET

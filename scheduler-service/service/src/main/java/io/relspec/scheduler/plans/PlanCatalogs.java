@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -94,6 +95,12 @@ public class PlanCatalogs {
                         SchedulerErrorCode.NO_PLAN_CATALOG,
                         "no plan catalog has been compiled yet: register tasks in the catalog first"));
     return byId(connection, id);
+  }
+
+  /** The graph of the newest plan catalog, or empty before the first one was compiled. */
+  public Optional<TaskGraph> latestIfAny(Connection connection) throws SQLException {
+    Optional<String> id = store.latestId(connection);
+    return id.isEmpty() ? Optional.empty() : Optional.of(byId(connection, id.get()));
   }
 
   public TaskGraph byId(Connection connection, String planCatalogId) throws SQLException {

@@ -1,0 +1,128 @@
+package io.relspec.executor.flightsql;
+
+import io.relspec.contracts.api.DatasetDirectory;
+import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
+import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
+import io.relspec.contracts.messaging.TaskRunRequested.ViewDefinition;
+import io.relspec.contracts.model.DatasetName;
+import io.relspec.executor.store.DatasetStore;
+import io.relspec.executor.store.StoredDataset;
+import io.relspec.platform.client.ServiceClient;
+import io.relspec.platform.error.PlatformErrorCode;
+import io.relspec.platform.error.RelspecException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.arrow.flight.CallStatus;
+
+/**
+ * What an ad-hoc query may name: the datasets held here (newest versions), and with a scheduler
+ * configured every dataset it knows of (held here or by another executor), the catalog's views and
+ * functions; or, pinned to a run, exactly the versions that run read and wrote.
+ */
+public final class QueryNames {
+  private final DatasetStore store;
+  private final String executorId;
+  private final Optional<ServiceClient> scheduler;
+
+  public QueryNames(DatasetStore store, String executorId, Optional<ServiceClient> scheduler) {
+    this.store = store;
+    this.executorId = executorId;
+    this.scheduler = scheduler;
+  }
+
+  /** A dataset version a query can read: held here when {@code flightUri} is null. */
+  public record Located(DatasetName dataset, long version, String flightUri) {
+    boolean local() {
+      return flightUri == null;
+    }
+  }
+
+  /** The names in scope for one query, by lower-case dotted name. */
+  public record Scope(
+      String runId,
+      Map<String, Located> datasets,
+      Map<String, ViewDefinition> views,
+      List<MacroDefinition> macros) {}
+
+  /**
+   * The names in scope now, or pinned to {@code runId}.
+   *
+   * @throws org.apache.arrow.flight.FlightRuntimeException INVALID_ARGUMENT for a run pin without a
+   *     scheduler, NOT_FOUND for an unknown run, UNAVAILABLE when the scheduler cannot be asked
+   */
+  public Scope scope(String runId) throws SQLException {
+    DatasetDirectory directory = directory(runId);
+    Map<String, Located> datasets = new TreeMap<>();
+    if (runId == null) {
+      for (StoredDataset held : store.list()) {
+        datasets.put(key(held.name()), new Located(held.name(), held.version(), null));
+      }
+    }
+    Map<String, ViewDefinition> views = new LinkedHashMap<>();
+    List<MacroDefinition> macros = List.of();
+    if (directory != null) {
+      for (InputLocation location : directory.datasets()) {
+        if (location.version() == null) {
+          continue;
+        }
+        String key = key(location.dataset());
+        Located known = datasets.get(key);
+        if (known != null && known.version() >= location.version()) {
+          continue; // held here, at least as new (an upload the scheduler has not heard of yet)
+        }
+        boolean here =
+            executorId.equals(location.executorId())
+                || store.describe(location.dataset(), location.version()).isPresent();
+        if (here) {
+          datasets.put(key, new Located(location.dataset(), location.version(), null));
+        } else if (location.flightUri() != null) {
+          datasets.put(
+              key, new Located(location.dataset(), location.version(), location.flightUri()));
+        }
+      }
+      for (ViewDefinition view : directory.views()) {
+        views.put(key(view.name()), view);
+      }
+      macros = directory.macros();
+    }
+    return new Scope(runId, datasets, views, macros);
+  }
+
+  private DatasetDirectory directory(String runId) {
+    if (scheduler.isEmpty()) {
+      if (runId != null) {
+        throw CallStatus.INVALID_ARGUMENT
+            .withDescription(
+                "pinning a run needs the scheduler: configure relspec.executor.scheduler-url")
+            .toRuntimeException();
+      }
+      return null;
+    }
+    String path =
+        "/api/v1/locations"
+            + (runId == null ? "" : "?run=" + URLEncoder.encode(runId, StandardCharsets.UTF_8));
+    try {
+      return scheduler.get().get(path, DatasetDirectory.class);
+    } catch (RelspecException e) {
+      if (runId != null && e.errorCode() == PlatformErrorCode.NOT_FOUND) {
+        throw CallStatus.NOT_FOUND
+            .withDescription("the scheduler knows no run '" + runId + "' to pin")
+            .toRuntimeException();
+      }
+      throw CallStatus.UNAVAILABLE
+          .withDescription("cannot ask the scheduler where datasets live: " + e.getMessage())
+          .toRuntimeException();
+    }
+  }
+
+  static String key(DatasetName name) {
+    return name.value().toLowerCase(Locale.ROOT);
+  }
+}
