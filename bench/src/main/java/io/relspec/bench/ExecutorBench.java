@@ -7,6 +7,8 @@ import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.executor.flight.FlightEndpointServer;
 import io.relspec.executor.flight.FlightFetcher;
+import io.relspec.executor.flightsql.FlightSqlService;
+import io.relspec.executor.flightsql.QueryNames;
 import io.relspec.executor.store.DatasetStore;
 import io.relspec.executor.store.TaskQuery;
 import io.relspec.platform.security.ApiTokens;
@@ -15,22 +17,28 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
+import org.apache.arrow.driver.jdbc.ArrowFlightJdbcDriver;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.SyncPutListener;
 import org.apache.arrow.flight.auth2.BearerCredentialWriter;
 import org.apache.arrow.flight.grpc.CredentialCallOption;
+import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -46,6 +54,8 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
  * <ul>
  *   <li>Flight DoPut and DoGet of N rows × (int64, float64, utf8) over loopback, against an
  *       in-process Arrow IPC write + read of the same batches;
+ *   <li>a full scan of the same dataset through Flight SQL, with Arrow's Flight SQL client and with
+ *       the Flight SQL JDBC driver (every value read), against DoGet;
  *   <li>a task through the store (pinned input, cast to the plan's schema, new version, row and
  *       size count, commit), and the same task with its input fetched from another executor over
  *       Flight, against the same SQL as one {@code CREATE TABLE AS} on DuckDB directly.
@@ -76,6 +86,8 @@ public final class ExecutorBench {
         DatasetStore target = store(work.resolve("target"), allocator);
         DatasetStore remote = store(work.resolve("remote"), allocator);
         DatasetStore ingested = store(work.resolve("ingested"), allocator);
+        FlightFetcher fetcher =
+            new FlightFetcher(allocator, Optional.of(TOKEN), Optional.empty(), 64 << 20);
         FlightEndpointServer server =
             new FlightEndpointServer(
                 FlightEndpointServer.Options.loopback("bench-target"),
@@ -83,12 +95,20 @@ public final class ExecutorBench {
                 allocator,
                 tokens(),
                 dataset -> Optional.of(contract()),
-                () -> {});
+                () -> {},
+                new FlightEndpointServer.SqlService(
+                    new QueryNames(target, "bench-target", Optional.empty()),
+                    fetcher,
+                    new FlightSqlService.Limits(
+                        Duration.ofMinutes(10),
+                        Long.MAX_VALUE,
+                        Long.MAX_VALUE,
+                        10_000,
+                        10,
+                        65_536)));
         FlightClient client =
             FlightClient.builder(allocator, Location.forGrpcInsecure("localhost", server.port()))
-                .build();
-        FlightFetcher fetcher =
-            new FlightFetcher(allocator, Optional.of(TOKEN), Optional.empty(), 64 << 20)) {
+                .build()) {
       CallOption auth = new CredentialCallOption(new BearerCredentialWriter(TOKEN));
       source.replace(
           TaskQuery.of(
@@ -103,6 +123,8 @@ public final class ExecutorBench {
         time(seconds, "doput", () -> doPut(source, client, auth, allocator));
         time(seconds, "ingest", () -> ingest(source, ingested, allocator));
         time(seconds, "doget", () -> doGet(client, auth));
+        time(seconds, "flight_sql", () -> flightSql(client, auth));
+        time(seconds, "jdbc", () -> jdbc(server.port()));
         time(seconds, "direct", () -> direct(source));
         time(seconds, "task", () -> task(source, TaskQuery.Local::new));
         time(
@@ -215,6 +237,45 @@ public final class ExecutorBench {
     }
   }
 
+  private static final String SCAN = "SELECT * FROM " + ROWS.value();
+
+  /** The full scan as a Flight SQL statement with Arrow's own client: the protocol's cost. */
+  private static void flightSql(FlightClient client, CallOption auth) throws Exception {
+    FlightSqlClient sql = new FlightSqlClient(client);
+    FlightInfo info = sql.execute(SCAN, auth);
+    long rows = 0;
+    try (FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), auth)) {
+      while (stream.next()) {
+        rows += stream.getRoot().getRowCount();
+      }
+    }
+    if (rows == 0) {
+      throw new IllegalStateException("Flight SQL streamed nothing");
+    }
+  }
+
+  /** The full scan through the Flight SQL JDBC driver, every value of every row read. */
+  private static void jdbc(int port) throws Exception {
+    Properties properties = new Properties();
+    properties.setProperty("useEncryption", "false");
+    properties.setProperty("token", TOKEN);
+    long rows = 0;
+    long checksum = 0;
+    try (java.sql.Connection connection =
+            new ArrowFlightJdbcDriver()
+                .connect("jdbc:arrow-flight-sql://localhost:" + port, properties);
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(SCAN)) {
+      while (result.next()) {
+        checksum += result.getLong(1) + (long) result.getDouble(2) + result.getString(3).length();
+        rows++;
+      }
+    }
+    if (rows == 0 || checksum == 0) {
+      throw new IllegalStateException("JDBC read nothing");
+    }
+  }
+
   private static void direct(DatasetStore source) throws Exception {
     try (Connection connection = source.connect();
         Statement statement = connection.createStatement()) {
@@ -320,6 +381,23 @@ public final class ExecutorBench {
         bodyBytes,
         "IPC",
         ipc / median(seconds.get("doget")));
+    double doget = median(seconds.get("doget"));
+    row(
+        out,
+        "Flight SQL full scan (Arrow Flight SQL client)",
+        seconds.get("flight_sql"),
+        rows,
+        bodyBytes,
+        "DoGet",
+        median(seconds.get("flight_sql")) / doget);
+    row(
+        out,
+        "Flight SQL full scan (JDBC driver, every value read)",
+        seconds.get("jdbc"),
+        rows,
+        bodyBytes,
+        "DoGet",
+        median(seconds.get("jdbc")) / doget);
     row(
         out,
         "task SQL directly on DuckDB",
@@ -347,8 +425,8 @@ public final class ExecutorBench {
     out.append(
         "\nRatios: for transfers, baseline time / figure time (throughput relative to IPC, higher"
             + " is better); for the in-process upload, its time / DoPut's (the share of DoPut that"
-            + " is the store write, not Flight); for tasks, figure time / direct time (overhead,"
-            + " lower is better).\n");
+            + " is the store write, not Flight); for Flight SQL, its time / DoGet's; for tasks,"
+            + " figure time / direct time (overhead, lower is better).\n");
     return out.toString();
   }
 

@@ -73,8 +73,10 @@ class DistributedSuiteTest {
                 "RELSPEC_COMPILER_URL",
                 compiler.baseUrl()),
             logs);
-    // Executors read dataset contracts from the catalog to check uploads.
+    // Executors read dataset contracts from the catalog to check uploads, and ask the scheduler
+    // where datasets live when a Flight SQL query names one.
     common.put("RELSPEC_CATALOG_URL", catalog.baseUrl());
+    common.put("RELSPEC_SCHEDULER_URL", scheduler.baseUrl());
     Map<String, String> executorEnvironment =
         with(
             with(common, "RELSPEC_EXECUTOR_ID", "executor-it"),
@@ -222,6 +224,26 @@ class DistributedSuiteTest {
           .containsExactlyElementsOf(expected.rows(name));
     }
     assertThat(queries).hasSizeGreaterThanOrEqualTo(14);
+
+    // Flight SQL on either executor joins lineitem (held by A) with part (held by B): the one that
+    // does not hold an input fetches it over Flight, as a task would.
+    String join =
+        "SELECT p_type, count(*) AS lines, sum(l_extendedprice) AS revenue"
+            + " FROM lineitem JOIN part ON l_partkey = p_partkey GROUP BY p_type";
+    List<String> joined = expected.rowsOf(join);
+    assertThat(joined).hasSizeGreaterThan(10);
+    for (Map.Entry<String, URI> holder : flight.entrySet()) {
+      assertThat(TpchExpectations.query(holder.getValue(), TOKEN, join))
+          .as("Flight SQL on %s against DuckDB", holder.getKey())
+          .containsExactlyElementsOf(joined);
+    }
+    assertThat(
+            cli(
+                "sql",
+                "SELECT count(*) AS customers FROM customer_orders",
+                "--flight",
+                flight.get("executor-it").toString()))
+        .contains("customers", "(1 of 1 rows)");
     long fetched = fetchedInputs(executor.baseUrl()) + fetchedInputs(executorB.baseUrl());
     assertThat(fetched).as("inputs fetched executor-to-executor over Flight").isPositive();
   }

@@ -69,9 +69,14 @@ final class TpchExpectations implements AutoCloseable {
   }
 
   List<String> rows(String task) throws Exception {
+    return rowsOf(sql(task));
+  }
+
+  /** Any SQL over the generated tables and the bundle's intermediate views, rendered and sorted. */
+  List<String> rowsOf(String sql) throws Exception {
     List<String> rows = new ArrayList<>();
     try (Statement statement = duckdb.createStatement();
-        ResultSet result = statement.executeQuery(sql(task))) {
+        ResultSet result = statement.executeQuery(sql)) {
       int columns = result.getMetaData().getColumnCount();
       while (result.next()) {
         StringBuilder row = new StringBuilder();
@@ -87,9 +92,23 @@ final class TpchExpectations implements AutoCloseable {
 
   /** A dataset's newest version from an executor, rendered like {@link #rows}. */
   static List<String> fetch(URI flight, String token, String dataset) throws Exception {
-    List<String> rows = new ArrayList<>();
     try (DataClient data = new DataClient(flight, token);
         FlightStream stream = data.get(dataset, null)) {
+      return rendered(stream);
+    }
+  }
+
+  /** A Flight SQL query's result from an executor, rendered like {@link #rows}. */
+  static List<String> query(URI flight, String token, String sql) throws Exception {
+    try (DataClient data = new DataClient(flight, token);
+        FlightStream stream = data.sql(sql, java.util.Map.of())) {
+      return rendered(stream);
+    }
+  }
+
+  private static List<String> rendered(FlightStream stream) {
+    List<String> rows = new ArrayList<>();
+    {
       while (stream.next()) {
         for (int r = 0; r < stream.getRoot().getRowCount(); r++) {
           StringBuilder row = new StringBuilder();
