@@ -352,17 +352,25 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
   @Override
   public void getStreamSqlInfo(
       FlightSql.CommandGetSqlInfo request, CallContext context, ServerStreamListener listener) {
-    sqlInfo.send(request.getInfoList(), listener);
+    try {
+      requireReader(context);
+      sqlInfo.send(request.getInfoList(), listener);
+    } catch (FlightRuntimeException e) {
+      listener.error(e);
+    }
   }
 
   @Override
   public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
     // Datasets live in no catalog; an empty list is the standard answer.
     try (VectorSchemaRoot root = VectorSchemaRoot.create(Schemas.GET_CATALOGS_SCHEMA, allocator)) {
+      requireReader(context);
       root.setRowCount(0);
       listener.start(root);
       listener.putNext();
       listener.completed();
+    } catch (FlightRuntimeException e) {
+      listener.error(e);
     }
   }
 
@@ -469,6 +477,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
   public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
     try (VectorSchemaRoot root =
         VectorSchemaRoot.create(Schemas.GET_TABLE_TYPES_SCHEMA, allocator)) {
+      requireReader(context);
       VarCharVector types = (VarCharVector) root.getVector("table_type");
       types.setSafe(0, new Text("TABLE"));
       types.setSafe(1, new Text("VIEW"));
@@ -476,6 +485,8 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
       listener.start(root);
       listener.putNext();
       listener.completed();
+    } catch (FlightRuntimeException e) {
+      listener.error(e);
     }
   }
 
