@@ -276,6 +276,29 @@ class FlightSqlJdbcTest {
         .isEqualTo(before);
     assertThatThrownBy(() -> query(url("&relspec-run=no-such-run", token), "SELECT 1"))
         .satisfies(e -> assertThat(causes(e)).contains("NOT_FOUND", "no-such-run"));
+    // Both runs used one plan catalog: pinning it reads its newest succeeded run, the second.
+    ApiClient api = new ApiClient(URI.create("http://localhost:18080/"), token);
+    String planCatalog = api.get("api/v1/runs/" + firstRun).path("planCatalogId").asText();
+    assertThat(
+            query(
+                url("&relspec-snapshot=" + planCatalog, token),
+                "SELECT count(*) FROM file_metrics"))
+        .isEqualTo(before - deleted.size());
+    assertThatThrownBy(() -> query(url("&relspec-snapshot=no-such-snapshot", token), "SELECT 1"))
+        .satisfies(e -> assertThat(causes(e)).contains("NOT_FOUND", "no-such-snapshot"));
+    assertThat(
+            cli(
+                "sql",
+                "SELECT count(*) AS metrics FROM file_metrics",
+                "--run",
+                firstRun,
+                "--format",
+                "csv",
+                "-o",
+                work.resolve("pinned.csv").toString()))
+        .contains("1 rows written");
+    assertThat(Files.readAllLines(work.resolve("pinned.csv")))
+        .containsExactly("metrics", String.valueOf(before));
   }
 
   // ---------------------------------------------------------------- helpers

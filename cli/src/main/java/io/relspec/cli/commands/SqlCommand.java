@@ -64,6 +64,13 @@ public final class SqlCommand implements Callable<Integer> {
   String run;
 
   @Option(
+      names = "--snapshot",
+      paramLabel = "ID",
+      description =
+          "read the versions of the newest succeeded run of this catalog snapshot (or plan catalog)")
+  String snapshot;
+
+  @Option(
       names = "--timeout",
       paramLabel = "SECONDS",
       description = "stop the query after this long (never past the executor's own limit)")
@@ -75,6 +82,9 @@ public final class SqlCommand implements Callable<Integer> {
     Map<String, String> headers = new LinkedHashMap<>();
     if (run != null) {
       headers.put("relspec-run", run);
+    }
+    if (snapshot != null) {
+      headers.put("relspec-snapshot", snapshot);
     }
     if (timeout != null) {
       headers.put("relspec-query-timeout", Double.toString(timeout));

@@ -176,7 +176,7 @@ final class AdHocQueries {
             "'"
                 + String.join(".", table.path())
                 + "' is not a dataset or view"
-                + (scope.runId() == null ? "" : " of run " + scope.runId())
+                + (scope.pin().none() ? "" : " of " + scope.pin())
                 + "; known: "
                 + listed)
         .toRuntimeException();

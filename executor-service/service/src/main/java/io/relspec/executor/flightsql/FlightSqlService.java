@@ -65,9 +65,9 @@ import org.jboss.logging.Logger;
  *
  * <p>A query is bound as a task's SQL is (see {@link AdHocQueries}) on the locked-down store, runs
  * under a deadline, and stops with RESOURCE_EXHAUSTED past the configured rows or bytes. The call
- * header {@value #RUN_HEADER} pins the versions of one run, {@value #TIMEOUT_HEADER} shortens the
- * deadline; JDBC sends a URL parameter of either name as the header, so it holds for the whole
- * connection.
+ * header {@value #RUN_HEADER} pins the versions of one run, {@value #SNAPSHOT_HEADER} those of a
+ * catalog snapshot's newest succeeded run, {@value #TIMEOUT_HEADER} shortens the deadline; JDBC
+ * sends a URL parameter of either name as the header, so it holds for the whole connection.
  *
  * <p>Dataset names map to SQL names as written: {@code raw.orders} is table {@code orders} in
  * schema {@code raw}, {@code file_metrics} a table outside any schema. There is no catalog level.
@@ -77,6 +77,9 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
 
   /** The call header that pins a run's versions. */
   public static final String RUN_HEADER = "relspec-run";
+
+  /** The call header that pins the versions of a catalog snapshot's newest succeeded run. */
+  public static final String SNAPSHOT_HEADER = "relspec-snapshot";
 
   /** The call header that shortens the query deadline (seconds; never past the configured one). */
   public static final String TIMEOUT_HEADER = "relspec-query-timeout";
@@ -164,9 +167,9 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
       FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
     requireReader(context);
     String sql = checkedSql(command.getQuery());
-    String runId = runPin(context);
-    Schema schema = describe(sql, runId);
-    StatementHandle handle = new StatementHandle(sql, runId);
+    QueryNames.Pin pin = pin(context);
+    Schema schema = describe(sql, pin);
+    StatementHandle handle = new StatementHandle(sql, pin.run(), pin.snapshot());
     Ticket ticket =
         new Ticket(
             Any.pack(
@@ -181,7 +184,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
   public SchemaResult getSchemaStatement(
       FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
     requireReader(context);
-    return new SchemaResult(describe(checkedSql(command.getQuery()), runPin(context)));
+    return new SchemaResult(describe(checkedSql(command.getQuery()), pin(context)));
   }
 
   @Override
@@ -190,7 +193,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
     try {
       requireReader(context);
       StatementHandle handle = StatementHandle.decode(ticket.getStatementHandle());
-      stream(checkedSql(handle.sql()), handle.runId(), List.of(), deadline(context), listener);
+      stream(checkedSql(handle.sql()), handle.pin(), List.of(), deadline(context), listener);
     } catch (FlightRuntimeException e) {
       listener.error(e);
     }
@@ -206,17 +209,17 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
     try {
       requireReader(context);
       String sql = checkedSql(request.getQuery());
-      String runId = runPin(context);
+      QueryNames.Pin pin = pin(context);
       Schema schema;
       List<Field> parameters = new ArrayList<>();
-      try (DatasetStore.AdHocQuery query = queries.bind(sql, names.scope(runId), false)) {
+      try (DatasetStore.AdHocQuery query = queries.bind(sql, names.scope(pin), false)) {
         schema = query.schema(allocator);
         for (int i = 1; i <= query.parameterCount(); i++) {
           parameters.add(parameterField(i, query.parameterType(i)));
         }
       }
       ByteString handle = ByteString.copyFromUtf8(UUID.randomUUID().toString());
-      prepared.put(handle, new Prepared(sql, runId, schema, parameters.size()));
+      prepared.put(handle, new Prepared(sql, pin, schema, parameters.size()));
       FlightSql.ActionCreatePreparedStatementResult result =
           FlightSql.ActionCreatePreparedStatementResult.newBuilder()
               .setPreparedStatementHandle(handle)
@@ -335,7 +338,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
                 "bind the statement's " + statement.parameterCount() + " parameter(s) first")
             .toRuntimeException();
       }
-      stream(statement.sql(), statement.runId(), values, deadline(context), listener);
+      stream(statement.sql(), statement.pin(), values, deadline(context), listener);
     } catch (FlightRuntimeException e) {
       listener.error(e);
     }
@@ -382,7 +385,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
       Pattern filter =
           request.hasDbSchemaFilterPattern() ? like(request.getDbSchemaFilterPattern()) : null;
       TreeSet<String> schemas = new TreeSet<>();
-      for (TableName table : tables(names.scope(runPin(context)))) {
+      for (TableName table : tables(names.scope(pin(context)))) {
         if (table.schema() != null
             && (filter == null || filter.matcher(table.schema()).matches())) {
           schemas.add(table.schema());
@@ -421,7 +424,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
           request.hasTableNameFilterPattern() ? like(request.getTableNameFilterPattern()) : null;
       List<String> types =
           request.getTableTypesList().stream().map(t -> t.toUpperCase(Locale.ROOT)).toList();
-      QueryNames.Scope scope = names.scope(runPin(context));
+      QueryNames.Scope scope = names.scope(pin(context));
       List<TableName> selected = new ArrayList<>();
       for (TableName table : tables(scope)) {
         boolean schemaMatches =
@@ -538,9 +541,9 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
 
   // ---------------------------------------------------------------- execution
 
-  private Schema describe(String sql, String runId) {
+  private Schema describe(String sql, QueryNames.Pin pin) {
     try {
-      return queries.schema(sql, names.scope(runId));
+      return queries.schema(sql, names.scope(pin));
     } catch (SQLException e) {
       throw invalid(e).toRuntimeException();
     }
@@ -549,7 +552,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
   /** Runs a bound query and streams its result under the deadline and the size limits. */
   private void stream(
       String sql,
-      String runId,
+      QueryNames.Pin pin,
       List<Object> parameters,
       Duration timeout,
       ServerStreamListener listener) {
@@ -557,7 +560,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
     ScheduledFuture<?> deadline = null;
     long started = System.nanoTime();
     long rows = 0;
-    try (DatasetStore.AdHocQuery query = queries.bind(sql, names.scope(runId), true)) {
+    try (DatasetStore.AdHocQuery query = queries.bind(sql, names.scope(pin), true)) {
       for (int i = 0; i < parameters.size(); i++) {
         query.setParameter(i + 1, parameters.get(i));
       }
@@ -659,9 +662,9 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
     return sql;
   }
 
-  private static String runPin(CallContext context) {
+  private static QueryNames.Pin pin(CallContext context) {
     CallOptions options = context.getMiddleware(CallOptions.KEY);
-    return options == null ? null : options.runId();
+    return options == null ? QueryNames.Pin.NONE : options.pin();
   }
 
   /** The configured deadline, or the shorter one the call asked for. */
@@ -752,8 +755,12 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
     prepared.clear();
   }
 
-  /** A statement's SQL and run pin, carried in its ticket so any call can run it. */
-  private record StatementHandle(String sql, String runId) {
+  /** A statement's SQL and pin, carried in its ticket so any call can run it. */
+  private record StatementHandle(String sql, String run, String snapshot) {
+    QueryNames.Pin pin() {
+      return new QueryNames.Pin(run, snapshot);
+    }
+
     byte[] encode() {
       try {
         return RelspecJson.mapper().writeValueAsBytes(this);
@@ -778,17 +785,17 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
     }
   }
 
-  /** An open prepared statement: its SQL, run pin, result schema and bound parameters. */
+  /** An open prepared statement: its SQL, pin, result schema and bound parameters. */
   private static final class Prepared {
     private final String sql;
-    private final String runId;
+    private final QueryNames.Pin pin;
     private final Schema schema;
     private final int parameterCount;
     private volatile List<Object> values = List.of();
 
-    Prepared(String sql, String runId, Schema schema, int parameterCount) {
+    Prepared(String sql, QueryNames.Pin pin, Schema schema, int parameterCount) {
       this.sql = sql;
-      this.runId = runId;
+      this.pin = pin;
       this.schema = schema;
       this.parameterCount = parameterCount;
     }
@@ -797,8 +804,8 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
       return sql;
     }
 
-    String runId() {
-      return runId;
+    QueryNames.Pin pin() {
+      return pin;
     }
 
     Schema schema() {
@@ -818,21 +825,21 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
     }
   }
 
-  /** Reads the {@value #RUN_HEADER} and {@value #TIMEOUT_HEADER} headers of each call. */
+  /** Reads the pin and deadline headers of each call. */
   public static final class CallOptions implements FlightServerMiddleware {
     public static final FlightServerMiddleware.Key<CallOptions> KEY =
         FlightServerMiddleware.Key.of("relspec-sql-options");
 
-    private final String runId;
+    private final QueryNames.Pin pin;
     private final Duration timeout;
 
-    private CallOptions(String runId, Duration timeout) {
-      this.runId = runId;
+    private CallOptions(QueryNames.Pin pin, Duration timeout) {
+      this.pin = pin;
       this.timeout = timeout;
     }
 
-    String runId() {
-      return runId;
+    QueryNames.Pin pin() {
+      return pin;
     }
 
     Duration timeout() {
@@ -861,10 +868,19 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
       @Override
       public CallOptions onCallStarted(
           CallInfo info, CallHeaders incomingHeaders, RequestContext context) {
-        String run = incomingHeaders.get(RUN_HEADER);
+        String run = blankToNull(incomingHeaders.get(RUN_HEADER));
+        String snapshot = blankToNull(incomingHeaders.get(SNAPSHOT_HEADER));
+        if (run != null && snapshot != null) {
+          throw CallStatus.INVALID_ARGUMENT
+              .withDescription("pin a run or a catalog snapshot, not both")
+              .toRuntimeException();
+        }
         return new CallOptions(
-            run == null || run.isBlank() ? null : run.strip(),
-            timeout(incomingHeaders.get(TIMEOUT_HEADER)));
+            new QueryNames.Pin(run, snapshot), timeout(incomingHeaders.get(TIMEOUT_HEADER)));
+      }
+
+      private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
       }
     }
 

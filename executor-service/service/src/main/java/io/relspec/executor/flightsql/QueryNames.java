@@ -44,23 +44,41 @@ public final class QueryNames {
     }
   }
 
+  /**
+   * What a query's versions are pinned to: a run (the versions it read and wrote), a catalog
+   * snapshot (those of its newest succeeded run), or nothing (the newest versions).
+   */
+  public record Pin(String run, String snapshot) {
+    public static final Pin NONE = new Pin(null, null);
+
+    boolean none() {
+      return run == null && snapshot == null;
+    }
+
+    @Override
+    public String toString() {
+      return run != null ? "run " + run : snapshot != null ? "catalog snapshot " + snapshot : "";
+    }
+  }
+
   /** The names in scope for one query, by lower-case dotted name. */
   public record Scope(
-      String runId,
+      Pin pin,
       Map<String, Located> datasets,
       Map<String, ViewDefinition> views,
       List<MacroDefinition> macros) {}
 
   /**
-   * The names in scope now, or pinned to {@code runId}.
+   * The names in scope now, or as {@code pin} left them.
    *
-   * @throws org.apache.arrow.flight.FlightRuntimeException INVALID_ARGUMENT for a run pin without a
-   *     scheduler, NOT_FOUND for an unknown run, UNAVAILABLE when the scheduler cannot be asked
+   * @throws org.apache.arrow.flight.FlightRuntimeException INVALID_ARGUMENT for a pin without a
+   *     scheduler, NOT_FOUND for an unknown run or snapshot, UNAVAILABLE when the scheduler cannot
+   *     be asked
    */
-  public Scope scope(String runId) throws SQLException {
-    DatasetDirectory directory = directory(runId);
+  public Scope scope(Pin pin) throws SQLException {
+    DatasetDirectory directory = directory(pin);
     Map<String, Located> datasets = new TreeMap<>();
-    if (runId == null) {
+    if (pin.none()) {
       for (StoredDataset held : store.list()) {
         datasets.put(key(held.name()), new Located(held.name(), held.version(), null));
       }
@@ -92,28 +110,39 @@ public final class QueryNames {
       }
       macros = directory.macros();
     }
-    return new Scope(runId, datasets, views, macros);
+    return new Scope(pin, datasets, views, macros);
   }
 
-  private DatasetDirectory directory(String runId) {
+  private DatasetDirectory directory(Pin pin) {
     if (scheduler.isEmpty()) {
-      if (runId != null) {
+      if (!pin.none()) {
         throw CallStatus.INVALID_ARGUMENT
             .withDescription(
-                "pinning a run needs the scheduler: configure relspec.executor.scheduler-url")
+                "pinning a "
+                    + (pin.run() != null ? "run" : "catalog snapshot")
+                    + " needs the scheduler: configure relspec.executor.scheduler-url")
             .toRuntimeException();
       }
       return null;
     }
     String path =
         "/api/v1/locations"
-            + (runId == null ? "" : "?run=" + URLEncoder.encode(runId, StandardCharsets.UTF_8));
+            + (pin.run() != null
+                ? "?run=" + URLEncoder.encode(pin.run(), StandardCharsets.UTF_8)
+                : pin.snapshot() != null
+                    ? "?snapshot=" + URLEncoder.encode(pin.snapshot(), StandardCharsets.UTF_8)
+                    : "");
     try {
       return scheduler.get().get(path, DatasetDirectory.class);
     } catch (RelspecException e) {
-      if (runId != null && e.errorCode() == PlatformErrorCode.NOT_FOUND) {
+      if (!pin.none() && e.errorCode() == PlatformErrorCode.NOT_FOUND) {
         throw CallStatus.NOT_FOUND
-            .withDescription("the scheduler knows no run '" + runId + "' to pin")
+            .withDescription(
+                pin.run() != null
+                    ? "the scheduler knows no run '" + pin.run() + "' to pin"
+                    : "the scheduler knows no succeeded run of catalog snapshot '"
+                        + pin.snapshot()
+                        + "' to pin")
             .toRuntimeException();
       }
       throw CallStatus.UNAVAILABLE

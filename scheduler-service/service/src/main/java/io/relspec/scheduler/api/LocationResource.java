@@ -3,6 +3,8 @@ package io.relspec.scheduler.api;
 import io.relspec.contracts.api.DatasetDirectory;
 import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
 import io.relspec.contracts.model.DatasetName;
+import io.relspec.platform.error.PlatformErrorCode;
+import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.security.Roles;
 import io.relspec.scheduler.runs.RunService;
 import jakarta.annotation.security.RolesAllowed;
@@ -40,8 +42,20 @@ public class LocationResource {
               + " catalog's views and functions; executors answering Flight SQL bind names from it")
   public DatasetDirectory directory(
       @Parameter(description = "pin the versions that run read and wrote") @QueryParam("run")
-          String run) {
-    return runs.directory(run == null || run.isBlank() ? null : run);
+          String run,
+      @Parameter(
+              description =
+                  "pin the versions of the newest succeeded run of this catalog snapshot (or plan"
+                      + " catalog)")
+          @QueryParam("snapshot")
+          String snapshot) {
+    boolean byRun = run != null && !run.isBlank();
+    boolean bySnapshot = snapshot != null && !snapshot.isBlank();
+    if (byRun && bySnapshot) {
+      throw new RelspecException(
+          PlatformErrorCode.INVALID_REQUEST, "pin a run or a catalog snapshot, not both");
+    }
+    return bySnapshot ? runs.directoryOfSnapshot(snapshot) : runs.directory(byRun ? run : null);
   }
 
   @GET

@@ -458,88 +458,105 @@ public class RunService {
    * while later runs write new ones), plus the views and functions of the matching plan catalog.
    */
   public DatasetDirectory directory(String runId) {
+    return Jdbc.inTransaction(dataSource, connection -> directory(connection, runId));
+  }
+
+  /**
+   * The directory as the newest succeeded run of a catalog snapshot (or plan catalog) left it: the
+   * outputs that snapshot's tasks computed, read consistently.
+   */
+  public DatasetDirectory directoryOfSnapshot(String snapshot) {
     return Jdbc.inTransaction(
         dataSource,
         connection -> {
-          Map<DatasetName, InputLocation> sourceLocations = sources.locations(connection);
-          Map<DatasetName, Materialization> outputs = runs.materializations(connection);
-          Map<DatasetName, InputLocation> datasets = new TreeMap<>();
-          TaskGraph graph;
-          if (runId == null) {
-            graph = planCatalogs.latestIfAny(connection).orElse(null);
-            datasets.putAll(sourceLocations);
-            outputs.forEach(
-                (name, held) ->
-                    datasets.put(
-                        name,
-                        new InputLocation(
-                            name, held.version(), held.executorId(), held.flightUri())));
-          } else {
-            RunStatus run = runs.run(connection, runId).orElseThrow(() -> runNotFound(runId));
-            graph = planCatalogs.byId(connection, run.planCatalogId());
-            // An executor's Flight URI does not depend on the version it holds.
-            Map<String, String> uris = new HashMap<>();
-            sourceLocations.values().stream()
-                .filter(l -> l.executorId() != null && l.flightUri() != null)
-                .forEach(l -> uris.put(l.executorId(), l.flightUri()));
-            outputs.values().stream()
-                .filter(m -> m.flightUri() != null)
-                .forEach(m -> uris.put(m.executorId(), m.flightUri()));
-            for (TaskRunStatus task : runs.taskRuns(connection, runId)) {
-              if (task.datasetVersion() != null && task.executorId() != null) {
-                datasets.put(
-                    task.output(),
-                    new InputLocation(
-                        task.output(),
-                        task.datasetVersion(),
-                        task.executorId(),
-                        uris.get(task.executorId())));
-              }
-              runs.inputVersions(connection, runId, task.task())
-                  .forEach(
-                      (input, version) -> {
-                        InputLocation source = sourceLocations.get(input);
-                        if (version != null
-                            && source != null
-                            && graph.producer(input) == null
-                            && !datasets.containsKey(input)) {
-                          datasets.put(
-                              input,
-                              new InputLocation(
-                                  input, version, source.executorId(), source.flightUri()));
-                        }
-                      });
-            }
-          }
-          List<ViewDefinition> views = new ArrayList<>();
-          List<MacroDefinition> macros = new ArrayList<>();
-          if (graph != null) {
-            for (TaskName task : graph.topologicalOrder()) {
-              PlanArtifact plan = graph.plan(task);
-              if (plan != null && plan.kind() == TaskKind.VIEW) {
-                views.add(new ViewDefinition(plan.output(), plan.sql()));
-              }
-            }
-            graph
-                .catalog()
-                .functions()
-                .forEach(
-                    (name, function) ->
-                        macros.add(
-                            new MacroDefinition(
-                                name,
-                                function.parameters().stream()
-                                    .map(FunctionSpec.Parameter::name)
-                                    .toList(),
-                                function.expression())));
-          }
-          return new DatasetDirectory(
-              graph == null ? null : graph.planCatalogId(),
-              runId,
-              List.copyOf(datasets.values()),
-              views,
-              macros);
+          String runId =
+              runs.newestSucceededRunOf(connection, snapshot)
+                  .orElseThrow(
+                      () ->
+                          new RelspecException(
+                              SchedulerErrorCode.RUN_NOT_FOUND,
+                              "no succeeded run of catalog snapshot or plan catalog '"
+                                  + snapshot
+                                  + "'"));
+          return directory(connection, runId);
         });
+  }
+
+  private DatasetDirectory directory(Connection connection, String runId) throws SQLException {
+    Map<DatasetName, InputLocation> sourceLocations = sources.locations(connection);
+    Map<DatasetName, Materialization> outputs = runs.materializations(connection);
+    Map<DatasetName, InputLocation> datasets = new TreeMap<>();
+    TaskGraph graph;
+    if (runId == null) {
+      graph = planCatalogs.latestIfAny(connection).orElse(null);
+      datasets.putAll(sourceLocations);
+      outputs.forEach(
+          (name, held) ->
+              datasets.put(
+                  name,
+                  new InputLocation(name, held.version(), held.executorId(), held.flightUri())));
+    } else {
+      RunStatus run = runs.run(connection, runId).orElseThrow(() -> runNotFound(runId));
+      graph = planCatalogs.byId(connection, run.planCatalogId());
+      // An executor's Flight URI does not depend on the version it holds.
+      Map<String, String> uris = new HashMap<>();
+      sourceLocations.values().stream()
+          .filter(l -> l.executorId() != null && l.flightUri() != null)
+          .forEach(l -> uris.put(l.executorId(), l.flightUri()));
+      outputs.values().stream()
+          .filter(m -> m.flightUri() != null)
+          .forEach(m -> uris.put(m.executorId(), m.flightUri()));
+      for (TaskRunStatus task : runs.taskRuns(connection, runId)) {
+        if (task.datasetVersion() != null && task.executorId() != null) {
+          datasets.put(
+              task.output(),
+              new InputLocation(
+                  task.output(),
+                  task.datasetVersion(),
+                  task.executorId(),
+                  uris.get(task.executorId())));
+        }
+        runs.inputVersions(connection, runId, task.task())
+            .forEach(
+                (input, version) -> {
+                  InputLocation source = sourceLocations.get(input);
+                  if (version != null
+                      && source != null
+                      && graph.producer(input) == null
+                      && !datasets.containsKey(input)) {
+                    datasets.put(
+                        input,
+                        new InputLocation(input, version, source.executorId(), source.flightUri()));
+                  }
+                });
+      }
+    }
+    List<ViewDefinition> views = new ArrayList<>();
+    List<MacroDefinition> macros = new ArrayList<>();
+    if (graph != null) {
+      for (TaskName task : graph.topologicalOrder()) {
+        PlanArtifact plan = graph.plan(task);
+        if (plan != null && plan.kind() == TaskKind.VIEW) {
+          views.add(new ViewDefinition(plan.output(), plan.sql()));
+        }
+      }
+      graph
+          .catalog()
+          .functions()
+          .forEach(
+              (name, function) ->
+                  macros.add(
+                      new MacroDefinition(
+                          name,
+                          function.parameters().stream().map(FunctionSpec.Parameter::name).toList(),
+                          function.expression())));
+    }
+    return new DatasetDirectory(
+        graph == null ? null : graph.planCatalogId(),
+        runId,
+        List.copyOf(datasets.values()),
+        views,
+        macros);
   }
 
   /** The newest version of every source the scheduler has heard of, by dataset name. */

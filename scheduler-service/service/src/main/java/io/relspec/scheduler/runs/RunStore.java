@@ -66,6 +66,27 @@ final class RunStore {
     return runs(connection, "WHERE run_id = ?", runId, 1).stream().findFirst();
   }
 
+  /**
+   * The newest succeeded run of a catalog snapshot (its catalog snapshot id or its plan catalog
+   * id), if any.
+   */
+  Optional<String> newestSucceededRunOf(Connection connection, String snapshot)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT r.run_id FROM scheduler_run r JOIN scheduler_plan_catalog p"
+                + " ON p.plan_catalog_id = r.plan_catalog_id"
+                + " WHERE (p.snapshot_id = ? OR p.plan_catalog_id = ?) AND r.state = ?"
+                + " ORDER BY r.seq DESC LIMIT 1")) {
+      select.setString(1, snapshot);
+      select.setString(2, snapshot);
+      select.setString(3, RunState.SUCCEEDED.name());
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
   List<RunStatus> recentRuns(Connection connection, int limit) throws SQLException {
     return runs(connection, "ORDER BY seq DESC", null, limit);
   }
