@@ -761,9 +761,14 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
       return new QueryNames.Pin(run, snapshot);
     }
 
+    /** JSON built as a tree: no reflection over this record (native images). */
     byte[] encode() {
+      com.fasterxml.jackson.databind.node.ObjectNode json = RelspecJson.mapper().createObjectNode();
+      json.put("sql", sql);
+      json.put("run", run);
+      json.put("snapshot", snapshot);
       try {
-        return RelspecJson.mapper().writeValueAsBytes(this);
+        return RelspecJson.mapper().writeValueAsBytes(json);
       } catch (IOException e) {
         throw new IllegalStateException("cannot encode a statement handle", e);
       }
@@ -771,17 +776,22 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
 
     static StatementHandle decode(ByteString bytes) {
       try {
-        StatementHandle handle =
-            RelspecJson.mapper().readValue(bytes.toByteArray(), StatementHandle.class);
-        if (handle.sql() == null) {
+        com.fasterxml.jackson.databind.JsonNode json =
+            RelspecJson.mapper().readTree(bytes.toByteArray());
+        if (json == null || !json.path("sql").isTextual()) {
           throw new IOException("no SQL");
         }
-        return handle;
+        return new StatementHandle(
+            json.path("sql").asText(), text(json.get("run")), text(json.get("snapshot")));
       } catch (IOException e) {
         throw CallStatus.INVALID_ARGUMENT
             .withDescription("the statement ticket is not one this server issued")
             .toRuntimeException();
       }
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode node) {
+      return node == null || !node.isTextual() ? null : node.asText();
     }
   }
 
