@@ -28,6 +28,8 @@ import java.util.Objects;
  *     task's SQL runs
  * @param functions catalog functions the plan calls (views included)
  * @param fileScope whether the task can re-run for a subset of file ids
+ * @param bundle the bundle the task came from, or null (names its lineage job)
+ * @param domain the task's domain, or null (names its lineage job when it has no bundle)
  */
 public record PlanArtifact(
     TaskName task,
@@ -45,7 +47,48 @@ public record PlanArtifact(
     String normalizedPlan,
     List<DatasetName> views,
     List<String> functions,
-    FileScope fileScope) {
+    FileScope fileScope,
+    String bundle,
+    String domain) {
+  /** An artifact of a task outside any bundle or domain. */
+  public PlanArtifact(
+      TaskName task,
+      DatasetName output,
+      TaskKind kind,
+      CachePolicy cachePolicy,
+      int priority,
+      String sql,
+      ArrowSchema outputSchema,
+      List<DatasetName> logicalInputs,
+      List<DatasetName> physicalInputs,
+      Map<DatasetName, List<RequiredColumn>> requiredColumns,
+      List<ColumnLineage> lineage,
+      Fingerprint fingerprint,
+      String normalizedPlan,
+      List<DatasetName> views,
+      List<String> functions,
+      FileScope fileScope) {
+    this(
+        task,
+        output,
+        kind,
+        cachePolicy,
+        priority,
+        sql,
+        outputSchema,
+        logicalInputs,
+        physicalInputs,
+        requiredColumns,
+        lineage,
+        fingerprint,
+        normalizedPlan,
+        views,
+        functions,
+        fileScope,
+        null,
+        null);
+  }
+
   public PlanArtifact {
     Objects.requireNonNull(task, "task is null");
     Objects.requireNonNull(output, "output is null");

@@ -262,7 +262,9 @@ public final class PlanCompiler {
         query.normalizedPlan(),
         query.views(),
         query.functions(),
-        query.fileScope());
+        query.fileScope(),
+        spec.bundle(),
+        spec.domain());
   }
 
   /** Everything a compiled query depends on; equal keys give equal results. */

@@ -12,6 +12,7 @@ import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.SchedulerErrorCode;
 import io.relspec.scheduler.graph.GraphDiagnostic;
 import io.relspec.scheduler.graph.TaskGraph;
+import io.relspec.scheduler.lineage.Lineage;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,6 +32,7 @@ public class PlanCatalogs {
   private static final int CACHED_GRAPHS = 4;
 
   private final AgroalDataSource dataSource;
+  private final Lineage lineage;
   private final ServiceClient compiler;
   private final PlanCatalogStore store = new PlanCatalogStore();
   private final Map<String, TaskGraph> graphs =
@@ -45,8 +47,10 @@ public class PlanCatalogs {
   public PlanCatalogs(
       @DataSource("scheduler") AgroalDataSource dataSource,
       SchedulerConfig config,
-      ApiTokens tokens) {
+      ApiTokens tokens,
+      Lineage lineage) {
     this.dataSource = dataSource;
+    this.lineage = lineage;
     this.compiler =
         new ServiceClient(
             "compiler-service",
@@ -64,8 +68,19 @@ public class PlanCatalogs {
                 + java.net.URLEncoder.encode(
                     event.snapshotId(), java.nio.charset.StandardCharsets.UTF_8),
             PlanCatalog.class);
-    boolean saved = Jdbc.inTransaction(dataSource, connection -> store.save(connection, catalog));
+    boolean saved =
+        Jdbc.inTransaction(
+            dataSource,
+            connection -> {
+              PlanCatalog previous = store.latest(connection).orElse(null);
+              boolean added = store.save(connection, catalog);
+              if (added) {
+                lineage.catalogArrived(connection, catalog, previous);
+              }
+              return added;
+            });
     if (saved) {
+      lineage.wake();
       TaskGraph graph = graph(catalog);
       long errors = graph.diagnostics().stream().filter(GraphDiagnostic::isError).count();
       LOG.infof(

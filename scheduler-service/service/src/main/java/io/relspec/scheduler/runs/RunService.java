@@ -33,6 +33,8 @@ import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.SchedulerErrorCode;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.leadership.Leadership;
+import io.relspec.scheduler.lineage.Lineage;
+import io.relspec.scheduler.lineage.OpenLineageEvents;
 import io.relspec.scheduler.plans.PlanCatalogs;
 import io.smallrye.reactive.messaging.annotations.Broadcast;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -91,6 +93,7 @@ public class RunService {
   private final SourceStore sources = new SourceStore();
   private final RunPlanner planner = new RunPlanner();
   private final Leadership leadership;
+  private final Lineage lineage;
   private ScheduledExecutorService sweeper;
 
   public RunService(
@@ -98,6 +101,7 @@ public class RunService {
       SchedulerConfig config,
       PlanCatalogs planCatalogs,
       Leadership leadership,
+      Lineage lineage,
       @Channel("task-run-requested") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> taskRunRequested,
       @Channel("run-finished") @Broadcast @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
@@ -106,6 +110,7 @@ public class RunService {
     this.config = config;
     this.planCatalogs = planCatalogs;
     this.leadership = leadership;
+    this.lineage = lineage;
     this.outbox =
         new Outbox(
             dataSource,
@@ -170,6 +175,11 @@ public class RunService {
               refuseIfProblems(request, plan);
               Instant now = Instant.now();
               runs.insertRun(connection, runId, catalog.id(), request, RunState.RUNNING, now);
+              lineage.append(
+                  connection,
+                  lineage
+                      .events()
+                      .run("START", runId, now, request.mode().name(), catalog.id(), null, null));
               for (PlannedTask task : plan.tasks()) {
                 PlanArtifact artifact = catalog.plans().get(task.task());
                 TaskRunState state =
@@ -216,6 +226,7 @@ public class RunService {
               return new RunAccepted(runId, plan.tasks(), plan.retired());
             });
     outbox.wake();
+    lineage.wake();
     Map<TaskAction, Long> actions =
         accepted.plan().stream()
             .collect(
@@ -304,6 +315,26 @@ public class RunService {
             }
           }
           runs.markContentSameAs(connection, event.runId(), event.task(), sameAs);
+          lineage.append(
+              connection,
+              lineage
+                  .events()
+                  .task(
+                      "COMPLETE",
+                      event.runId(),
+                      graph.plan(event.task()),
+                      graph.catalog(),
+                      new OpenLineageEvents.Attempt(
+                          task.attempt(),
+                          task.reason().wireName(),
+                          task.fileCount(),
+                          event.executorId(),
+                          runs.inputVersions(connection, event.runId(), event.task()),
+                          event.datasetVersion(),
+                          event.rows(),
+                          event.bytes(),
+                          null),
+                      now));
           runs.saveMaterialization(
               connection,
               new Materialization(
@@ -377,8 +408,20 @@ public class RunService {
                 "run " + runId + " already finished as " + run.state());
           }
           Instant now = Instant.now();
+          TaskGraph graph = planCatalogs.byId(connection, run.planCatalogId());
           for (TaskRunStatus task : runs.taskRuns(connection, runId)) {
             if (!task.state().isTerminal()) {
+              lineage.append(
+                  connection,
+                  lineage
+                      .events()
+                      .task(
+                          "ABORT",
+                          runId,
+                          graph.plan(task.task()),
+                          graph.catalog(),
+                          attemptOf(task, task.executorId(), "CANCELLED: run cancelled"),
+                          now));
               runs.updateTaskRun(
                   connection,
                   runId,
@@ -398,6 +441,7 @@ public class RunService {
           return null;
         });
     outbox.wake();
+    lineage.wake();
     return status(runId);
   }
 
@@ -784,6 +828,17 @@ public class RunService {
             null,
             errorCode,
             message);
+    lineage.append(
+        connection,
+        lineage
+            .events()
+            .task(
+                retry ? "RUNNING" : "FAIL",
+                runId,
+                graph.plan(task.task()),
+                graph.catalog(),
+                attemptOf(task, executorId, errorCode + ": " + message),
+                now));
     if (retry) {
       Instant due = now.plus(backoff(task.attempt()));
       LOG.warnf(
@@ -798,6 +853,18 @@ public class RunService {
     Set<TaskName> downstream = graph.descendants(task.task());
     for (TaskRunStatus other : runs.taskRuns(connection, runId)) {
       if (downstream.contains(other.task()) && !other.state().isTerminal()) {
+        lineage.append(
+            connection,
+            lineage
+                .events()
+                .task(
+                    "ABORT",
+                    runId,
+                    graph.plan(other.task()),
+                    graph.catalog(),
+                    attemptOf(
+                        other, null, "UPSTREAM_FAILED: upstream task '" + task.task() + "' failed"),
+                    now));
         updates.add(
             other.progress(
                 TaskRunState.SKIPPED,
@@ -856,6 +923,7 @@ public class RunService {
           return null;
         });
     outbox.wake();
+    lineage.wake();
   }
 
   /**
@@ -1213,6 +1281,40 @@ public class RunService {
             plan.outputSchema(),
             previousOutput));
     runs.markDispatched(connection, runId, task.task(), attempt, inputVersions, now);
+    // One START per task run; a retry's attempt starting is a RUNNING event of the same run.
+    lineage.append(
+        connection,
+        lineage
+            .events()
+            .task(
+                attempt == 1 ? "START" : "RUNNING",
+                runId,
+                plan,
+                catalog,
+                new OpenLineageEvents.Attempt(
+                    attempt,
+                    task.reason().wireName(),
+                    fileIds.size(),
+                    null,
+                    inputVersions,
+                    null,
+                    null,
+                    null,
+                    null),
+                now));
+  }
+
+  private OpenLineageEvents.Attempt attemptOf(TaskRunStatus task, String executorId, String error) {
+    return new OpenLineageEvents.Attempt(
+        Math.max(1, task.attempt()),
+        task.reason().wireName(),
+        task.fileCount(),
+        executorId,
+        Map.of(),
+        null,
+        null,
+        null,
+        error);
   }
 
   private void finish(Connection connection, RunStatus run, RunState state, Instant now)
@@ -1233,6 +1335,27 @@ public class RunService {
             state,
             counts,
             Duration.between(run.createdAt(), now).toMillis()));
+    lineage.append(
+        connection,
+        lineage
+            .events()
+            .run(
+                switch (state) {
+                  case SUCCEEDED -> "COMPLETE";
+                  case CANCELLED -> "ABORT";
+                  default -> "FAIL";
+                },
+                run.runId(),
+                now,
+                run.mode().name(),
+                run.planCatalogId(),
+                state.name(),
+                state == RunState.FAILED
+                    ? counts.getOrDefault("FAILED", 0)
+                        + " task(s) failed, "
+                        + counts.getOrDefault("BLOCKED", 0)
+                        + " blocked"
+                    : null));
     LOG.infof("run %s finished: %s %s", run.runId(), state, counts);
   }
 
