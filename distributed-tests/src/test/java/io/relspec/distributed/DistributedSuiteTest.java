@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -246,6 +248,100 @@ class DistributedSuiteTest {
         .contains("customers", "(1 of 1 rows)");
     long fetched = fetchedInputs(executor.baseUrl()) + fetchedInputs(executorB.baseUrl());
     assertThat(fetched).as("inputs fetched executor-to-executor over Flight").isPositive();
+  }
+
+  /**
+   * A consumer bound to the {@code relspec.lineage} exchange sees the OpenLineage of a push and a
+   * run: one JobEvent per code-anatomy task, and for the run the parent run first and last with
+   * exactly one START and one terminal event of every task run in between.
+   */
+  @Test
+  @Order(4)
+  void aCodeAnatomyPushAndRunAreSeenOnTheLineageExchange() throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost("localhost");
+    try (Connection connection = factory.newConnection();
+        Channel channel = connection.createChannel()) {
+      channel.exchangeDeclare("relspec.lineage", "topic", true);
+      String queue = channel.queueDeclare().getQueue();
+      channel.queueBind(queue, "relspec.lineage", "openlineage.#");
+
+      Path bundle = Path.of("..", "examples", "code-anatomy");
+      assertThat(cli("bundle", "push", bundle.toString())).contains(" 0 failures");
+      Path evidence = Path.of("target", "code-anatomy-20");
+      cli("example", "generate", "code-anatomy", "--files", "20", "-o", evidence.toString());
+      cli(
+          "data",
+          "put",
+          "--dir",
+          evidence.toString(),
+          "--flight",
+          "grpc://localhost:" + executorFlightPort);
+      String runOutput = cli("run", "--full", "--wait");
+      assertThat(runOutput).contains("SUCCEEDED");
+      String runId = runOutput.lines().findFirst().orElseThrow().split(" ")[1].replace(":", "");
+
+      List<JsonNode> events = new ArrayList<>();
+      List<String> routingKeys = new ArrayList<>();
+      ObjectMapper json = new ObjectMapper();
+      await("the run's COMPLETE on relspec.lineage")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                for (var message = channel.basicGet(queue, true);
+                    message != null;
+                    message = channel.basicGet(queue, true)) {
+                  events.add(json.readTree(message.getBody()));
+                  routingKeys.add(message.getEnvelope().getRoutingKey());
+                }
+                return events.stream()
+                    .anyMatch(
+                        e ->
+                            e.path("run").path("runId").asText().equals(runId)
+                                && e.path("eventType").asText().equals("COMPLETE"));
+              });
+
+      long taskFiles;
+      try (var files = Files.list(bundle.resolve("tasks"))) {
+        taskFiles = files.filter(f -> f.toString().endsWith(".sql")).count();
+      }
+      Map<String, Integer> jobEvents = new HashMap<>();
+      for (var event : events) {
+        if (event.path("schemaURL").asText().endsWith("JobEvent")) {
+          jobEvents.merge(event.path("job").path("name").asText(), 1, Integer::sum);
+        }
+      }
+      assertThat(jobEvents.keySet().stream().filter(name -> name.startsWith("code_anatomy.")))
+          .hasSize((int) taskFiles);
+      assertThat(jobEvents.values()).containsOnly(1);
+
+      List<JsonNode> ofRun = new ArrayList<>();
+      for (var event : events) {
+        String id = event.path("run").path("runId").asText();
+        String parent =
+            event.path("run").path("facets").path("parent").path("run").path("runId").asText();
+        if (id.equals(runId) || parent.equals(runId)) {
+          ofRun.add(event);
+        }
+      }
+      assertThat(ofRun.get(0).path("job").path("name").asText()).isEqualTo("relspec.run");
+      assertThat(ofRun.get(0).path("eventType").asText()).isEqualTo("START");
+      assertThat(ofRun.get(ofRun.size() - 1).path("job").path("name").asText())
+          .isEqualTo("relspec.run");
+      assertThat(ofRun.get(ofRun.size() - 1).path("eventType").asText()).isEqualTo("COMPLETE");
+      Map<String, List<String>> byTaskRun = new HashMap<>();
+      for (var event : ofRun.subList(1, ofRun.size() - 1)) {
+        byTaskRun
+            .computeIfAbsent(event.path("run").path("runId").asText(), k -> new ArrayList<>())
+            .add(event.path("eventType").asText());
+      }
+      JsonPath run = runStatus(runId);
+      long ran = run.<String>getList("tasks.state").stream().filter("SUCCEEDED"::equals).count();
+      assertThat(byTaskRun).hasSize((int) ran);
+      assertThat(byTaskRun.values()).containsOnly(List.of("START", "COMPLETE"));
+      assertThat(routingKeys).contains("openlineage.run.start", "openlineage.run.complete");
+      assertThat(routingKeys).contains("openlineage.job.static");
+    }
   }
 
   /** One relspec command with each service at its own URL; fails the test when it fails. */

@@ -20,6 +20,10 @@ public interface LineageConfig {
   /** Dataset namespace; default {@code relspec://<instance>}. */
   Optional<String> namespace();
 
+  /** The topic exchange the distributed scheduler publishes to (the channel's exchange name). */
+  @WithDefault("relspec.lineage")
+  String exchange();
+
   /** Job namespace of runs and tasks. */
   @WithDefault("relspec")
   String jobNamespace();
