@@ -4,6 +4,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.relspec.contracts.api.BundleSummary;
 import io.relspec.contracts.api.CatalogSnapshot;
 import io.relspec.contracts.api.ColumnLineage;
+import io.relspec.contracts.api.DatasetDirectory;
 import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.api.LineageGraph;
 import io.relspec.contracts.api.PlanArtifact;
@@ -48,6 +49,7 @@ import io.relspec.contracts.spec.TemplateInstance;
       BundleSummary.class,
       CatalogSnapshot.class,
       ColumnLineage.class,
+      DatasetDirectory.class,
       FileScope.class,
       LineageGraph.class,
       PlanArtifact.class,
