@@ -5,27 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.relspec.cli.RelspecCli;
 import io.relspec.cli.api.ApiClient;
-import io.relspec.cli.data.DataClient;
 import io.relspec.cli.examples.CodeAnatomyGenerator;
 import io.relspec.executor.ExecutorNode;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
-import org.apache.arrow.flight.FlightStream;
-import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.FieldVector;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,29 +35,29 @@ class CodeAnatomyIncrementalEquivalenceTest {
 
   @TempDir Path work;
 
-  private String token;
+  private StandaloneHarness harness;
   private ApiClient api;
 
   @BeforeEach
   void connect() throws Exception {
-    token = Files.readString(Path.of("target/relspec-test-data/api-token")).strip();
-    api = new ApiClient(URI.create("http://localhost:18080/"), token);
+    harness = new StandaloneHarness(executor.flightUri());
+    api = harness.api();
   }
 
   @Test
   void incrementalRunsMatchFullRunsAfterEveryKindOfChange() throws Exception {
     Path bundle = work.resolve("code-anatomy");
-    copy(Path.of("..", "examples", "code-anatomy"), bundle);
-    cli("bundle", "push", bundle.toString());
+    StandaloneHarness.copy(Path.of("..", "examples", "code-anatomy"), bundle);
+    harness.cli("bundle", "push", bundle.toString());
     Path base = generate("base", CodeAnatomyGenerator.Variant.BASE, 0, 0);
-    cli("data", "put", "--dir", base.toString());
-    assertThat(cli("run", "--full", "--wait")).contains("SUCCEEDED");
+    harness.cli("data", "put", "--dir", base.toString());
+    assertThat(harness.cli("run", "--full", "--wait")).contains("SUCCEEDED");
 
     // 1. Some files changed and some were removed: scoped tasks upsert only those partitions.
     Path changes = generate("changes", CodeAnatomyGenerator.Variant.CHANGES, 0.1, 0.05);
-    cli("data", "put", "--dir", changes.toString());
+    harness.cli("data", "put", "--dir", changes.toString());
     for (String dataset : CodeAnatomyGenerator.DATASETS) {
-      cli(
+      harness.cli(
           "data",
           "delete-files",
           dataset,
@@ -81,11 +71,11 @@ class CodeAnatomyIncrementalEquivalenceTest {
     assertThat(tasksWhere(run, t -> t.path("fileCount").asInt() == 9)).contains("definitions");
 
     // 2. A task's SQL changed: it and what reads it re-run; the rest is reused.
-    edit(
+    StandaloneHarness.edit(
         bundle.resolve("tasks/line_stats.sql"),
         "MAX(indent) AS max_indent",
         "MAX(indent) + 1 AS max_indent");
-    cli("bundle", "push", bundle.toString());
+    harness.cli("bundle", "push", bundle.toString());
     run = assertIncrementalEqualsFull("changed SQL");
     assertThat(reasons(run)).containsEntry("line_stats", "fingerprint_changed");
     assertThat(reasons(run)).containsEntry("file_metrics", "upstream_changed");
@@ -93,11 +83,11 @@ class CodeAnatomyIncrementalEquivalenceTest {
 
     // 2b. The same task rewritten to an equivalent expression: it re-runs (its fingerprint
     // changed), its output comes out identical, and its readers are not re-run (early cutoff).
-    edit(
+    StandaloneHarness.edit(
         bundle.resolve("tasks/line_stats.sql"),
         "MAX(indent) + 1 AS max_indent",
         "MAX(indent + 1) AS max_indent");
-    cli("bundle", "push", bundle.toString());
+    harness.cli("bundle", "push", bundle.toString());
     run = assertIncrementalEqualsFull("equivalent SQL");
     assertThat(reasons(run)).containsEntry("line_stats", "fingerprint_changed");
     assertThat(reasons(run)).containsEntry("file_metrics", "upstream_unchanged_content");
@@ -108,7 +98,7 @@ class CodeAnatomyIncrementalEquivalenceTest {
     Files.writeString(
         bundle.resolve("tasks/definition_kinds.sql"),
         "SELECT file_id, def_kind, COUNT(*) AS definitions FROM definitions GROUP BY file_id, def_kind\n");
-    cli("bundle", "push", bundle.toString());
+    harness.cli("bundle", "push", bundle.toString());
     run = assertIncrementalEqualsFull("added task");
     assertThat(reasons(run)).containsEntry("definition_kinds", "new");
     assertThat(tasksWhere(run, t -> "run".equals(t.path("action").asText())))
@@ -116,11 +106,11 @@ class CodeAnatomyIncrementalEquivalenceTest {
 
     // 4. A task removed (and the report that read it rewritten).
     Files.delete(bundle.resolve("tasks/qc_duplicate_nodes.sql"));
-    edit(
+    StandaloneHarness.edit(
         bundle.resolve("tasks/quality_report.sql"),
         "SELECT 'duplicate_nodes', COUNT(*) FROM qc_duplicate_nodes\nUNION ALL\n",
         "");
-    cli("bundle", "push", bundle.toString());
+    harness.cli("bundle", "push", bundle.toString());
     JsonNode accepted = api.post("api/v1/runs", Map.of("mode", "incremental"));
     assertThat(accepted.path("retired").toString()).contains("qc_duplicate_nodes");
     String retiringRun = accepted.path("runId").asText();
@@ -133,21 +123,22 @@ class CodeAnatomyIncrementalEquivalenceTest {
 
     // 5. A source contract gained a column, a task reads it, and some files are re-extracted.
     Path contract = bundle.resolve("datasets/cst_definitions.json");
-    edit(
+    StandaloneHarness.edit(
         contract,
         "{\"name\": \"parent_def_id\", \"type\": \"int64\", \"nullable\": true}",
         "{\"name\": \"parent_def_id\", \"type\": \"int64\", \"nullable\": true},\n"
             + "      {\"name\": \"visibility\", \"type\": \"utf8\", \"nullable\": true}");
-    edit(
+    StandaloneHarness.edit(
         bundle.resolve("tasks/definitions.sql"),
         "parent_def_id\nFROM",
         "parent_def_id, COALESCE(visibility, 'public') AS visibility\nFROM");
-    cli("bundle", "push", bundle.toString());
+    harness.cli("bundle", "push", bundle.toString());
     Path again = generate("again", CodeAnatomyGenerator.Variant.CHANGES, 0.1, 0.05);
-    cli("data", "put", "cst_definitions", again.resolve("cst_definitions.arrow").toString());
+    harness.cli(
+        "data", "put", "cst_definitions", again.resolve("cst_definitions.arrow").toString());
     run = assertIncrementalEqualsFull("contract gained a column");
     assertThat(reasons(run)).containsEntry("definitions", "fingerprint_changed");
-    assertThat(outputs()).contains("definition_kinds").doesNotContain("qc_duplicate_nodes");
+    assertThat(harness.outputs()).contains("definition_kinds").doesNotContain("qc_duplicate_nodes");
   }
 
   /**
@@ -157,13 +148,13 @@ class CodeAnatomyIncrementalEquivalenceTest {
     // A dry run first: it starts nothing, and the run that follows does exactly what it showed.
     int runsBefore = api.get("api/v1/runs").size();
     JsonNode preview =
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(cli("plan", "--json"));
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(harness.cli("plan", "--json"));
     assertThat(preview.path("dryRun").asBoolean()).isTrue();
     assertThat(api.get("api/v1/runs").size()).as("a dry run starts no run").isEqualTo(runsBefore);
-    assertThat(cli("plan")).as(change).contains("tasks would run");
-    String incrementalOut = cli("run", "--incremental", "--wait");
+    assertThat(harness.cli("plan")).as(change).contains("tasks would run");
+    String incrementalOut = harness.cli("run", "--incremental", "--wait");
     assertThat(incrementalOut).as(change).contains("SUCCEEDED");
-    JsonNode incremental = latestRun();
+    JsonNode incremental = harness.latestRun();
     Map<String, String> previewed = new TreeMap<>();
     preview
         .path("plan")
@@ -207,9 +198,10 @@ class CodeAnatomyIncrementalEquivalenceTest {
                     .matches("(scoped to \\d+ file id\\(s\\) of .+|full: .+)");
               }
             });
-    Map<String, List<String>> afterIncremental = snapshot();
-    assertThat(cli("run", "--full", "--wait")).as(change).contains("SUCCEEDED");
-    Map<String, List<String>> afterFull = snapshot();
+    Map<String, List<String>> afterIncremental = harness.snapshot();
+    assertThat(harness.cli("run", "--full", "--wait")).as(change).contains("SUCCEEDED");
+    Map<String, List<String>> afterFull = harness.snapshot();
+    assertThat(afterFull.get("cpg_edges")).as("the graph is not empty").hasSizeGreaterThan(100);
     assertThat(afterIncremental.keySet()).as(change).isEqualTo(afterFull.keySet());
     for (String output : afterFull.keySet()) {
       assertThat(afterIncremental.get(output))
@@ -217,53 +209,6 @@ class CodeAnatomyIncrementalEquivalenceTest {
           .containsExactlyElementsOf(afterFull.get(output));
     }
     return incremental;
-  }
-
-  /** Every materialized output of the current plan catalog, rows rendered and sorted. */
-  private Map<String, List<String>> snapshot() throws Exception {
-    Map<String, List<String>> rows = new TreeMap<>();
-    try (DataClient data = new DataClient(URI.create(executor.flightUri()), token)) {
-      for (String output : outputs()) {
-        List<String> lines = new ArrayList<>();
-        try (FlightStream stream = data.get(output, null)) {
-          while (stream.next()) {
-            for (int row = 0; row < stream.getRoot().getRowCount(); row++) {
-              StringBuilder line = new StringBuilder();
-              for (FieldVector vector : stream.getRoot().getFieldVectors()) {
-                line.append(vector.getField().getName())
-                    .append('=')
-                    .append(vector.getObject(row))
-                    .append('|');
-              }
-              lines.add(line.toString());
-            }
-          }
-        }
-        lines.sort(Comparator.naturalOrder());
-        rows.put(output, lines);
-      }
-    }
-    assertThat(rows.get("cpg_edges")).as("the graph is not empty").hasSizeGreaterThan(100);
-    return rows;
-  }
-
-  private List<String> outputs() {
-    JsonNode catalog = api.get("api/v1/plan-catalogs/latest");
-    List<String> outputs = new ArrayList<>();
-    catalog
-        .path("plans")
-        .forEach(
-            plan -> {
-              if (!"view".equals(plan.path("kind").asText())) {
-                outputs.add(plan.path("output").asText());
-              }
-            });
-    return outputs;
-  }
-
-  private JsonNode latestRun() {
-    String runId = api.get("api/v1/runs").get(0).path("runId").asText();
-    return api.get("api/v1/runs/" + runId);
   }
 
   private static Map<String, String> reasons(JsonNode run) {
@@ -289,55 +234,7 @@ class CodeAnatomyIncrementalEquivalenceTest {
       String name, CodeAnatomyGenerator.Variant variant, double changed, double deleted)
       throws IOException {
     Path dir = work.resolve(name);
-    try (RootAllocator allocator = new RootAllocator()) {
-      CodeAnatomyGenerator.Result result =
-          CodeAnatomyGenerator.write(
-              new CodeAnatomyGenerator.Options(FILES, SEED, changed, deleted, variant),
-              dir,
-              allocator);
-      Files.write(dir.resolve("deleted-file-ids.txt"), result.change().deleted());
-    }
+    StandaloneHarness.generate(dir, FILES, SEED, variant, changed, deleted);
     return dir;
-  }
-
-  /** Runs one relspec command against this app; fails the test with its output when it fails. */
-  private String cli(String... args) {
-    List<String> line = new ArrayList<>(List.of(args));
-    if (!"example".equals(args[0])) {
-      line.addAll(
-          List.of(
-              "--url",
-              "http://localhost:18080",
-              "--token",
-              token,
-              "--flight",
-              executor.flightUri()));
-    }
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status =
-        RelspecCli.execute(
-            line.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-    assertThat(status).as("relspec %s\n%s\n%s", String.join(" ", args), out, err).isZero();
-    return out.toString();
-  }
-
-  private static void edit(Path file, String from, String to) throws IOException {
-    String text = Files.readString(file);
-    assertThat(text).as("%s contains the text to replace", file).contains(from);
-    Files.writeString(file, text.replace(from, to));
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path path : paths.toList()) {
-        Path target = to.resolve(from.relativize(path).toString());
-        if (Files.isDirectory(path)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(path, target);
-        }
-      }
-    }
   }
 }

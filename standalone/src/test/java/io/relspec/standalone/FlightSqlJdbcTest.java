@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.relspec.cli.RelspecCli;
-import io.relspec.cli.api.ApiClient;
 import io.relspec.cli.data.DataClient;
 import io.relspec.cli.examples.CodeAnatomyGenerator;
 import io.relspec.executor.ExecutorNode;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.flight.FlightStream;
@@ -68,17 +62,19 @@ class FlightSqlJdbcTest {
   private static Path work;
   private static String firstRun;
   private String token;
+  private StandaloneHarness harness;
 
   @BeforeEach
   void loadOnce() throws Exception {
-    token = Files.readString(Path.of("target/relspec-test-data/api-token")).strip();
+    harness = new StandaloneHarness(executor.flightUri());
+    token = harness.token();
     if (firstRun != null) {
       return;
     }
     work = Files.createTempDirectory("flight-sql-test");
     Path bundle = work.resolve("code-anatomy");
-    copy(Path.of("..", "examples", "code-anatomy"), bundle);
-    cli("bundle", "push", bundle.toString());
+    StandaloneHarness.copy(Path.of("..", "examples", "code-anatomy"), bundle);
+    harness.cli("bundle", "push", bundle.toString());
     Path data = work.resolve("base");
     try (RootAllocator allocator = new RootAllocator()) {
       CodeAnatomyGenerator.write(
@@ -92,10 +88,9 @@ class FlightSqlJdbcTest {
                 new CodeAnatomyGenerator.Options(
                     FILES, 11, 0, 0.1, CodeAnatomyGenerator.Variant.CHANGES))
             .deleted());
-    cli("data", "put", "--dir", data.toString());
-    assertThat(cli("run", "--full", "--wait")).contains("SUCCEEDED");
-    ApiClient api = new ApiClient(URI.create("http://localhost:18080/"), token);
-    firstRun = api.get("api/v1/runs").get(0).path("runId").asText();
+    harness.cli("data", "put", "--dir", data.toString());
+    assertThat(harness.cli("run", "--full", "--wait")).contains("SUCCEEDED");
+    firstRun = harness.api().get("api/v1/runs").get(0).path("runId").asText();
   }
 
   @Test
@@ -211,11 +206,12 @@ class FlightSqlJdbcTest {
   @Test
   @Order(3)
   void relspecSqlPrintsATableAndWritesFiles() throws Exception {
-    String table = cli("sql", "SELECT count(*) AS files, max(hotspot_rank) AS worst FROM hotspots");
+    String table =
+        harness.cli("sql", "SELECT count(*) AS files, max(hotspot_rank) AS worst FROM hotspots");
     assertThat(table).contains("files", "worst", String.valueOf(FILES), "(1 of 1 rows)");
     Path csv = work.resolve("top.csv");
     String written =
-        cli(
+        harness.cli(
             "sql",
             "SELECT rel_path, hotspot_rank FROM hotspots ORDER BY hotspot_rank, rel_path LIMIT 5",
             "--format",
@@ -224,7 +220,7 @@ class FlightSqlJdbcTest {
             csv.toString());
     assertThat(written).contains("5 rows written");
     assertThat(Files.readAllLines(csv)).hasSize(6).first().asString().contains("rel_path");
-    assertThat(cliFailure("sql", "DROP TABLE hotspots")).contains("INVALID_ARGUMENT");
+    assertThat(harness.cliFailure("sql", "DROP TABLE hotspots")).contains("INVALID_ARGUMENT");
   }
 
   @Test
@@ -266,9 +262,10 @@ class FlightSqlJdbcTest {
     List<String> deleted = Files.readAllLines(work.resolve("to-delete.txt"));
     assertThat(deleted).isNotEmpty();
     for (String dataset : CodeAnatomyGenerator.DATASETS) {
-      cli("data", "delete-files", dataset, "--from", work.resolve("to-delete.txt").toString());
+      harness.cli(
+          "data", "delete-files", dataset, "--from", work.resolve("to-delete.txt").toString());
     }
-    assertThat(cli("run", "--incremental", "--wait")).contains("SUCCEEDED");
+    assertThat(harness.cli("run", "--incremental", "--wait")).contains("SUCCEEDED");
     assertThat(query(url("", token), "SELECT count(*) FROM file_metrics"))
         .isEqualTo(before - deleted.size());
     assertThat(query(url("&relspec-run=" + firstRun, token), "SELECT count(*) FROM file_metrics"))
@@ -277,8 +274,8 @@ class FlightSqlJdbcTest {
     assertThatThrownBy(() -> query(url("&relspec-run=no-such-run", token), "SELECT 1"))
         .satisfies(e -> assertThat(causes(e)).contains("NOT_FOUND", "no-such-run"));
     // Both runs used one plan catalog: pinning it reads its newest succeeded run, the second.
-    ApiClient api = new ApiClient(URI.create("http://localhost:18080/"), token);
-    String planCatalog = api.get("api/v1/runs/" + firstRun).path("planCatalogId").asText();
+    String planCatalog =
+        harness.api().get("api/v1/runs/" + firstRun).path("planCatalogId").asText();
     assertThat(
             query(
                 url("&relspec-snapshot=" + planCatalog, token),
@@ -287,7 +284,7 @@ class FlightSqlJdbcTest {
     assertThatThrownBy(() -> query(url("&relspec-snapshot=no-such-snapshot", token), "SELECT 1"))
         .satisfies(e -> assertThat(causes(e)).contains("NOT_FOUND", "no-such-snapshot"));
     assertThat(
-            cli(
+            harness.cli(
                 "sql",
                 "SELECT count(*) AS metrics FROM file_metrics",
                 "--run",
@@ -390,48 +387,5 @@ class FlightSqlJdbcTest {
       text.append(cause).append('\n');
     }
     return text.toString();
-  }
-
-  private String cli(String... args) {
-    List<String> line = new ArrayList<>(List.of(args));
-    line.addAll(
-        List.of(
-            "--url", "http://localhost:18080", "--token", token, "--flight", executor.flightUri()));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status =
-        RelspecCli.execute(
-            line.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-    assertThat(status).as("relspec %s\n%s\n%s", String.join(" ", args), out, err).isZero();
-    return out.toString();
-  }
-
-  /** Runs a relspec command that must fail; returns what it printed on stderr. */
-  private String cliFailure(String... args) {
-    List<String> line = new ArrayList<>(List.of(args));
-    line.addAll(
-        List.of(
-            "--url", "http://localhost:18080", "--token", token, "--flight", executor.flightUri()));
-    StringWriter err = new StringWriter();
-    int status =
-        RelspecCli.execute(
-            line.toArray(String[]::new),
-            new PrintWriter(new StringWriter(), true),
-            new PrintWriter(err, true));
-    assertThat(status).as("relspec %s fails", String.join(" ", args)).isNotZero();
-    return err.toString();
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path path : paths.toList()) {
-        Path target = to.resolve(from.relativize(path).toString());
-        if (Files.isDirectory(path)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(path, target);
-        }
-      }
-    }
   }
 }

@@ -8,12 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.relspec.cli.RelspecCli;
 import io.relspec.executor.ExecutorNode;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,9 +49,9 @@ class OpenLineageTest {
 
   @Test
   void aRunOfTheShopBundleEmitsValidLineageAndTheForwarderLosesNothing() throws Exception {
-    String token = Files.readString(FreshDataDirectory.DATA.resolve("api-token")).strip();
+    StandaloneHarness harness = new StandaloneHarness(executor.flightUri());
     MarquezStandIn.failing.set(true);
-    cli(token, "bundle", "push", Path.of("..", "examples", "bundles", "shop").toString());
+    harness.cli("bundle", "push", Path.of("..", "examples", "bundles", "shop").toString());
     Files.writeString(
         work.resolve("customers.csv"), "file_id,customer_id,country\nf1,1,DE\nf1,2,FR\nf2,3,DE\n");
     Files.writeString(
@@ -65,8 +62,8 @@ class OpenLineageTest {
         f1,11,2,99.00,2026-01-02T11:00:00Z
         f2,12,3,420.50,2026-01-03T09:30:00Z
         """);
-    cli(token, "data", "put", "--dir", work.toString());
-    String run = cli(token, "run", "--full", "--wait");
+    harness.cli("data", "put", "--dir", work.toString());
+    String run = harness.cli("run", "--full", "--wait");
     assertThat(run).contains("SUCCEEDED");
     // The run finished while the lineage endpoint refused every event: it waited for none.
     assertThat(MarquezStandIn.accepted()).isEmpty();
@@ -247,19 +244,5 @@ class OpenLineageTest {
     assertThat(normalized)
         .as("events differ from %s; rerun with -Dgolden.update=true to accept", GOLDEN)
         .containsExactlyElementsOf(Files.readAllLines(GOLDEN));
-  }
-
-  private String cli(String token, String... args) {
-    List<String> line = new ArrayList<>(List.of(args));
-    line.addAll(
-        List.of(
-            "--url", "http://localhost:18080", "--token", token, "--flight", executor.flightUri()));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status =
-        RelspecCli.execute(
-            line.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-    assertThat(status).as("relspec %s\n%s\n%s", String.join(" ", args), out, err).isZero();
-    return out.toString();
   }
 }
