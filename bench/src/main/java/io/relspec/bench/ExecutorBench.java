@@ -56,6 +56,9 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
  *       in-process Arrow IPC write + read of the same batches;
  *   <li>a full scan of the same dataset through Flight SQL, with Arrow's Flight SQL client and with
  *       the Flight SQL JDBC driver (every value read), against DoGet;
+ *   <li>a file-scoped write of 1% of the file ids of a file-partitioned 10M-row output, in a store
+ *       keeping one version (the partitions are replaced in place) and in one keeping two (the
+ *       previous version is copied), against the same task rewriting the whole output;
  *   <li>a task through the store (pinned input, cast to the plan's schema, new version, row and
  *       size count, commit), and the same task with its input fetched from another executor over
  *       Flight, against the same SQL as one {@code CREATE TABLE AS} on DuckDB directly.
@@ -86,6 +89,9 @@ public final class ExecutorBench {
         DatasetStore target = store(work.resolve("target"), allocator);
         DatasetStore remote = store(work.resolve("remote"), allocator);
         DatasetStore ingested = store(work.resolve("ingested"), allocator);
+        DatasetStore keepsTwo =
+            DatasetStore.open(
+                work.resolve("keeps-two"), new DatasetStore.Settings("4GB", 2, 2), allocator);
         FlightFetcher fetcher =
             new FlightFetcher(allocator, Optional.of(TOKEN), Optional.empty(), 64 << 20);
         FlightEndpointServer server =
@@ -117,6 +123,18 @@ public final class ExecutorBench {
                   + rows
                   + ")"));
       bodyBytes = ipcRoundTrip(source, allocator);
+      for (DatasetStore store : List.of(source, keepsTwo)) {
+        store.replace(
+            TaskQuery.of(
+                FILES_INPUT,
+                "SELECT 'f' || lpad((range % "
+                    + FILE_COUNT
+                    + ")::VARCHAR, 5, '0') AS file_id, range::BIGINT AS id,"
+                    + " (range * 0.5)::DOUBLE AS x FROM range("
+                    + rows
+                    + ")"));
+        store.replace(filesTask(store));
+      }
       System.out.printf(Locale.ROOT, "%,d rows, %.1f MB of Arrow buffers%n", rows, bodyBytes / 1e6);
       for (int repetition = 1; repetition <= repetitions; repetition++) {
         time(seconds, "ipc", () -> ipcRoundTrip(source, allocator));
@@ -125,6 +143,9 @@ public final class ExecutorBench {
         time(seconds, "doget", () -> doGet(client, auth));
         time(seconds, "flight_sql", () -> flightSql(client, auth));
         time(seconds, "jdbc", () -> jdbc(server.port()));
+        time(seconds, "rewrite", () -> source.replace(filesTask(source)));
+        time(seconds, "scoped_in_place", () -> scopedWrite(source));
+        time(seconds, "scoped_copy", () -> scopedWrite(keepsTwo));
         time(seconds, "direct", () -> direct(source));
         time(seconds, "task", () -> task(source, TaskQuery.Local::new));
         time(
@@ -276,6 +297,44 @@ public final class ExecutorBench {
     }
   }
 
+  private static final DatasetName FILES_INPUT = DatasetName.of("bench_files");
+  private static final DatasetName FILES_OUTPUT = DatasetName.of("bench_files_out");
+  private static final int FILE_COUNT = 1_000;
+
+  /** A file-scopable task over the file-partitioned input: every row, the file id kept. */
+  private static TaskQuery filesTask(DatasetStore store) throws Exception {
+    return filesTask(store, Map.of());
+  }
+
+  private static TaskQuery filesTask(DatasetStore store, Map<DatasetName, String> scoped)
+      throws Exception {
+    long version =
+        store
+            .describe(FILES_INPUT)
+            .map(io.relspec.executor.store.StoredDataset::version)
+            .orElse(1L);
+    return new TaskQuery(
+        FILES_OUTPUT,
+        "SELECT file_id, id, x * 2 AS y FROM bench_files",
+        List.of(),
+        List.of(),
+        List.of(new TaskQuery.Local(FILES_INPUT, version)),
+        scoped,
+        new ArrowSchema(
+            List.of(field("file_id", "utf8"), field("id", "int64"), field("y", "float64"))),
+        "file_id",
+        null);
+  }
+
+  /** The same task for 1% of the file ids: their partitions replaced, the rest kept. */
+  private static void scopedWrite(DatasetStore store) throws Exception {
+    List<String> fileIds = new ArrayList<>();
+    for (int f = 0; f < FILE_COUNT / 100; f++) {
+      fileIds.add(String.format(Locale.ROOT, "f%05d", f * 100));
+    }
+    store.upsertFiles(filesTask(store, Map.of(FILES_INPUT, "file_id")), "file_id", fileIds, null);
+  }
+
   private static void direct(DatasetStore source) throws Exception {
     try (Connection connection = source.connect();
         Statement statement = connection.createStatement()) {
@@ -398,6 +457,31 @@ public final class ExecutorBench {
         bodyBytes,
         "DoGet",
         median(seconds.get("jdbc")) / doget);
+    double rewrite = median(seconds.get("rewrite"));
+    row(
+        out,
+        "a file-partitioned task rewriting its whole output (1,000 file ids)",
+        seconds.get("rewrite"),
+        rows,
+        bodyBytes,
+        "—",
+        Double.NaN);
+    row(
+        out,
+        "the same task for 1% of the file ids, store keeping 1 version (in place)",
+        seconds.get("scoped_in_place"),
+        rows,
+        bodyBytes,
+        "rewrite",
+        median(seconds.get("scoped_in_place")) / rewrite);
+    row(
+        out,
+        "the same task for 1% of the file ids, store keeping 2 versions (copy)",
+        seconds.get("scoped_copy"),
+        rows,
+        bodyBytes,
+        "rewrite",
+        median(seconds.get("scoped_copy")) / rewrite);
     row(
         out,
         "task SQL directly on DuckDB",
@@ -425,8 +509,9 @@ public final class ExecutorBench {
     out.append(
         "\nRatios: for transfers, baseline time / figure time (throughput relative to IPC, higher"
             + " is better); for the in-process upload, its time / DoPut's (the share of DoPut that"
-            + " is the store write, not Flight); for Flight SQL, its time / DoGet's; for tasks,"
-            + " figure time / direct time (overhead, lower is better).\n");
+            + " is the store write, not Flight); for Flight SQL, its time / DoGet's; for scoped"
+            + " writes, their time / the whole rewrite's; for tasks, figure time / direct time"
+            + " (overhead, lower is better).\n");
     return out.toString();
   }
 

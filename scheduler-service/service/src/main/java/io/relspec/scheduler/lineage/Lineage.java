@@ -10,7 +10,6 @@ import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.platform.jdbc.Jdbc;
 import io.relspec.scheduler.leadership.Leadership;
-import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -30,22 +29,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
  * OpenLineage emission. Events are appended to {@code scheduler_lineage_event} in the transaction
  * of the change they describe (a run starting, a task run starting or ending, a plan catalog
  * arriving), so an event exists exactly for a committed change. A relay on the active scheduler
- * publishes them in order on the {@code openlineage} channel (the topic exchange {@code
+ * publishes them in order to the deployment's {@link LineageSink} (the topic exchange {@code
  * relspec.lineage} with routing key {@code openlineage.<type>.<eventType>}; standalone writes JSON
  * lines) and, when {@code relspec.openlineage.url} is set, POSTs each one there, retrying with
  * backoff while the endpoint fails. Neither side ever holds up a run: runs go through their own
@@ -59,24 +53,24 @@ public class Lineage {
   private final AgroalDataSource dataSource;
   private final LineageConfig config;
   private final Leadership leadership;
-  private final Emitter<String> channel;
+  private final LineageSink sink;
   private final OpenLineageEvents events;
   private final HttpClient http;
   private final AtomicBoolean relayQueued = new AtomicBoolean();
   private ScheduledExecutorService relay;
   private Instant forwardNotBefore = Instant.EPOCH;
   private int forwardFailures;
+  private int publishFailures;
 
   public Lineage(
       @DataSource("scheduler") AgroalDataSource dataSource,
       LineageConfig config,
       Leadership leadership,
-      @Channel("openlineage") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
-          Emitter<String> channel) {
+      LineageSink sink) {
     this.dataSource = dataSource;
     this.config = config;
     this.leadership = leadership;
-    this.channel = channel;
+    this.sink = sink;
     this.events = new OpenLineageEvents(config.datasetNamespace(), config.jobNamespace());
     this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
   }
@@ -190,7 +184,7 @@ public class Lineage {
 
   private record Pending(long seq, String routingKey, String payload) {}
 
-  /** Publishes pending events in order; marks each after its confirmation. */
+  /** Publishes pending events in order, a batch at a time; marks a batch once it is durable. */
   int publish() {
     int sent = 0;
     while (true) {
@@ -198,45 +192,22 @@ public class Lineage {
       if (batch.isEmpty()) {
         return sent;
       }
-      List<CompletableFuture<Void>> confirms = new ArrayList<>();
-      for (Pending event : batch) {
-        CompletableFuture<Void> confirmed = new CompletableFuture<>();
-        Message<String> message =
-            Message.of(event.payload())
-                .addMetadata(
-                    new OutgoingRabbitMQMetadata.Builder()
-                        .withRoutingKey(event.routingKey())
-                        .withContentType("application/json")
-                        .withDeliveryMode(2)
-                        .build())
-                .withAck(
-                    () -> {
-                      confirmed.complete(null);
-                      return CompletableFuture.completedFuture(null);
-                    })
-                .withNack(
-                    failure -> {
-                      confirmed.completeExceptionally(failure);
-                      return CompletableFuture.completedFuture(null);
-                    });
-        channel.send(message);
-        confirms.add(confirmed);
-      }
-      List<Long> published = new ArrayList<>();
-      for (int i = 0; i < batch.size(); i++) {
-        try {
-          confirms.get(i).get(30, TimeUnit.SECONDS);
-          published.add(batch.get(i).seq());
-        } catch (Exception e) {
-          LOG.warnf("lineage event %d not confirmed (%s); will retry", batch.get(i).seq(), e);
-          break;
+      try {
+        sink.publish(
+            batch.stream()
+                .map(event -> new LineageSink.Published(event.routingKey(), event.payload()))
+                .toList());
+      } catch (Exception e) {
+        if (publishFailures++ == 0 || Integer.toString(publishFailures).matches("10+")) {
+          LOG.warnf(
+              "%d lineage event(s) from %d not published (%s); will retry",
+              batch.size(), batch.get(0).seq(), e.toString());
         }
-      }
-      mark("published_at", published);
-      sent += published.size();
-      if (published.size() < batch.size()) {
         return sent;
       }
+      publishFailures = 0;
+      mark("published_at", batch.stream().map(Pending::seq).toList());
+      sent += batch.size();
     }
   }
 
