@@ -3,7 +3,6 @@ package io.relspec.cli.commands;
 import io.relspec.cli.ConnectionOptions;
 import io.relspec.cli.data.DataClient;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
@@ -21,27 +20,11 @@ import picocli.CommandLine.Spec;
     description = "Fetch a dataset (Arrow Flight DoGet) as a table, CSV, Parquet or Arrow IPC.")
 public final class GetCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
+  @Mixin ResultOutput result;
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "DATASET")
   String dataset;
-
-  @Option(
-      names = "--format",
-      defaultValue = "table",
-      description = "table, csv, parquet or arrow (default ${DEFAULT-VALUE})")
-  String format;
-
-  @Option(
-      names = "--limit",
-      description = "at most this many rows (default: 20 for table, all otherwise)")
-  Long limit;
-
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "FILE",
-      description = "write to a file (required for parquet and arrow)")
-  Path output;
 
   @Option(names = "--version", paramLabel = "N", description = "a retained older version")
   Long version;
@@ -71,8 +54,7 @@ public final class GetCommand implements Callable<Integer> {
     // The stream is closed before the allocator: its batches are the allocator's memory.
     try (DataClient data = client;
         FlightStream stream = data.get(dataset, version)) {
-      ResultOutput.write(
-          spec.commandLine().getOut(), stream, data.allocator(), format, limit, output, dataset);
+      result.write(spec.commandLine().getOut(), stream, data.allocator(), dataset);
     }
     return 0;
   }

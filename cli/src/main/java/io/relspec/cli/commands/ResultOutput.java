@@ -14,27 +14,35 @@ import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import picocli.CommandLine.Option;
 
 /**
- * Writes an Arrow Flight result the way {@code get} and {@code sql} show it: a table on the
- * terminal, CSV (to the terminal or a file), or a Parquet or Arrow IPC file.
+ * How {@code get} and {@code sql} show an Arrow Flight result (a picocli mixin with their shared
+ * options): a table on the terminal, CSV (to the terminal or a file), or a Parquet or Arrow IPC
+ * file.
  */
-final class ResultOutput {
-  private ResultOutput() {}
+public final class ResultOutput {
+  @Option(
+      names = "--format",
+      defaultValue = "table",
+      description = "table, csv, parquet or arrow (default ${DEFAULT-VALUE})")
+  String format;
+
+  @Option(
+      names = "--limit",
+      description = "at most this many rows (default: 20 for table, all otherwise)")
+  Long limit;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "write to a file (required for parquet and arrow)")
+  Path output;
 
   /**
-   * @param limit at most this many rows; null for 20 in a table and all otherwise
-   * @param output the file to write; required for parquet and arrow
    * @param label what the rows are, in the line reporting a written file
    */
-  static void write(
-      PrintWriter out,
-      FlightStream stream,
-      BufferAllocator allocator,
-      String format,
-      Long limit,
-      Path output,
-      String label)
+  void write(PrintWriter out, FlightStream stream, BufferAllocator allocator, String label)
       throws Exception {
     long max = limit == null ? Long.MAX_VALUE : limit;
     try (ArrowReader reader = new FlightStreamArrowReader(stream, allocator)) {

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
     })
 public final class SqlCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
+  @Mixin ResultOutput result;
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "QUERY", arity = "0..1", description = "one SELECT; or use --file")
@@ -39,23 +40,6 @@ public final class SqlCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "read the query from a file")
   Path file;
-
-  @Option(
-      names = "--format",
-      defaultValue = "table",
-      description = "table, csv, parquet or arrow (default ${DEFAULT-VALUE})")
-  String format;
-
-  @Option(
-      names = "--limit",
-      description = "at most this many rows (default: 20 for table, all otherwise)")
-  Long limit;
-
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "FILE",
-      description = "write to a file (required for parquet and arrow)")
-  Path output;
 
   @Option(
       names = "--run",
@@ -91,8 +75,7 @@ public final class SqlCommand implements Callable<Integer> {
     }
     try (DataClient data = connection.data();
         FlightStream stream = data.sql(sql, headers)) {
-      ResultOutput.write(
-          spec.commandLine().getOut(), stream, data.allocator(), format, limit, output, "query");
+      result.write(spec.commandLine().getOut(), stream, data.allocator(), "query");
     }
     return 0;
   }
