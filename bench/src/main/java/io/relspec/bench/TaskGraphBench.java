@@ -227,7 +227,9 @@ public class TaskGraphBench {
               "",
               List.of(),
               null,
-              new FileScope(true, "keeps files together", "file_id", fileKeyed, fileKeyed)));
+              new FileScope(true, "keeps files together", "file_id", fileKeyed, fileKeyed),
+              null,
+              null));
       readable.add(output);
     }
     return new PlanCatalog(

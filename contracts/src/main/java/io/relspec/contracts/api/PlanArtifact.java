@@ -50,45 +50,6 @@ public record PlanArtifact(
     FileScope fileScope,
     String bundle,
     String domain) {
-  /** An artifact of a task outside any bundle or domain. */
-  public PlanArtifact(
-      TaskName task,
-      DatasetName output,
-      TaskKind kind,
-      CachePolicy cachePolicy,
-      int priority,
-      String sql,
-      ArrowSchema outputSchema,
-      List<DatasetName> logicalInputs,
-      List<DatasetName> physicalInputs,
-      Map<DatasetName, List<RequiredColumn>> requiredColumns,
-      List<ColumnLineage> lineage,
-      Fingerprint fingerprint,
-      String normalizedPlan,
-      List<DatasetName> views,
-      List<String> functions,
-      FileScope fileScope) {
-    this(
-        task,
-        output,
-        kind,
-        cachePolicy,
-        priority,
-        sql,
-        outputSchema,
-        logicalInputs,
-        physicalInputs,
-        requiredColumns,
-        lineage,
-        fingerprint,
-        normalizedPlan,
-        views,
-        functions,
-        fileScope,
-        null,
-        null);
-  }
-
   public PlanArtifact {
     Objects.requireNonNull(task, "task is null");
     Objects.requireNonNull(output, "output is null");

@@ -203,7 +203,9 @@ public final class Plans {
           "",
           views,
           functions,
-          fileScope);
+          fileScope,
+          null,
+          null);
     }
   }
 }
