@@ -277,17 +277,23 @@ public final class OpenLineageEvents {
     }
   }
 
-  private static ArrowSchema schemaOf(DatasetName dataset, PlanCatalog catalog) {
-    DatasetContract source = catalog.sources().get(dataset);
-    if (source != null) {
-      return source.schema();
-    }
-    for (PlanArtifact plan : catalog.plans().values()) {
-      if (plan.output().equals(dataset)) {
-        return plan.outputSchema();
+  /** The schema of every source and task output of the newest catalog seen, by dataset. */
+  private record Schemas(PlanCatalog catalog, Map<DatasetName, ArrowSchema> byDataset) {}
+
+  private volatile Schemas schemas;
+
+  private ArrowSchema schemaOf(DatasetName dataset, PlanCatalog catalog) {
+    Schemas known = schemas;
+    if (known == null || known.catalog() != catalog) {
+      Map<DatasetName, ArrowSchema> byDataset = new java.util.HashMap<>();
+      for (PlanArtifact plan : catalog.plans().values()) {
+        byDataset.put(plan.output(), plan.outputSchema());
       }
+      catalog.sources().forEach((name, contract) -> byDataset.put(name, contract.schema()));
+      known = new Schemas(catalog, byDataset);
+      schemas = known;
     }
-    return null;
+    return known.byDataset().get(dataset);
   }
 
   private ObjectNode columnLineage(PlanArtifact plan) {
