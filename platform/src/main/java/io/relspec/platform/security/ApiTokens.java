@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,6 +34,7 @@ public class ApiTokens {
   public record Principal(String name, Set<String> roles) {}
 
   private final Map<String, Principal> principalsByDigest = new HashMap<>();
+  private final Map<String, Principal> principalsByName = new TreeMap<>();
   private final Optional<String> clientToken;
 
   public ApiTokens(SecurityConfig config) {
@@ -109,6 +112,37 @@ public class ApiTokens {
     return Optional.ofNullable(match);
   }
 
+  /** The principal a token was registered under, while that token is still configured. */
+  public Optional<Principal> principal(String name) {
+    return Optional.ofNullable(principalsByName.get(name));
+  }
+
+  /**
+   * A key derived from every configured token (name, digest, roles), for signing web sessions:
+   * every replica configured with the same tokens derives the same key, and changing or removing a
+   * token ends every session signed before.
+   */
+  public byte[] sessionKey() {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      sha256.update("relspec-ui-session\n".getBytes(StandardCharsets.UTF_8));
+      new TreeMap<>(principalsByDigest)
+          .forEach(
+              (digest, principal) ->
+                  sha256.update(
+                      (principal.name()
+                              + "\t"
+                              + digest
+                              + "\t"
+                              + new TreeSet<>(principal.roles())
+                              + "\n")
+                          .getBytes(StandardCharsets.UTF_8)));
+      return sha256.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
   /** The token for calls to other Relspec services, when one is configured. */
   public Optional<String> clientToken() {
     return clientToken;
@@ -119,9 +153,9 @@ public class ApiTokens {
       throw new IllegalArgumentException(
           "API token '" + name + "' is shorter than " + MIN_SECRET_LENGTH + " characters");
     }
-    principalsByDigest.put(
-        new String(digest(secret), StandardCharsets.ISO_8859_1),
-        new Principal(name, Roles.expand(roles)));
+    Principal principal = new Principal(name, Roles.expand(roles));
+    principalsByDigest.put(new String(digest(secret), StandardCharsets.ISO_8859_1), principal);
+    principalsByName.put(name, principal);
   }
 
   private static byte[] digest(String secret) {

@@ -1,21 +1,13 @@
 package io.relspec.scheduler.api;
 
-import io.relspec.platform.client.ServiceClient;
-import io.relspec.platform.error.RelspecException;
-import io.relspec.platform.security.ApiTokens;
 import io.relspec.platform.security.Roles;
-import io.relspec.scheduler.SchedulerConfig;
-import io.relspec.scheduler.graph.GraphDiagnostic;
+import io.relspec.scheduler.graph.Validation;
 import io.relspec.scheduler.graph.ValidationReport;
-import io.relspec.scheduler.plans.PlanCatalogs;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -25,74 +17,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "scheduler")
 @SecurityRequirement(name = "bearer")
 public class ValidationResource {
-  private final PlanCatalogs planCatalogs;
-  private final ServiceClient catalog;
+  private final Validation validation;
 
-  public ValidationResource(PlanCatalogs planCatalogs, SchedulerConfig config, ApiTokens tokens) {
-    this.planCatalogs = planCatalogs;
-    this.catalog =
-        config
-            .catalogUrl()
-            .map(
-                url ->
-                    new ServiceClient(
-                        "catalog-service", url, tokens.clientToken(), config.compilerTimeout()))
-            .orElse(null);
+  public ValidationResource(Validation validation) {
+    this.validation = validation;
   }
-
-  /** The catalog service's own report, as much of it as this report needs. */
-  record CatalogReport(List<CatalogDiagnostic> diagnostics) {}
-
-  record CatalogDiagnostic(
-      String code, String severity, String kind, String name, String message) {}
 
   @GET
   @Path("validation")
   @RolesAllowed(Roles.READER)
   public ValidationReport validation() {
-    return ValidationReport.of(planCatalogs.latest(), catalogDiagnostics());
-  }
-
-  private List<GraphDiagnostic> catalogDiagnostics() {
-    if (catalog == null) {
-      return List.of(
-          new GraphDiagnostic(
-              "catalog",
-              "CATALOG_UNAVAILABLE",
-              GraphDiagnostic.Severity.WARNING,
-              null,
-              null,
-              "relspec.scheduler.catalog-url is not set, so the catalog's structural checks are not included",
-              null));
-    }
-    try {
-      List<GraphDiagnostic> result = new ArrayList<>();
-      CatalogReport report = catalog.get("/api/v1/validation/catalog", CatalogReport.class);
-      for (CatalogDiagnostic found :
-          report.diagnostics() == null ? List.<CatalogDiagnostic>of() : report.diagnostics()) {
-        result.add(
-            new GraphDiagnostic(
-                "catalog",
-                found.code(),
-                "ERROR".equals(found.severity().toUpperCase(Locale.ROOT))
-                    ? GraphDiagnostic.Severity.ERROR
-                    : GraphDiagnostic.Severity.WARNING,
-                found.kind(),
-                found.name(),
-                found.message(),
-                null));
-      }
-      return result;
-    } catch (RelspecException e) {
-      return List.of(
-          new GraphDiagnostic(
-              "catalog",
-              "CATALOG_UNAVAILABLE",
-              GraphDiagnostic.Severity.WARNING,
-              null,
-              null,
-              "the catalog's structural checks could not be fetched: " + e.getMessage(),
-              null));
-    }
+    return validation.report();
   }
 }

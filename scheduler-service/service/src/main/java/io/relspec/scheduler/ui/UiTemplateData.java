@@ -1,0 +1,47 @@
+package io.relspec.scheduler.ui;
+
+import io.quarkus.qute.TemplateData;
+import io.relspec.contracts.api.FileScope;
+import io.relspec.contracts.api.PlanArtifact;
+import io.relspec.contracts.api.RequiredColumn;
+import io.relspec.scheduler.graph.GraphDiagnostic;
+import io.relspec.scheduler.graph.GraphNode;
+import io.relspec.scheduler.graph.ValidationReport;
+import io.relspec.scheduler.runs.PlannedTask;
+import io.relspec.scheduler.runs.RunHistory;
+import io.relspec.scheduler.runs.RunPlanner;
+import io.relspec.scheduler.runs.RunPreview;
+import io.relspec.scheduler.runs.RunStatus;
+import io.relspec.scheduler.runs.TaskRunStatus;
+
+/**
+ * The types the UI's templates read properties of: Qute resolves them with generated accessors
+ * instead of reflection, so the pages also work in a native image.
+ */
+@TemplateData(target = RunStatus.class)
+@TemplateData(target = TaskRunStatus.class)
+@TemplateData(target = PlanArtifact.class)
+@TemplateData(target = FileScope.class)
+@TemplateData(target = RequiredColumn.class)
+@TemplateData(target = GraphDiagnostic.class)
+@TemplateData(target = GraphNode.class)
+@TemplateData(target = ValidationReport.class)
+@TemplateData(target = PlannedTask.class)
+@TemplateData(target = RunPreview.class)
+@TemplateData(target = RunPlanner.Problem.class)
+@TemplateData(target = RunHistory.TaskHistoryEntry.class)
+@TemplateData(target = GraphLayout.View.class)
+@TemplateData(target = GraphLayout.Query.class)
+@TemplateData(target = ColumnLineageGraph.View.class)
+@TemplateData(target = ColumnLineageGraph.ColumnNode.class)
+@TemplateData(target = ColumnLineageGraph.ColumnEdge.class)
+@TemplateData(target = UiAccess.Viewer.class)
+@TemplateData(target = UiResource.RunRow.class)
+@TemplateData(target = UiResource.GridRow.class)
+@TemplateData(target = UiResource.GridCell.class)
+@TemplateData(target = UiResource.LineageRow.class)
+@TemplateData(target = UiResource.OriginRow.class)
+@TemplateData(target = UiResource.DiagnosticGroup.class)
+final class UiTemplateData {
+  private UiTemplateData() {}
+}
