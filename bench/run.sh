@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite and writes its tables (BENCHMARKS.md describes each figure).
 #
-#   bench/run.sh [quick|full] [FIGURE...]      figures 1-8, default all
+#   bench/run.sh [quick|full] [FIGURE...]      figures 1-9, default all
 #
 # quick: tiny scales, one or two repetitions — proves the harness works (CI runs it); it asserts
 #        no timings and leaves BENCHMARKS.md alone. Results: bench/target/results-quick/.
@@ -15,7 +15,7 @@ mode=${1:-quick}
 [ $# -gt 0 ] && shift
 case "$mode" in quick|full) ;; *) echo "usage: bench/run.sh [quick|full] [FIGURE...]" >&2; exit 2 ;; esac
 figures=("$@")
-[ ${#figures[@]} -gt 0 ] || figures=(1 2 3 4 5 6 7 8)
+[ ${#figures[@]} -gt 0 ] || figures=(1 2 3 4 5 6 7 8 9)
 want() { local f; for f in "${figures[@]}"; do [ "$f" = "$1" ] && return 0; done; return 1; }
 
 out=bench/target/results-$mode
@@ -56,7 +56,7 @@ if want 2; then
   "${java[@]}" io.relspec.bench.report.Report jmh "$out/jmh-task-graph.json" "$out/figure-2.md"
 fi
 system=()
-for f in 3 5 7 8; do want $f && system+=("$f"); done
+for f in 3 5 7 8 9; do want $f && system+=("$f"); done
 if [ ${#system[@]} -gt 0 ]; then
   echo "== figures ${system[*]}: standalone end to end"
   # shellcheck disable=SC2086

@@ -28,6 +28,12 @@ abstract class Deployment implements AutoCloseable {
 
   abstract ApiClient api();
 
+  /** Where the web UI is served (the scheduler's HTTP address). */
+  abstract String baseUrl();
+
+  /** The admin API token of this deployment. */
+  abstract String token();
+
   /** Peak resident memory of the process, where one process holds the whole system. */
   abstract OptionalLong peakRssBytes() throws IOException;
 
@@ -134,6 +140,16 @@ abstract class Deployment implements AutoCloseable {
     }
 
     @Override
+    String baseUrl() {
+      return url;
+    }
+
+    @Override
+    String token() {
+      return token;
+    }
+
+    @Override
     OptionalLong peakRssBytes() throws IOException {
       return peakRss(process.pid());
     }
@@ -197,6 +213,16 @@ abstract class Deployment implements AutoCloseable {
               URI.create("http://localhost:8082"),
               URI.create("http://localhost:8083")),
           token);
+    }
+
+    @Override
+    String baseUrl() {
+      return "http://localhost:8083";
+    }
+
+    @Override
+    String token() {
+      return token;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.relspec.scheduler;
 
+import io.relspec.contracts.api.ColumnLineage;
 import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
@@ -103,6 +104,8 @@ public final class Plans {
     private List<String> functions = List.of();
     private List<DatasetName> views = List.of();
     private String sql = "SELECT 1";
+    private final List<ColumnLineage> lineage = new ArrayList<>();
+    private String domain;
 
     Task(String name) {
       this.name = name;
@@ -180,6 +183,33 @@ public final class Plans {
       return this;
     }
 
+    /**
+     * Where output {@code column} comes from: origins as {@code dataset.column} (an identity) or
+     * {@code dataset.column/SUBTYPE}.
+     */
+    public Task lineage(String column, String... origins) {
+      List<ColumnLineage.Origin> parsed = new ArrayList<>();
+      for (String origin : origins) {
+        String[] parts = origin.split("/", 2);
+        int dot = parts[0].lastIndexOf('.');
+        parsed.add(
+            new ColumnLineage.Origin(
+                DatasetName.of(parts[0].substring(0, dot)),
+                parts[0].substring(dot + 1),
+                null,
+                parts.length == 1
+                    ? ColumnLineage.Subtype.IDENTITY
+                    : ColumnLineage.Subtype.valueOf(parts[1])));
+      }
+      lineage.add(new ColumnLineage(column, parsed));
+      return this;
+    }
+
+    public Task domain(String value) {
+      this.domain = value;
+      return this;
+    }
+
     public Task functions(String... names) {
       this.functions = List.of(names);
       return this;
@@ -198,14 +228,14 @@ public final class Plans {
           logical,
           physical == null ? logical : physical,
           reads,
-          null,
+          lineage,
           Fingerprint.sha256(name + "/" + version),
           "",
           views,
           functions,
           fileScope,
           null,
-          null);
+          domain);
     }
   }
 }

@@ -31,7 +31,8 @@ public class LiveRunView {
     this.history = history;
   }
 
-  public String render(RunStatus run) {
+  /** The fragment for {@code viewer}: operators also get the cancel and run-again buttons. */
+  public String render(RunStatus run, UiAccess.Viewer viewer) {
     Instant now = Instant.now();
     Map<String, Integer> counts = new TreeMap<>();
     for (TaskRunStatus task : run.tasks()) {
@@ -40,6 +41,7 @@ public class LiveRunView {
     long done = run.tasks().stream().filter(task -> task.state().isTerminal()).count();
     return template
         .data("run", run)
+        .data("viewer", viewer)
         .data("counts", counts)
         .data("done", done)
         .data("total", run.tasks().size())

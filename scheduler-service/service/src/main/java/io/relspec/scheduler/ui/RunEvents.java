@@ -63,7 +63,7 @@ public class RunEvents {
       @CookieParam(UiSessions.COOKIE) String session,
       @PathParam("id") String id,
       @Context Sse sse) {
-    access.viewer(session);
+    UiAccess.Viewer viewer = access.viewer(session);
     runs.summary(id); // an unknown run fails here, before the stream opens
     if (open.incrementAndGet() > config.maxLiveStreams()) {
       open.decrementAndGet();
@@ -72,13 +72,17 @@ public class RunEvents {
     }
     Instant until = Instant.now().plus(config.maxLiveDuration());
     return Multi.createFrom()
-        .<OutboundSseEvent>emitter(emitter -> stream(emitter, id, sse, until))
+        .<OutboundSseEvent>emitter(emitter -> stream(emitter, id, viewer, sse, until))
         .onTermination()
         .invoke(open::decrementAndGet);
   }
 
   private void stream(
-      MultiEmitter<? super OutboundSseEvent> emitter, String id, Sse sse, Instant until) {
+      MultiEmitter<? super OutboundSseEvent> emitter,
+      String id,
+      UiAccess.Viewer viewer,
+      Sse sse,
+      Instant until) {
     AtomicReference<String> last = new AtomicReference<>();
     AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
     Runnable tick =
@@ -89,7 +93,7 @@ public class RunEvents {
           }
           try {
             RunStatus run = runs.status(id);
-            String fragment = live.render(run).replace("\r", "").replace("\n", "&#10;");
+            String fragment = live.render(run, viewer).replace("\r", "").replace("\n", "&#10;");
             if (!fragment.equals(last.getAndSet(fragment))) {
               emitter.emit(sse.newEventBuilder().name("run").data(fragment).build());
             }

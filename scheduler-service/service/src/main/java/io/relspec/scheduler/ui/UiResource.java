@@ -437,7 +437,7 @@ public class UiResource {
     RunStatus run = runs.status(id);
     return page(runPage, viewer, "runs")
         .data("run", run)
-        .data("live", new RawString(live.render(run)))
+        .data("live", new RawString(live.render(run, viewer)))
         .data("terminal", run.state().isTerminal());
   }
 
@@ -445,8 +445,7 @@ public class UiResource {
   @Path("runs/{id}/live")
   public String runFragment(
       @CookieParam(UiSessions.COOKIE) String session, @PathParam("id") String id) {
-    access.viewer(session);
-    return live.render(runs.status(id));
+    return live.render(runs.status(id), access.viewer(session));
   }
 
   @POST

@@ -19,6 +19,7 @@ import io.relspec.scheduler.runs.TaskRunStatus;
  * instead of reflection, so the pages also work in a native image.
  */
 @TemplateData(target = RunStatus.class)
+@TemplateData(target = io.relspec.contracts.messaging.RunState.class)
 @TemplateData(target = TaskRunStatus.class)
 @TemplateData(target = PlanArtifact.class)
 @TemplateData(target = FileScope.class)
