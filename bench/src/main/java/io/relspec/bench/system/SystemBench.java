@@ -418,25 +418,36 @@ public final class SystemBench {
     int width = options.uiWidth();
     int total = generations * width;
     log("web UI: graph pages of a " + total + "-task catalog in headless Chromium");
-    Path bundle = work.resolve("ui-" + generations + "x" + width);
-    deleteRecursively(bundle);
-    Files.createDirectories(bundle.resolve("tasks"));
-    Files.writeString(
-        bundle.resolve("bundle.yaml"),
-        "name: ui\nversion: 1\ndomain: bench\ndescription: " + total + " chained tasks\n");
-    for (int g = 0; g < generations; g++) {
-      for (int w = 0; w < width; w++) {
-        String sql =
-            g == 0
-                ? "SELECT " + w + " AS v"
-                : "SELECT a.v + b.v AS v FROM "
-                    + String.format("t_%02d_%04d", g - 1, w)
-                    + " AS a, "
-                    + String.format("t_%02d_%04d", g - 1, (w + 1) % width)
-                    + " AS b";
-        Files.writeString(
-            bundle.resolve("tasks").resolve(String.format("t_%02d_%04d.sql", g, w)), sql + "\n");
+    // A bundle archive holds at most 5,000 files: several bundles of whole generations, pushed in
+    // order (names are global, so a later bundle reads an earlier one's outputs).
+    int perBundle = Math.max(1, 4_000 / width);
+    List<Path> bundles = new ArrayList<>();
+    for (int first = 0; first < generations; first += perBundle) {
+      Path bundle = work.resolve("ui-" + generations + "x" + width + "-" + first);
+      deleteRecursively(bundle);
+      Files.createDirectories(bundle.resolve("tasks"));
+      Files.writeString(
+          bundle.resolve("bundle.yaml"),
+          "name: ui_"
+              + first
+              + "\nversion: 1\ndomain: bench\ndescription: chained tasks of generations "
+              + first
+              + " and on\n");
+      for (int g = first; g < Math.min(generations, first + perBundle); g++) {
+        for (int w = 0; w < width; w++) {
+          String sql =
+              g == 0
+                  ? "SELECT " + w + " AS v"
+                  : "SELECT a.v + b.v AS v FROM "
+                      + String.format("t_%02d_%04d", g - 1, w)
+                      + " AS a, "
+                      + String.format("t_%02d_%04d", g - 1, (w + 1) % width)
+                      + " AS b";
+          Files.writeString(
+              bundle.resolve("tasks").resolve(String.format("t_%02d_%04d.sql", g, w)), sql + "\n");
+        }
       }
+      bundles.add(bundle);
     }
     String header =
         "| page | nodes drawn | ready ms (median, min–max) | × sign-in page | target |\n|---|---|---|---|---|";
@@ -447,7 +458,9 @@ public final class SystemBench {
               deploy("ui-" + bound, List.of("-Drelspec.ui.max-graph-nodes=" + bound));
           HeadlessChromium browser =
               new HeadlessChromium(deployment.baseUrl(), deployment.token())) {
-        cli(deployment, "bundle", "push", bundle.toString());
+        for (Path bundle : bundles) {
+          cli(deployment, "bundle", "push", bundle.toString());
+        }
         List<String[]> pages =
             bound.equals("1500")
                 ? List.of(

@@ -23,6 +23,56 @@ class SchedulerAppTest {
   }
 
   @Test
+  void theWebUiIsServedSignedInWithAnApiTokenAndRefusesAReaderStartingRuns() {
+    given()
+        .redirects()
+        .follow(false)
+        .when()
+        .get("/ui/runs")
+        .then()
+        .statusCode(303)
+        .header("Location", org.hamcrest.Matchers.endsWith("/ui/login?next=%2Fui%2Fruns"));
+    String session =
+        given()
+            .redirects()
+            .follow(false)
+            .formParam("token", "test-reader-token-0123456789")
+            .when()
+            .post("/ui/login")
+            .then()
+            .statusCode(303)
+            .header("Set-Cookie", org.hamcrest.Matchers.containsString("HttpOnly"))
+            .header("Set-Cookie", org.hamcrest.Matchers.containsString("SameSite=Strict"))
+            .extract()
+            .cookie("relspec_session");
+    String page =
+        given()
+            .cookie("relspec_session", session)
+            .when()
+            .get("/ui/runs")
+            .then()
+            .statusCode(200)
+            .header(
+                "Content-Security-Policy",
+                org.hamcrest.Matchers.containsString("script-src 'self'"))
+            .extract()
+            .asString();
+    String csrf = page.replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+    given()
+        .cookie("relspec_session", session)
+        .formParam("csrf", csrf)
+        .formParam("mode", "full")
+        .when()
+        .post("/ui/runs")
+        .then()
+        .statusCode(403);
+    // The pages' scripts come from WebJars on the classpath: nothing is fetched from elsewhere.
+    given().when().get("/webjars/htmx.org/2.0.10/dist/htmx.min.js").then().statusCode(200);
+    given().when().get("/webjars/cytoscape/3.33.1/dist/cytoscape.min.js").then().statusCode(200);
+    given().when().get("/ui-assets/app.js").then().statusCode(200);
+  }
+
+  @Test
   void apiRefusesAMissingOrWrongToken() {
     given()
         .when()

@@ -1,6 +1,5 @@
 package io.relspec.scheduler.ui;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.RawString;
 import io.quarkus.qute.Template;
@@ -71,8 +70,6 @@ public class UiResource {
   static final int GRID_RUNS = 25;
   static final int GRID_TASKS = 300;
   static final int TASK_HISTORY = 20;
-
-  private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
   private final UiAccess access;
   private final UiSessions sessions;
@@ -675,13 +672,5 @@ public class UiResource {
         .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
         .entity(errorPage.data("title", title).data("message", message).render())
         .build();
-  }
-
-  static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
