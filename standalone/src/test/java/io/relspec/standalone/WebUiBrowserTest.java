@@ -332,6 +332,12 @@ class WebUiBrowserTest {
   void anOperatorCancelsARunFromThePage() {
     browser.get(UI + "/runs/new");
     new Select(browser.findElement(By.id("mode"))).selectByValue("full");
+    // A mistake shows in the plan area as it is typed; nothing starts.
+    browser.findElement(By.name("targets")).sendKeys("Not-A-Dataset");
+    new WebDriverWait(browser, WAIT)
+        .until(driver -> !driver.findElements(By.id("plan-error")).isEmpty());
+    assertThat(browser.findElement(By.id("plan-error")).getText()).contains("Not-A-Dataset");
+    browser.findElement(By.name("targets")).clear();
     browser.findElement(By.name("targets")).sendKeys("slow_pairs");
     new WebDriverWait(browser, WAIT)
         .until(driver -> driver.findElements(By.cssSelector("#plan-table tbody tr")).size() == 1);

@@ -32,6 +32,16 @@ class SchedulerAppTest {
         .then()
         .statusCode(303)
         .header("Location", org.hamcrest.Matchers.endsWith("/ui/login?next=%2Fui%2Fruns"));
+    // A sign-in form posted from another site is refused (login CSRF).
+    given()
+        .redirects()
+        .follow(false)
+        .header("Origin", "https://elsewhere.example")
+        .formParam("token", "test-reader-token-0123456789")
+        .when()
+        .post("/ui/login")
+        .then()
+        .statusCode(403);
     String session =
         given()
             .redirects()

@@ -166,9 +166,15 @@ public class UiResource {
       @FormParam("token") String token,
       @FormParam("next") String next,
       @HeaderParam("X-Forwarded-Proto") String forwardedProto,
+      @HeaderParam("Origin") String origin,
+      @HeaderParam("Host") String host,
       @Context UriInfo uri) {
     if (!config.enabled()) {
       throw new UiAccess.Disabled();
+    }
+    // A sign-in posted from another site's page (login CSRF) is refused; browsers send Origin.
+    if (origin != null && host != null && !sameHost(origin, host)) {
+      throw new UiAccess.Refused("sign in from this site's own sign-in page");
     }
     if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
       return Response.status(400)
@@ -408,8 +414,13 @@ public class UiResource {
     if (!sessions.csrfMatches(session, csrfHeader == null ? csrfForm : csrfHeader)) {
       throw new UiAccess.Refused("the form is stale (CSRF token mismatch): reload");
     }
-    RunPreview plan = runs.preview(request(viewer, mode, targets, force));
-    return runPlan.data("preview", plan);
+    try {
+      RunPreview plan = runs.preview(request(viewer, mode, targets, force));
+      return runPlan.data("preview", plan).data("error", null);
+    } catch (IllegalArgumentException | RelspecException e) {
+      // Swapped into the form's plan area as it is typed (htmx swaps only 2xx answers).
+      return runPlan.data("preview", null).data("error", e.getMessage());
+    }
   }
 
   @POST
@@ -608,6 +619,16 @@ public class UiResource {
       return "/ui/graph";
     }
     return next;
+  }
+
+  static boolean sameHost(String origin, String host) {
+    try {
+      URI parsed = URI.create(origin);
+      String authority = parsed.getRawAuthority();
+      return authority != null && authority.equalsIgnoreCase(host);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static NewCookie sessionCookie(String value, int maxAge, boolean secure) {
