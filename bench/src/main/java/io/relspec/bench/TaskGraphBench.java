@@ -229,6 +229,8 @@ public class TaskGraphBench {
               null,
               new FileScope(true, "keeps files together", "file_id", fileKeyed, fileKeyed),
               null,
+              null,
+              null,
               null));
       readable.add(output);
     }

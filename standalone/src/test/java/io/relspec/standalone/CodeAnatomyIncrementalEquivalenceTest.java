@@ -80,6 +80,9 @@ class CodeAnatomyIncrementalEquivalenceTest {
     assertThat(reasons(run)).containsEntry("line_stats", "fingerprint_changed");
     assertThat(reasons(run)).containsEntry("file_metrics", "upstream_changed");
     assertThat(reasons(run)).containsEntry("definitions", "unchanged");
+    // One level further down: file_metrics re-ran but only its max_indent changed (straight from
+    // line_stats.max_indent), and hotspots reads other columns of it.
+    assertThat(reasons(run)).containsEntry("hotspots", "unchanged_columns");
 
     // 2b. The same task rewritten to an equivalent expression: it re-runs (its fingerprint
     // changed), its output comes out identical, and its readers are not re-run (early cutoff).
@@ -93,6 +96,20 @@ class CodeAnatomyIncrementalEquivalenceTest {
     assertThat(reasons(run)).containsEntry("file_metrics", "upstream_unchanged_content");
     assertThat(tasksWhere(run, t -> "run".equals(t.path("action").asText())))
         .containsExactly("line_stats");
+
+    // 2c. A change to one output column of a task: it re-runs; a reader of its other columns does
+    // not (column-aware rebuild); a reader of that column does.
+    StandaloneHarness.edit(
+        bundle.resolve("tasks/file_metrics.sql"),
+        "COALESCE(l.blank_lines, 0) AS blank_lines",
+        "COALESCE(l.blank_lines, 0) * 2 AS blank_lines");
+    harness.cli("bundle", "push", bundle.toString());
+    run = assertIncrementalEqualsFull("one output column changed");
+    assertThat(reasons(run)).containsEntry("file_metrics", "fingerprint_changed");
+    assertThat(reasons(run)).containsEntry("hotspots", "unchanged_columns");
+    assertThat(tasksWhere(run, t -> "run".equals(t.path("action").asText())))
+        .contains("file_metrics")
+        .doesNotContain("hotspots", "line_stats");
 
     // 3. A task added.
     Files.writeString(
@@ -180,10 +197,12 @@ class CodeAnatomyIncrementalEquivalenceTest {
                         + "/"
                         + t.path("fileCount").asInt()));
     // Early cutoff is decided while the run goes: a task the dry run showed re-running for an
-    // upstream change is reused once that upstream came out with unchanged content.
+    // upstream change is reused once that upstream came out with unchanged content, or changed
+    // only columns the task does not read.
     ran.replaceAll(
         (task, line) ->
-            line.startsWith("reuse/upstream_unchanged_content/")
+            (line.startsWith("reuse/upstream_unchanged_content/")
+                        || line.startsWith("reuse/unchanged_columns/"))
                     && previewed.getOrDefault(task, "").startsWith("run/upstream_changed/")
                 ? previewed.get(task)
                 : line);

@@ -30,6 +30,12 @@ import java.util.Objects;
  * @param fileScope whether the task can re-run for a subset of file ids
  * @param bundle the bundle the task came from, or null (names its lineage job)
  * @param domain the task's domain, or null (names its lineage job when it has no bundle)
+ * @param columnFingerprints per output column, a fingerprint of its own expression over the row set
+ *     (with the catalog functions the plan calls): it changes when that column's meaning does. A
+ *     column is unchanged between two plans when its fingerprint and {@code rowSetFingerprint} both
+ *     are. Empty for plans compiled before this existed
+ * @param rowSetFingerprint a fingerprint of which rows exist: everything below the final projection
+ *     (scans, filters, joins, grouping, distinct, ordering, limits); null when unknown
  */
 public record PlanArtifact(
     TaskName task,
@@ -49,7 +55,9 @@ public record PlanArtifact(
     List<String> functions,
     FileScope fileScope,
     String bundle,
-    String domain) {
+    String domain,
+    Map<String, Fingerprint> columnFingerprints,
+    Fingerprint rowSetFingerprint) {
   public PlanArtifact {
     Objects.requireNonNull(task, "task is null");
     Objects.requireNonNull(output, "output is null");
@@ -68,6 +76,38 @@ public record PlanArtifact(
     views = Collections2.copy(views);
     functions = Collections2.sortedDistinct(functions);
     fileScope = fileScope == null ? FileScope.notScopable("not analysed", Map.of()) : fileScope;
+    columnFingerprints =
+        columnFingerprints == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(columnFingerprints));
+  }
+
+  /**
+   * The output columns whose values may differ from those of {@code previous}'s plan for the same
+   * task: none when the plans mean the same, all when the row set changed or either plan lacks
+   * column fingerprints, else the columns whose own fingerprint changed or that are new.
+   */
+  public java.util.Set<String> columnsChangedFrom(PlanArtifact previous) {
+    java.util.Set<String> all = new java.util.TreeSet<>();
+    outputSchema.fields().forEach(field -> all.add(field.name()));
+    if (fingerprint.equals(previous.fingerprint())) {
+      return java.util.Set.of();
+    }
+    if (rowSetFingerprint == null
+        || !rowSetFingerprint.equals(previous.rowSetFingerprint())
+        || columnFingerprints.isEmpty()
+        || previous.columnFingerprints().isEmpty()) {
+      return all;
+    }
+    java.util.Set<String> changed = new java.util.TreeSet<>();
+    for (String column : all) {
+      Fingerprint now = columnFingerprints.get(column);
+      if (now == null || !now.equals(previous.columnFingerprints().get(column))) {
+        changed.add(column);
+      }
+    }
+    return changed;
   }
 
   /** The lineage of one output column, if the task has it. */

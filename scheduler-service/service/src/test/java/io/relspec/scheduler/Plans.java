@@ -106,6 +106,8 @@ public final class Plans {
     private String sql = "SELECT 1";
     private final List<ColumnLineage> lineage = new ArrayList<>();
     private String domain;
+    private final Map<String, Fingerprint> columnFingerprints = new LinkedHashMap<>();
+    private Fingerprint rowSetFingerprint;
 
     Task(String name) {
       this.name = name;
@@ -205,6 +207,23 @@ public final class Plans {
       return this;
     }
 
+    /**
+     * Column-level fingerprints: {@code rowSet} names the row set's version, each {@code
+     * column=version} a column's; columns not named get version {@code v1}.
+     */
+    public Task columnVersions(String rowSet, String... columns) {
+      this.rowSetFingerprint = Fingerprint.sha256(name + "/rows/" + rowSet);
+      for (var field : schema.fields()) {
+        columnFingerprints.put(field.name(), Fingerprint.sha256(name + "/" + field.name() + "/v1"));
+      }
+      for (String column : columns) {
+        String[] parts = column.split("=", 2);
+        columnFingerprints.put(
+            parts[0], Fingerprint.sha256(name + "/" + parts[0] + "/" + parts[1]));
+      }
+      return this;
+    }
+
     public Task domain(String value) {
       this.domain = value;
       return this;
@@ -235,7 +254,9 @@ public final class Plans {
           functions,
           fileScope,
           null,
-          domain);
+          domain,
+          columnFingerprints,
+          rowSetFingerprint);
     }
   }
 }

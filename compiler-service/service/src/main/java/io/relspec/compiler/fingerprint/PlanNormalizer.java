@@ -79,6 +79,36 @@ public final class PlanNormalizer {
     return new Normalized(text.toString(), List.copyOf(functions));
   }
 
+  /**
+   * The query split at its final projection: the canonical text of the rows it produces (everything
+   * below the projection) and, per output column, the text of its expression over those rows with
+   * its type. Without a final projection (an aggregate, a union on top) each column is just its
+   * position, and every change shows in the row set.
+   */
+  public record Columns(String rowSet, List<String> columns) {}
+
+  public Columns columns(RelNode rel, RelDataType output) throws SqlCompileException {
+    List<RexNode> projects = null;
+    RelNode input = rel;
+    if (rel instanceof Project project) {
+      projects = project.getProjects();
+      input = project.getInput();
+      while (input instanceof Project inner) {
+        projects = RelOptUtil.pushPastProject(projects, inner);
+        input = inner.getInput();
+      }
+    }
+    StringBuilder rowSet = new StringBuilder();
+    node(input, 0, rowSet);
+    List<String> columns = new ArrayList<>();
+    List<RelDataTypeField> fields = output.getFieldList();
+    for (int i = 0; i < fields.size(); i++) {
+      String expression = projects == null ? "$" + i : rex(projects.get(i));
+      columns.add(expression + " " + fields.get(i).getType().getFullTypeString());
+    }
+    return new Columns(rowSet.toString(), List.copyOf(columns));
+  }
+
   private void node(RelNode rel, int depth, StringBuilder out) throws SqlCompileException {
     deadline.check();
     if (rel instanceof Project project) {

@@ -264,7 +264,9 @@ public final class PlanCompiler {
         query.functions(),
         query.fileScope(),
         spec.bundle(),
-        spec.domain());
+        spec.domain(),
+        query.columnFingerprints(),
+        query.rowSetFingerprint());
   }
 
   /** Everything a compiled query depends on; equal keys give equal results. */

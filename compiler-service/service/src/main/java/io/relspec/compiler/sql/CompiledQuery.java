@@ -9,7 +9,12 @@ import io.relspec.contracts.model.Fingerprint;
 import java.util.List;
 import java.util.Map;
 
-/** Everything the compiler derives from one query; the task-independent part of a PlanArtifact. */
+/**
+ * Everything the compiler derives from one query; the task-independent part of a PlanArtifact.
+ *
+ * @param columnFingerprints per output column (in output order), its expression's fingerprint
+ * @param rowSetFingerprint the fingerprint of the rows the query produces, below its projection
+ */
 public record CompiledQuery(
     ArrowSchema outputSchema,
     List<DatasetName> logicalInputs,
@@ -20,4 +25,6 @@ public record CompiledQuery(
     String normalizedPlan,
     List<DatasetName> views,
     List<String> functions,
-    FileScope fileScope) {}
+    FileScope fileScope,
+    Map<String, Fingerprint> columnFingerprints,
+    Fingerprint rowSetFingerprint) {}

@@ -178,17 +178,22 @@ public final class QueryCompiler {
         new PlanNormalizer(deadline).normalize(physical, rowType);
     deadline.check();
 
-    StringBuilder canonical = new StringBuilder();
-    canonical
+    PlanNormalizer.Columns split = new PlanNormalizer(deadline).columns(physical, rowType);
+    deadline.check();
+
+    // Everything every fingerprint of this plan shares: the analyzer's versions and the bodies of
+    // the catalog functions the plan calls (a changed body changes every column that may call it).
+    StringBuilder context = new StringBuilder();
+    context
         .append("calcite=")
         .append(CALCITE_VERSION)
         .append("\nnormalizer=")
         .append(NORMALIZER_VERSION)
-        .append('\n')
-        .append(normalized.text());
+        .append('\n');
+    StringBuilder functionText = new StringBuilder();
     for (String function : normalized.functions()) {
       var spec = environment.functions().get(function);
-      canonical
+      functionText
           .append("\nfunction ")
           .append(function)
           .append('(')
@@ -201,17 +206,26 @@ public final class QueryCompiler {
           .append(" = ")
           .append(spec.expression());
     }
+    String canonical = context + normalized.text() + functionText;
+    java.util.Map<String, Fingerprint> columnFingerprints = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < outputNames.size(); i++) {
+      columnFingerprints.put(
+          outputNames.get(i),
+          Fingerprint.sha256(context + "column " + split.columns().get(i) + functionText));
+    }
     return new CompiledQuery(
         outputSchema,
         logicalInputs,
         physicalInputs(physical),
         requiredColumns(environment, lineage.required()),
         lineage.columns(),
-        Fingerprint.sha256(canonical.toString()),
+        Fingerprint.sha256(canonical),
         normalized.text(),
         views(logicalInputs, environment),
         normalized.functions(),
-        fileScope);
+        fileScope,
+        columnFingerprints,
+        Fingerprint.sha256(context + "rows\n" + split.rowSet() + functionText));
   }
 
   /** The operators a query may call: the built-in set and the catalog's functions. */

@@ -131,6 +131,66 @@ class RunLifecycleTest {
   }
 
   @Test
+  void aChangeToOneColumnReRunsOnlyTheReadersOfThatColumn() throws Exception {
+    // m_a writes id, x, y; m_b reads id and x; m_c reads y; m_d reads m_c's value.
+    java.util.function.Function<String[], PlanCatalog> catalog =
+        change ->
+            Plans.catalog()
+                .id(change[0])
+                .task(
+                    task("m_a")
+                        .version(change[1])
+                        .columns("id:int64", "x:int64", "y:int64")
+                        .columnVersions(change[2], change[3]))
+                .task(task("m_b").reads("m_a", "id:int64", "x:int64"))
+                .task(
+                    task("m_c")
+                        .reads("m_a", "y:int64")
+                        .columns("v:int64", "w:int64")
+                        .lineage("v", "m_a.y/TRANSFORMATION")
+                        .lineage("w"))
+                .task(task("m_d").reads("m_c", "w:int64"))
+                .build();
+    install(catalog.apply(new String[] {"pc-columns-1", "v1", "rows-1", "y=v1"}));
+    String first = startRun("{\"mode\":\"full\"}");
+    for (int i = 0; i < 4; i++) {
+      TaskRunRequested next = executor.next(first);
+      executor.publish(succeeded(next, 1, 1, "hash-" + next.task().value()));
+    }
+    assertThat(executor.finished(first).state()).isEqualTo(RunState.SUCCEEDED);
+
+    // Only y's expression changed: m_b (no y) is reused; m_c re-runs, and changes only v, which
+    // m_d does not read, so m_d is reused too.
+    install(catalog.apply(new String[] {"pc-columns-2", "v2", "rows-1", "y=v2"}));
+    String second = startRun("{}");
+    TaskRunRequested a = executor.next(second);
+    assertThat(a.task().value()).isEqualTo("m_a");
+    executor.publish(succeeded(a, 1, 2, "hash-m_a-2"));
+    TaskRunRequested c = executor.next(second);
+    assertThat(c.task().value()).isEqualTo("m_c");
+    executor.publish(succeeded(c, 1, 2, "hash-m_c-2"));
+    assertThat(executor.finished(second).state()).isEqualTo(RunState.SUCCEEDED);
+    JsonPath run = status(second);
+    assertThat(run.getString("tasks.find { it.task == 'm_b' }.reason"))
+        .isEqualTo("unchanged_columns");
+    assertThat(run.getString("tasks.find { it.task == 'm_b' }.state")).isEqualTo("REUSED");
+    assertThat(run.getString("tasks.find { it.task == 'm_d' }.reason"))
+        .isEqualTo("unchanged_columns");
+
+    // The rows changed (a new filter, say): every reader re-runs.
+    install(catalog.apply(new String[] {"pc-columns-3", "v3", "rows-2", "y=v2"}));
+    String third = startRun("{}");
+    java.util.Set<String> dispatched = new java.util.TreeSet<>();
+    for (int i = 0; i < 4; i++) {
+      TaskRunRequested next = executor.next(third);
+      dispatched.add(next.task().value());
+      executor.publish(succeeded(next, 1, 3, "hash-" + next.task().value() + "-3"));
+    }
+    assertThat(executor.finished(third).state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(dispatched).containsExactly("m_a", "m_b", "m_c", "m_d");
+  }
+
+  @Test
   void retryableFailuresRetryAfterABackoffAndAFinalFailureSkipsDownstream() throws Exception {
     install(
         Plans.catalog()

@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.relspec.contracts.api.ColumnLineage;
 import io.relspec.contracts.api.DatasetDirectory;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
@@ -56,6 +57,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -304,8 +306,8 @@ public class RunService {
           // Early cutoff: the new version equals the previous one in content, which the readers
           // built from that previous version need not re-read.
           Long sameAs = null;
+          Optional<Materialization> previous = runs.materialization(connection, event.output());
           if (event.contentHash() != null) {
-            Optional<Materialization> previous = runs.materialization(connection, event.output());
             if (previous.isPresent()
                 && previous.get().version() != event.datasetVersion()
                 && event
@@ -315,6 +317,20 @@ public class RunService {
             }
           }
           runs.markContentSameAs(connection, event.runId(), event.task(), sameAs);
+          // Column-aware rebuilds: which output columns the new version may have changed.
+          runs.markChangedColumns(
+              connection,
+              event.runId(),
+              event.task(),
+              sameAs != null
+                  ? null
+                  : changedColumns(
+                      connection,
+                      event.runId(),
+                      task,
+                      graph,
+                      previous.orElse(null),
+                      runs.inputVersions(connection, event.runId(), event.task())));
           lineage.append(
               connection,
               lineage
@@ -1077,6 +1093,8 @@ public class RunService {
       }
     }
     Map<TaskName, Long> sameAs = runs.contentSameAs(connection, runId, producers);
+    Map<TaskName, Set<String>> changedColumns = runs.changedColumns(connection, runId, producers);
+    boolean byColumns = false;
     Set<TaskName> rebuilt = new HashSet<>();
     for (RunStore.TaskProgress producer : runs.taskProgress(connection, runId, producers)) {
       if (producer.state() == TaskRunState.SUCCEEDED) {
@@ -1104,17 +1122,204 @@ public class RunService {
           rebuilt.contains(producer)
               ? builtFrom.equals(sameAs.get(producer))
               : current.equals(builtFrom);
+      if (!same
+          && rebuilt.contains(producer)
+          && readsNoneOf(plan, input, changedColumns.get(producer))) {
+        // The producer changed only columns this task does not read, with the same rows.
+        same = true;
+        byColumns = true;
+      }
       if (!same) {
         return false;
       }
       versions.put(input, current);
     }
     runs.updateMaterializationInputs(connection, task.output(), versions);
-    runs.markCutOff(connection, runId, task.task(), now);
+    runs.markCutOff(
+        connection,
+        runId,
+        task.task(),
+        byColumns ? SelectionReason.UNCHANGED_COLUMNS : SelectionReason.UPSTREAM_UNCHANGED_CONTENT,
+        now);
     LOG.infof(
-        "run %s: %s reused, its rebuilt inputs came out with unchanged content",
-        runId, task.task());
+        byColumns
+            ? "run %s: %s reused, its rebuilt inputs changed only columns it does not read"
+            : "run %s: %s reused, its rebuilt inputs came out with unchanged content",
+        runId,
+        task.task());
     return true;
+  }
+
+  /**
+   * Whether a task reads none of {@code changed} columns of {@code input} ({@code changed} null:
+   * unknown, so it may read them). Only an input the task names directly counts: one read through a
+   * view has no required columns of its own here.
+   */
+  private static boolean readsNoneOf(PlanArtifact plan, DatasetName input, Set<String> changed) {
+    if (changed == null || !plan.requiredColumns().containsKey(input)) {
+      return false;
+    }
+    return plan.requiredColumns().get(input).stream()
+        .noneMatch(column -> changed.contains(column.name()));
+  }
+
+  /**
+   * The output columns whose values a task's new version may have changed against its previous
+   * version, with the same rows; null when unknown or when the rows may differ. Known in two cases:
+   * the task's own SQL changed while its inputs did not (the plans' column fingerprints say which
+   * columns), and the task re-ran because inputs changed some of their columns (column lineage says
+   * which outputs derive from those; any use of them that decides rows makes it unknown).
+   */
+  private Set<String> changedColumns(
+      Connection connection,
+      String runId,
+      TaskRunStatus task,
+      TaskGraph graph,
+      Materialization previous,
+      Map<DatasetName, Long> inputVersions)
+      throws SQLException {
+    if (previous == null || task.fileCount() > 0) {
+      return null;
+    }
+    PlanArtifact plan = graph.plan(task.task());
+    Set<String> all = new TreeSet<>();
+    plan.outputSchema().fields().forEach(field -> all.add(field.name()));
+    Set<String> changed;
+    if (task.reason() == SelectionReason.FINGERPRINT_CHANGED) {
+      if (!previous.inputVersions().equals(inputVersions)) {
+        return null;
+      }
+      PlanArtifact before = previousPlan(connection, previous);
+      if (before == null) {
+        return null;
+      }
+      changed = plan.columnsChangedFrom(before);
+    } else if (task.reason() == SelectionReason.UPSTREAM_CHANGED
+        && previous.fingerprint().equals(task.fingerprint())) {
+      changed = derivedFromChangedInputs(connection, runId, graph, plan, previous, inputVersions);
+      if (changed == null) {
+        return null;
+      }
+    } else {
+      return null;
+    }
+    return changed.size() == all.size() ? null : changed;
+  }
+
+  /**
+   * Whether one of the views a task reads (directly or through other views) reads {@code input}.
+   */
+  private static boolean readThroughView(TaskGraph graph, PlanArtifact plan, DatasetName input) {
+    for (DatasetName view : plan.views()) {
+      TaskName producer = graph.producer(view);
+      PlanArtifact viewPlan = producer == null ? null : graph.plan(producer);
+      if (viewPlan == null || viewPlan.physicalInputs().contains(input)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The plan that built a materialization, from the plan catalog of the run that built it. */
+  private PlanArtifact previousPlan(Connection connection, Materialization previous)
+      throws SQLException {
+    Optional<String> runId = runs.materializationRunId(connection, previous.dataset());
+    if (runId.isEmpty()) {
+      return null;
+    }
+    Optional<RunStatus> run = runs.run(connection, runId.get());
+    if (run.isEmpty()) {
+      return null;
+    }
+    PlanArtifact plan;
+    try {
+      plan = planCatalogs.byId(connection, run.get().planCatalogId()).plan(previous.task());
+    } catch (IllegalStateException gone) {
+      return null;
+    }
+    return plan != null && plan.fingerprint().equals(previous.fingerprint()) ? plan : null;
+  }
+
+  /**
+   * One level further down: the output columns derived (directly) from input columns that a rebuilt
+   * producer changed; null when an input changed otherwise, or a changed column decides which rows
+   * exist (a filter, join, grouping, ordering or window) or is used where the lineage does not say
+   * how.
+   */
+  private Set<String> derivedFromChangedInputs(
+      Connection connection,
+      String runId,
+      TaskGraph graph,
+      PlanArtifact plan,
+      Materialization previous,
+      Map<DatasetName, Long> inputVersions)
+      throws SQLException {
+    Map<DatasetName, Set<String>> changedInputs = new HashMap<>();
+    List<TaskName> producers = new ArrayList<>();
+    for (DatasetName input : plan.physicalInputs()) {
+      TaskName producer = graph.producer(input);
+      if (producer != null) {
+        producers.add(producer);
+      }
+    }
+    Map<TaskName, Set<String>> known = runs.changedColumns(connection, runId, producers);
+    Map<TaskName, Long> sameAs = runs.contentSameAs(connection, runId, producers);
+    for (DatasetName input : plan.physicalInputs()) {
+      Long before = previous.inputVersions().get(input);
+      Long now = inputVersions.get(input);
+      if (before == null || now == null) {
+        return null;
+      }
+      if (before.equals(now)) {
+        continue;
+      }
+      TaskName producer = graph.producer(input);
+      if (producer != null && before.equals(sameAs.get(producer))) {
+        continue;
+      }
+      Set<String> columns = producer == null ? null : known.get(producer);
+      if (columns == null
+          || !plan.logicalInputs().contains(input)
+          || readThroughView(graph, plan, input)) {
+        // Lineage names what the SQL reads: a changed input read through a view shows there as
+        // the view's columns, so which outputs it reaches is not known here.
+        return null;
+      }
+      changedInputs.put(input, columns);
+    }
+    Set<String> used = new HashSet<>();
+    Set<String> changed = new TreeSet<>();
+    for (ColumnLineage column : plan.lineage()) {
+      for (ColumnLineage.Origin origin : column.origins()) {
+        Set<String> changedHere = changedInputs.get(origin.dataset());
+        if (changedHere == null || !changedHere.contains(origin.column())) {
+          continue;
+        }
+        switch (origin.subtype()) {
+          case JOIN, FILTER, GROUP_BY, SORT -> {
+            // The changed column decides which rows exist (or which are kept by a LIMIT).
+            return null;
+          }
+          default -> {
+            // Identity, transformation, aggregation, a CASE condition or a window over it: the
+            // value of this output column changes, not which rows exist.
+            used.add(origin.dataset().value() + "." + origin.column());
+            changed.add(column.column());
+          }
+        }
+      }
+    }
+    // A changed column the task reads that no output column's lineage accounts for is used in a
+    // way this cannot judge.
+    for (Map.Entry<DatasetName, Set<String>> input : changedInputs.entrySet()) {
+      for (var required : plan.requiredColumns().getOrDefault(input.getKey(), List.of())) {
+        if (input.getValue().contains(required.name())
+            && !used.contains(input.getKey().value() + "." + required.name())) {
+          return null;
+        }
+      }
+    }
+    return changed;
   }
 
   /** Children of a task that became terminal which can now be dispatched (or cut off). */

@@ -580,6 +580,66 @@ final class RunStore {
   }
 
   /**
+   * Records the output columns the task's new version may have changed against the previous one,
+   * with its rows the same (null: unknown, or the rows changed).
+   */
+  void markChangedColumns(
+      Connection connection, String runId, TaskName task, java.util.Set<String> columns)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE scheduler_task_run SET changed_columns = ? WHERE run_id = ? AND task = ?")) {
+      update.setString(
+          1, columns == null ? null : RelspecJson.write(new java.util.TreeSet<>(columns)));
+      update.setString(2, runId);
+      update.setString(3, task.value());
+      update.executeUpdate();
+    }
+  }
+
+  /** For the given tasks of a run whose changed columns are known, those columns. */
+  Map<TaskName, java.util.Set<String>> changedColumns(
+      Connection connection, String runId, Collection<TaskName> tasks) throws SQLException {
+    Map<TaskName, java.util.Set<String>> result = new HashMap<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT changed_columns FROM scheduler_task_run WHERE run_id = ? AND task = ?"
+                + " AND changed_columns IS NOT NULL")) {
+      for (TaskName task : tasks) {
+        select.setString(1, runId);
+        select.setString(2, task.value());
+        try (ResultSet rows = select.executeQuery()) {
+          if (rows.next()) {
+            try {
+              result.put(
+                  task,
+                  java.util.Set.copyOf(
+                      RelspecJson.mapper()
+                          .readValue(rows.getString(1), new TypeReference<List<String>>() {})));
+            } catch (java.io.IOException e) {
+              throw new IllegalStateException("unreadable changed columns of " + task, e);
+            }
+          }
+        }
+      }
+    }
+    return result;
+  }
+
+  /** The run that built a dataset's current materialization. */
+  Optional<String> materializationRunId(Connection connection, DatasetName dataset)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT run_id FROM scheduler_materialization WHERE dataset = ?")) {
+      select.setString(1, dataset.value());
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /**
    * The earlier version each given task's new output equals in content, for the tasks of the run
    * that succeeded with an unchanged content.
    */
@@ -610,7 +670,8 @@ final class RunStore {
    * A task planned to run because an upstream output was rebuilt, whose rebuilt inputs all came out
    * with the content it was built from: reused, with the reason saying so.
    */
-  void markCutOff(Connection connection, String runId, TaskName task, Instant now)
+  void markCutOff(
+      Connection connection, String runId, TaskName task, SelectionReason reason, Instant now)
       throws SQLException {
     try (PreparedStatement update =
         connection.prepareStatement(
@@ -618,7 +679,7 @@ final class RunStore {
                 + " updated_at = ? WHERE run_id = ? AND task = ?")) {
       update.setString(1, TaskRunState.REUSED.name());
       update.setString(2, TaskAction.REUSE.name());
-      update.setString(3, SelectionReason.UPSTREAM_UNCHANGED_CONTENT.name());
+      update.setString(3, reason.name());
       update.setTimestamp(4, Timestamp.from(now));
       update.setString(5, runId);
       update.setString(6, task.value());

@@ -17,6 +17,11 @@ public enum SelectionReason {
    * out with the same content as the version this output was built from (early cutoff).
    */
   UPSTREAM_UNCHANGED_CONTENT,
+  /**
+   * Planned to run because an upstream output was rebuilt, then reused: the rebuilt inputs changed
+   * only columns this task does not read, with the same rows (column-aware rebuild).
+   */
+  UNCHANGED_COLUMNS,
   /** A {@code view} task: inlined into the tasks that read it, never dispatched. */
   INLINED;
 
