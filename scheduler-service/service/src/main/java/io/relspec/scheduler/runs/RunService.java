@@ -8,6 +8,7 @@ import io.relspec.contracts.api.ColumnLineage;
 import io.relspec.contracts.api.DatasetDirectory;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.api.RequiredColumn;
 import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.RunFinished;
 import io.relspec.contracts.messaging.RunMode;
@@ -1124,7 +1125,7 @@ public class RunService {
               : current.equals(builtFrom);
       if (!same
           && rebuilt.contains(producer)
-          && readsNoneOf(plan, input, changedColumns.get(producer))) {
+          && readsNoneOf(graph, plan, input, changedColumns.get(producer))) {
         // The producer changed only columns this task does not read, with the same rows.
         same = true;
         byColumns = true;
@@ -1152,15 +1153,30 @@ public class RunService {
 
   /**
    * Whether a task reads none of {@code changed} columns of {@code input} ({@code changed} null:
-   * unknown, so it may read them). Only an input the task names directly counts: one read through a
-   * view has no required columns of its own here.
+   * unknown, so it may). The columns it reads are those its SQL references of the input, plus,
+   * where it reads the input through views, every column those views reference of it (a superset:
+   * anything of the input that reaches the task passes through one of them).
    */
-  private static boolean readsNoneOf(PlanArtifact plan, DatasetName input, Set<String> changed) {
-    if (changed == null || !plan.requiredColumns().containsKey(input)) {
+  private static boolean readsNoneOf(
+      TaskGraph graph, PlanArtifact plan, DatasetName input, Set<String> changed) {
+    if (changed == null) {
       return false;
     }
-    return plan.requiredColumns().get(input).stream()
-        .noneMatch(column -> changed.contains(column.name()));
+    List<RequiredColumn> read =
+        new ArrayList<>(plan.requiredColumns().getOrDefault(input, List.of()));
+    boolean named = plan.requiredColumns().containsKey(input);
+    for (DatasetName view : plan.views()) {
+      TaskName producer = graph.producer(view);
+      PlanArtifact viewPlan = producer == null ? null : graph.plan(producer);
+      if (viewPlan == null) {
+        return false;
+      }
+      if (viewPlan.requiredColumns().containsKey(input)) {
+        read.addAll(viewPlan.requiredColumns().get(input));
+        named = true;
+      }
+    }
+    return named && read.stream().noneMatch(column -> changed.contains(column.name()));
   }
 
   /**
