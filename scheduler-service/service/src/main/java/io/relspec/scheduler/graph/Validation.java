@@ -44,15 +44,8 @@ public class Validation {
 
   private List<GraphDiagnostic> catalogDiagnostics() {
     if (catalog == null) {
-      return List.of(
-          new GraphDiagnostic(
-              "catalog",
-              "CATALOG_UNAVAILABLE",
-              GraphDiagnostic.Severity.WARNING,
-              null,
-              null,
-              "relspec.scheduler.catalog-url is not set, so the catalog's structural checks are not included",
-              null));
+      return unavailable(
+          "relspec.scheduler.catalog-url is not set, so the catalog's structural checks are not included");
     }
     try {
       List<GraphDiagnostic> result = new ArrayList<>();
@@ -73,15 +66,19 @@ public class Validation {
       }
       return result;
     } catch (RelspecException e) {
-      return List.of(
-          new GraphDiagnostic(
-              "catalog",
-              "CATALOG_UNAVAILABLE",
-              GraphDiagnostic.Severity.WARNING,
-              null,
-              null,
-              "the catalog's structural checks could not be fetched: " + e.getMessage(),
-              null));
+      return unavailable("the catalog's structural checks could not be fetched: " + e.getMessage());
     }
+  }
+
+  private static List<GraphDiagnostic> unavailable(String message) {
+    return List.of(
+        new GraphDiagnostic(
+            "catalog",
+            "CATALOG_UNAVAILABLE",
+            GraphDiagnostic.Severity.WARNING,
+            null,
+            null,
+            message,
+            null));
   }
 }

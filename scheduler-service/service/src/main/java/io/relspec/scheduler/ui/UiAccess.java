@@ -62,13 +62,19 @@ public class UiAccess {
         session);
   }
 
-  /** The viewer, when they may start or cancel runs and sent this session's CSRF token. */
-  public Viewer operator(String session, String csrf) {
+  /** The viewer, when they sent this session's CSRF token (a form or an htmx request). */
+  public Viewer withCsrf(String session, String csrf) {
     Viewer viewer = viewer(session);
     if (!sessions.csrfMatches(session, csrf)) {
       throw new Refused(
           "the form is stale or came from another site (CSRF token mismatch): reload");
     }
+    return viewer;
+  }
+
+  /** The viewer, when they may start or cancel runs and sent this session's CSRF token. */
+  public Viewer operator(String session, String csrf) {
+    Viewer viewer = withCsrf(session, csrf);
     if (!viewer.operator()) {
       throw new Refused("starting and cancelling runs needs the operator role");
     }

@@ -209,10 +209,7 @@ public class UiResource {
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response signOut(
       @CookieParam(UiSessions.COOKIE) String session, @FormParam("csrf") String csrf) {
-    access.viewer(session);
-    if (!sessions.csrfMatches(session, csrf)) {
-      throw new UiAccess.Refused("the form is stale (CSRF token mismatch): reload");
-    }
+    access.withCsrf(session, csrf);
     return Response.seeOther(URI.create("/ui/login")).cookie(sessionCookie("", 0, false)).build();
   }
 
@@ -228,8 +225,7 @@ public class UiResource {
       @QueryParam("direction") String direction,
       @QueryParam("depth") @DefaultValue("3") int depth) {
     UiAccess.Viewer viewer = access.viewer(session);
-    GraphLayout.Query query =
-        new GraphLayout.Query(filter, domain, focus, GraphLayout.Direction.parse(direction), depth);
+    GraphLayout.Query query = query(filter, domain, focus, direction, depth);
     TaskGraph graph = planCatalogs.latest();
     if (query.focus() != null) {
       GraphLayout.find(graph, query.focus());
@@ -259,10 +255,15 @@ public class UiResource {
       @QueryParam("direction") String direction,
       @QueryParam("depth") @DefaultValue("3") int depth) {
     access.viewer(session);
-    GraphLayout.Query query =
-        new GraphLayout.Query(filter, domain, focus, GraphLayout.Direction.parse(direction), depth);
+    GraphLayout.Query query = query(filter, domain, focus, direction, depth);
     return GraphLayout.of(
         planCatalogs.latest(), history.lastStates(GRID_RUNS), query, config.maxGraphNodes());
+  }
+
+  private static GraphLayout.Query query(
+      String filter, String domain, String focus, String direction, int depth) {
+    return new GraphLayout.Query(
+        filter, domain, focus, GraphLayout.Direction.parse(direction), depth);
   }
 
   @GET
@@ -410,10 +411,7 @@ public class UiResource {
       @FormParam("mode") String mode,
       @FormParam("targets") String targets,
       @FormParam("force") String force) {
-    UiAccess.Viewer viewer = access.viewer(session);
-    if (!sessions.csrfMatches(session, csrfHeader == null ? csrfForm : csrfHeader)) {
-      throw new UiAccess.Refused("the form is stale (CSRF token mismatch): reload");
-    }
+    UiAccess.Viewer viewer = access.withCsrf(session, csrfHeader == null ? csrfForm : csrfHeader);
     try {
       RunPreview plan = runs.preview(request(viewer, mode, targets, force));
       return runPlan.data("preview", plan).data("error", null);
