@@ -69,6 +69,33 @@ class CodeAnatomyIncrementalEquivalenceTest {
         .as("file-scoped upserts")
         .contains("definitions", "references_norm", "definition_scopes");
     assertThat(tasksWhere(run, t -> t.path("fileCount").asInt() == 9)).contains("definitions");
+    // A join with a global dimension that did not change is scoped like any per-file task.
+    assertThat(tasksWhere(run, t -> t.path("fileCount").asInt() > 0))
+        .as("joined with the unchanged dimension external_symbols")
+        .contains("external_references");
+
+    // 1b. The global dimension changed (a library upgrade): its readers run in full, and say why.
+    Path upgrade = work.resolve("dimension-1");
+    try (var allocator = new org.apache.arrow.memory.RootAllocator()) {
+      CodeAnatomyGenerator.writeExternalSymbols(upgrade, 1, allocator);
+    }
+    harness.cli(
+        "data", "put", "external_symbols", upgrade.resolve("external_symbols.arrow").toString());
+    JsonNode planned =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(harness.cli("plan", "--json"));
+    JsonNode external = null;
+    for (JsonNode task : planned.path("plan")) {
+      if ("external_references".equals(task.path("task").asText())) {
+        external = task;
+      }
+    }
+    assertThat(external).as("external_references in the plan").isNotNull();
+    assertThat(external.path("action").asText()).isEqualTo("run");
+    assertThat(external.path("fileIds").size()).isZero();
+    assertThat(external.path("scope").asText()).startsWith("full:").contains("external_symbols");
+    run = assertIncrementalEqualsFull("changed dimension");
+    assertThat(tasksWhere(run, t -> "run".equals(t.path("action").asText())))
+        .containsExactly("external_references");
 
     // 2. A task's SQL changed: it and what reads it re-run; the rest is reused.
     StandaloneHarness.edit(

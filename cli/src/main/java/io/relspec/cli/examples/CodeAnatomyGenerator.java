@@ -15,12 +15,20 @@ import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * Synthetic extractor evidence for the code-anatomy example: for N source files, the rows of every
- * source dataset (files, line index, definitions, references, imports, call sites, symbol
- * occurrences, diagnostics), all keyed by file id.
+ * per-file source dataset (files, line index, definitions, references, imports, call sites, symbol
+ * occurrences, diagnostics), all keyed by file id, plus one global dimension shared by all files
+ * ({@code external_symbols}, the names the standard library provides).
+ *
+ * <p>The shape keeps the work linear in the files: files are grouped in packages of {@value
+ * #FILES_PER_PACKAGE}, each package defines names from its own pool, and references and calls name
+ * mostly their own package's definitions ({@value #OWN_PACKAGE_PERCENT}%), sometimes another
+ * package's, sometimes the standard library's ({@code ext_*}). A name is therefore defined in a
+ * bounded number of files whatever the file count, so resolving references by name costs a bounded
+ * number of candidates per reference.
  *
  * <p>Deterministic: the same seed and file count give the same rows in every run and JVM. Each
- * file's rows depend only on (seed, file index, revision), so a "changed" variant that bumps the
- * revision of some files and deletes others changes exactly those files' partitions.
+ * file's rows depend only on (seed, file index, revision, file count), so a "changed" variant that
+ * bumps the revision of some files and deletes others changes exactly those files' partitions.
  */
 public final class CodeAnatomyGenerator {
   /** Source datasets in the order they are written and uploaded. */
@@ -35,8 +43,22 @@ public final class CodeAnatomyGenerator {
           "symbol_occurrences",
           "diagnostics");
 
-  private static final int PACKAGES = 37;
-  private static final int NAME_POOL = 400;
+  /** The global dimension: not keyed by file, written with the base data only. */
+  public static final List<String> DIMENSIONS = List.of("external_symbols");
+
+  /** Files per package; the package count grows with the files. */
+  public static final int FILES_PER_PACKAGE = 50;
+
+  /** Share of references and calls (among those naming project code) that stay in the package. */
+  public static final int OWN_PACKAGE_PERCENT = 90;
+
+  /** Names one package's definitions are drawn from. */
+  private static final int NAMES_PER_PACKAGE = 60;
+
+  /** Standard-library names referenced ({@code ext_0 …}); the dimension defines most of them. */
+  private static final int EXTERNAL_NAMES = 50;
+
+  private static final int EXTERNAL_DEFINED = 40;
   private static final String[] VERBS = {
     "load", "parse", "build", "merge", "emit", "scan", "check", "resolve", "index", "render",
     "split", "join", "hash", "encode", "decode", "walk", "visit", "collect", "format", "apply"
@@ -80,6 +102,11 @@ public final class CodeAnatomyGenerator {
   /** Rows written per dataset, and the change applied. */
   public record Result(Map<String, Long> rows, Change change) {}
 
+  /** How many packages N files fall into: one per {@value #FILES_PER_PACKAGE} files. */
+  public static int packages(int files) {
+    return Math.max(1, (files + FILES_PER_PACKAGE - 1) / FILES_PER_PACKAGE);
+  }
+
   public static String fileId(int index) {
     return String.format("f%06d", index);
   }
@@ -122,7 +149,40 @@ public final class CodeAnatomyGenerator {
       }
       revisions.put(index, isModified ? 1 : 0);
     }
-    return new Result(writeFiles(options, revisions, directory, allocator), change);
+    Map<String, Long> rows = writeFiles(options, revisions, directory, allocator);
+    if (options.variant() != Variant.CHANGES) {
+      rows.putAll(writeExternalSymbols(directory, 0, allocator));
+    }
+    return new Result(rows, change);
+  }
+
+  /**
+   * Writes the global dimension {@code external_symbols.arrow}: the standard library's names, each
+   * with its module and kind. A later {@code revision} changes it as a library upgrade would: a few
+   * symbols move to another module and new ones appear.
+   */
+  public static Map<String, Long> writeExternalSymbols(
+      Path directory, int revision, BufferAllocator allocator) throws IOException {
+    Files.createDirectories(directory);
+    try (EvidenceTable symbols =
+        new EvidenceTable(
+            directory.resolve("external_symbols.arrow"),
+            allocator,
+            "symbol_name:utf8",
+            "module_name:utf8",
+            "symbol_kind:utf8")) {
+      int defined = EXTERNAL_DEFINED + 2 * revision;
+      for (int n = 0; n < defined; n++) {
+        int module = (n + (n % 7 == 0 ? revision : 0)) % EXTERNAL_MODULES.length;
+        symbols.add(
+            "ext_" + n,
+            EXTERNAL_MODULES[module],
+            n % 5 == 0 ? "class" : n % 5 == 1 ? "constant" : "function");
+      }
+      Map<String, Long> rows = new LinkedHashMap<>();
+      rows.put("external_symbols", symbols.rows());
+      return rows;
+    }
   }
 
   /**
@@ -245,7 +305,9 @@ public final class CodeAnatomyGenerator {
       throws IOException {
     SplittableRandom random = new SplittableRandom(mix(options.seed(), index, revision));
     String fileId = fileId(index);
-    String pkg = "pkg" + (index % PACKAGES);
+    int packages = packages(options.files());
+    int packageIndex = index % packages;
+    String pkg = "pkg" + packageIndex;
     String lang = index % 5 == 0 ? "Java" : "Python";
     int lineCount = 40 + random.nextInt(160);
 
@@ -286,7 +348,13 @@ public final class CodeAnatomyGenerator {
         int end = Math.min(lineCount, line + span - 1);
         methodRows.add(
             new Object[] {
-              fileId, ++defId, poolName(random), "method", (long) line, (long) end, classId
+              fileId,
+              ++defId,
+              poolName(random, packageIndex),
+              "method",
+              (long) line,
+              (long) end,
+              classId
             });
         line = end + 1;
       }
@@ -303,7 +371,7 @@ public final class CodeAnatomyGenerator {
     for (int f = 0; f < functions && line < lineCount - 1; f++) {
       int span = 2 + random.nextInt(15);
       int end = Math.min(lineCount, line + span - 1);
-      String name = poolName(random);
+      String name = poolName(random, packageIndex);
       definitions.add(fileId, ++defId, name, "function", (long) line, (long) end, null);
       symbols.add(fileId, name, (long) line, "def");
       line = end + 2;
@@ -316,7 +384,7 @@ public final class CodeAnatomyGenerator {
         module = EXTERNAL_MODULES[random.nextInt(EXTERNAL_MODULES.length)];
       } else {
         int target = random.nextInt(options.files());
-        module = "pkg" + (target % PACKAGES) + ".mod" + target;
+        module = "pkg" + (target % packages) + ".mod" + target;
       }
       String alias = random.nextInt(10) < 3 ? "m" + i : null;
       imports.add(fileId, (long) i, module, alias, (long) i);
@@ -326,7 +394,10 @@ public final class CodeAnatomyGenerator {
     EvidenceTable references = tables.get("cst_references");
     int referenceCount = 3 + random.nextInt(13);
     for (int r = 1; r <= referenceCount; r++) {
-      String name = random.nextInt(100) < 85 ? poolName(random) : "ext_" + random.nextInt(50);
+      String name =
+          random.nextInt(100) < 85
+              ? referencedName(random, packageIndex, packages)
+              : "ext_" + random.nextInt(EXTERNAL_NAMES);
       long at = 1 + random.nextInt(lineCount);
       references.add(fileId, (long) r, name, at, 1L + random.nextInt(60));
       symbols.add(fileId, name, at, "ref");
@@ -335,7 +406,10 @@ public final class CodeAnatomyGenerator {
     EvidenceTable calls = tables.get("cst_call_sites");
     int callCount = 2 + random.nextInt(11);
     for (int c = 1; c <= callCount; c++) {
-      String callee = random.nextInt(100) < 80 ? poolName(random) : "ext_" + random.nextInt(50);
+      String callee =
+          random.nextInt(100) < 80
+              ? referencedName(random, packageIndex, packages)
+              : "ext_" + random.nextInt(EXTERNAL_NAMES);
       calls.add(fileId, (long) c, callee, 1L + random.nextInt(lineCount), (long) random.nextInt(5));
     }
 
@@ -354,9 +428,23 @@ public final class CodeAnatomyGenerator {
     }
   }
 
-  private static String poolName(SplittableRandom random) {
-    int n = random.nextInt(NAME_POOL);
-    return VERBS[n % VERBS.length] + "_" + NOUNS[(n / VERBS.length) % NOUNS.length];
+  /** A name of the package's own pool (names of different packages never collide). */
+  private static String poolName(SplittableRandom random, int packageIndex) {
+    int n = random.nextInt(NAMES_PER_PACKAGE);
+    return VERBS[n % VERBS.length]
+        + "_"
+        + NOUNS[(n / VERBS.length + packageIndex) % NOUNS.length]
+        + "_p"
+        + packageIndex;
+  }
+
+  /** A name a reference or call uses: mostly its own package's, sometimes another package's. */
+  private static String referencedName(SplittableRandom random, int packageIndex, int packages) {
+    int target =
+        packages == 1 || random.nextInt(100) < OWN_PACKAGE_PERCENT
+            ? packageIndex
+            : random.nextInt(packages);
+    return poolName(random, target);
   }
 
   /** A well-mixed 64-bit value of three inputs (SplitMix64 finalizer). */
