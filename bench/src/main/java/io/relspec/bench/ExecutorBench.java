@@ -57,8 +57,8 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
  *   <li>a full scan of the same dataset through Flight SQL, with Arrow's Flight SQL client and with
  *       the Flight SQL JDBC driver (every value read), against DoGet;
  *   <li>a file-scoped write of 1% of the file ids of a file-partitioned 10M-row output, in a store
- *       keeping one version (the partitions are replaced in place) and in one keeping two (the
- *       previous version is copied), against the same task rewriting the whole output;
+ *       keeping one version and in one keeping two (the previous version stays readable: its rows
+ *       are ended, not copied), against the same task rewriting the whole output;
  *   <li>a task through the store (pinned input, cast to the plan's schema, new version, row and
  *       size count, commit), and the same task with its input fetched from another executor over
  *       Flight, against the same SQL as one {@code CREATE TABLE AS} on DuckDB directly.
@@ -92,6 +92,10 @@ public final class ExecutorBench {
         DatasetStore keepsTwo =
             DatasetStore.open(
                 work.resolve("keeps-two"), new DatasetStore.Settings("4GB", 2, 2), allocator);
+        // The same input with the rows of each file together, as per-file uploads store them.
+        DatasetStore clustered =
+            DatasetStore.open(
+                work.resolve("clustered"), new DatasetStore.Settings("4GB", 2, 2), allocator);
         FlightFetcher fetcher =
             new FlightFetcher(allocator, Optional.of(TOKEN), Optional.empty(), 64 << 20);
         FlightEndpointServer server =
@@ -123,12 +127,16 @@ public final class ExecutorBench {
                   + rows
                   + ")"));
       bodyBytes = ipcRoundTrip(source, allocator);
-      for (DatasetStore store : List.of(source, keepsTwo)) {
+      for (DatasetStore store : List.of(source, keepsTwo, clustered)) {
+        String file =
+            store == clustered
+                ? "range // " + Math.max(1, rows / FILE_COUNT)
+                : "range % " + FILE_COUNT;
         store.replace(
             TaskQuery.of(
                 FILES_INPUT,
-                "SELECT 'f' || lpad((range % "
-                    + FILE_COUNT
+                "SELECT 'f' || lpad(("
+                    + file
                     + ")::VARCHAR, 5, '0') AS file_id, range::BIGINT AS id,"
                     + " (range * 0.5)::DOUBLE AS x FROM range("
                     + rows
@@ -146,6 +154,8 @@ public final class ExecutorBench {
         time(seconds, "rewrite", () -> source.replace(filesTask(source)));
         time(seconds, "scoped_in_place", () -> scopedWrite(source));
         time(seconds, "scoped_copy", () -> scopedWrite(keepsTwo));
+        time(seconds, "rewrite_clustered", () -> clustered.replace(filesTask(clustered)));
+        time(seconds, "scoped_clustered", () -> scopedWrite(clustered));
         time(seconds, "direct", () -> direct(source));
         time(seconds, "task", () -> task(source, TaskQuery.Local::new));
         time(
@@ -468,7 +478,7 @@ public final class ExecutorBench {
         Double.NaN);
     row(
         out,
-        "the same task for 1% of the file ids, store keeping 1 version (in place)",
+        "the same task for 1% of the file ids, store keeping 1 version",
         seconds.get("scoped_in_place"),
         rows,
         bodyBytes,
@@ -476,12 +486,29 @@ public final class ExecutorBench {
         median(seconds.get("scoped_in_place")) / rewrite);
     row(
         out,
-        "the same task for 1% of the file ids, store keeping 2 versions (copy)",
+        "the same task for 1% of the file ids, store keeping 2 versions (the default)",
         seconds.get("scoped_copy"),
         rows,
         bodyBytes,
         "rewrite",
         median(seconds.get("scoped_copy")) / rewrite);
+    double rewriteClustered = median(seconds.get("rewrite_clustered"));
+    row(
+        out,
+        "the whole rewrite, each file's rows stored together (as per-file uploads are)",
+        seconds.get("rewrite_clustered"),
+        rows,
+        bodyBytes,
+        "—",
+        Double.NaN);
+    row(
+        out,
+        "the same task for 1% of the file ids, each file's rows stored together (2 versions)",
+        seconds.get("scoped_clustered"),
+        rows,
+        bodyBytes,
+        "rewrite",
+        median(seconds.get("scoped_clustered")) / rewriteClustered);
     row(
         out,
         "task SQL directly on DuckDB",

@@ -14,6 +14,7 @@ import io.relspec.executor.sql.NameBinding;
 import io.relspec.executor.sql.SelectStatement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -50,13 +51,19 @@ import org.duckdb.DuckDBResultSet;
  * one SELECT as DuckDB's parser reads it ({@link #parse}), reading only the names the store bound
  * for the attempt ({@link NameBinding}), wrapped in the store's own DDL.
  *
- * <p>Each dataset has versions. A version is a table {@code relspec_data."<dataset>@<version>"};
- * the view {@code "<dataset>"} points at the newest, and tasks read pinned versions through
- * temporary views of the same name. A version may be partitioned by a file-id column: an upsert
- * deletes the partitions of some file ids and inserts their new rows. Every write is one DuckDB
- * transaction (new table, version row, view, pruning, outbox event), so a crash leaves the previous
- * version intact. The newest {@code retainVersions} versions are kept; when only one is kept an
- * upsert changes the table in place instead of copying it.
+ * <p>Each dataset has versions, kept in tables {@code relspec_data."<dataset>@<version>"} whose
+ * rows are stamped with the versions they belong to: a row is part of version {@code v} when {@code
+ * "relspec:from" <= v} and {@code "relspec:to"} is NULL or greater ({@link #rows}). A full write
+ * creates a new table; an upsert of some file ids' partitions (a scoped task, an upload of some
+ * files, a deletion of files) stays in the newest version's table: it ends the old rows of those
+ * file ids and appends their new rows, so it costs what changed, not a copy of the table, and an
+ * earlier version still reads exactly its rows. The view {@code "<dataset>"} shows the newest
+ * version, and tasks read pinned versions through temporary views of the same name. Every write is
+ * one DuckDB transaction (rows, version row, view, pruning, outbox event), so a crash leaves the
+ * previous version intact. The newest {@code retainVersions} versions are kept; pruning drops a
+ * table no kept version uses and deletes the rows a shared table holds for pruned versions only.
+ * Row count, size and content hash of an upsert are the previous version's plus what it appended
+ * minus what it ended (the content hash is a sum of row hashes, so it adds up).
  */
 public final class DatasetStore implements AutoCloseable {
   private static final String META = "relspec_meta";
@@ -67,6 +74,11 @@ public final class DatasetStore implements AutoCloseable {
   private static final String FILE_SCOPE_TABLE = "relspec:file_scope";
   private static final String FILE_SCOPE_COLUMN = "file_id";
   private static final String RESULT_VIEW = "relspec:result";
+
+  // The version stamps of a stored row (see the class comment); a colon keeps them apart from any
+  // column a task or contract can declare.
+  private static final String VALID_FROM = "\"relspec:from\"";
+  private static final String VALID_TO = "\"relspec:to\"";
 
   private final DuckDBConnection root;
   private final String database;
@@ -126,6 +138,9 @@ public final class DatasetStore implements AutoCloseable {
       // zone of a TIMESTAMPTZ column, so the declared one is served back from here.
       statement.execute(
           "ALTER TABLE " + META + ".versions ADD COLUMN IF NOT EXISTS declared_schema VARCHAR");
+      // The sum of the version's row hashes, from which an upsert's content hash is derived.
+      statement.execute(
+          "ALTER TABLE " + META + ".versions ADD COLUMN IF NOT EXISTS row_hash_sum VARCHAR");
       statement.execute(
           "CREATE TABLE IF NOT EXISTS "
               + META
@@ -135,12 +150,44 @@ public final class DatasetStore implements AutoCloseable {
         rows.next();
         database = rows.getString(1);
       }
+      stampTablesWrittenBefore(statement, database);
       statement.execute("SET lock_configuration = true");
     } catch (SQLException | RuntimeException e) {
       connection.close();
       throw e;
     }
     return new DatasetStore(connection, database, settings.retainVersions(), allocator);
+  }
+
+  /**
+   * Gives tables written before rows carried version stamps their stamps: every row belongs to
+   * every version kept in its table (such tables were never shared by two kept versions).
+   */
+  private static void stampTablesWrittenBefore(Statement statement, String database)
+      throws SQLException {
+    Set<String> stamped = new HashSet<>();
+    try (ResultSet rows =
+        statement.executeQuery(
+            "SELECT table_name FROM duckdb_columns() WHERE schema_name = '"
+                + DATA
+                + "' AND column_name = 'relspec:from'")) {
+      while (rows.next()) {
+        stamped.add(quoteInternal(database) + "." + DATA + "." + quoteInternal(rows.getString(1)));
+      }
+    }
+    List<String> tables = new ArrayList<>();
+    try (ResultSet rows =
+        statement.executeQuery("SELECT DISTINCT table_name FROM " + META + ".versions")) {
+      while (rows.next()) {
+        if (!stamped.contains(rows.getString(1))) {
+          tables.add(rows.getString(1));
+        }
+      }
+    }
+    for (String table : tables) {
+      statement.execute("ALTER TABLE " + table + " ADD COLUMN " + VALID_FROM + " BIGINT DEFAULT 0");
+      statement.execute("ALTER TABLE " + table + " ADD COLUMN " + VALID_TO + " BIGINT");
+    }
   }
 
   /** How many parsed statements {@link #parse} remembers before it starts over. */
@@ -203,12 +250,14 @@ public final class DatasetStore implements AutoCloseable {
                 () -> {
                   query
                       .cancellation()
-                      .execute(statement, "CREATE TABLE " + table + " AS " + select);
+                      .execute(statement, createStamped(table, "(" + select + ")", version));
                   return commitVersion(
                       connection,
                       query.output(),
                       version,
                       table,
+                      null,
+                      null,
                       query.fileIdColumn(),
                       query.outputSchema(),
                       null);
@@ -254,21 +303,36 @@ public final class DatasetStore implements AutoCloseable {
                   importStream(connection, statement, "relspec_previous", previous.reader(), true));
             }
             long version = base + 1;
-            boolean inPlace = previous == null && retainVersions == 1;
-            String table = inPlace ? held.orElseThrow().table() : physical(query.output(), version);
-            String from = previous == null ? held.orElseThrow().table() : "temp.relspec_previous";
+            // The newest version held here is continued in its own table; one fetched from
+            // another executor is copied into a new table first.
+            Version continued = previous == null ? held.orElseThrow() : null;
+            String table =
+                continued != null ? continued.table() : physical(query.output(), version);
             return inTransaction(
                 statement,
                 () -> {
-                  removePartitions(statement, from, table, fileIdColumn, inPlace);
-                  query
-                      .cancellation()
-                      .execute(statement, "INSERT INTO " + table + " BY NAME " + select);
+                  Totals ended = null;
+                  if (continued != null) {
+                    ended = endPartitions(connection, statement, continued, fileIdColumn, version);
+                  } else {
+                    statement.execute(
+                        createStamped(
+                            table,
+                            "(SELECT * FROM temp.relspec_previous WHERE "
+                                + quote(fileIdColumn)
+                                + " IS NULL OR NOT "
+                                + inFileScope(fileIdColumn)
+                                + ")",
+                            version));
+                  }
+                  query.cancellation().execute(statement, appendStamped(table, select, version));
                   return commitVersion(
                       connection,
                       query.output(),
                       version,
                       table,
+                      continued,
+                      ended,
                       fileIdColumn,
                       query.outputSchema(),
                       null);
@@ -348,7 +412,7 @@ public final class DatasetStore implements AutoCloseable {
                                     + " is no longer held (this executor keeps the last "
                                     + retainVersions
                                     + " versions)"))
-                    .table();
+                    .relation();
             case TaskQuery.Imported stream -> {
               String name = "relspec:input:" + imported++;
               // A registered Arrow stream can be scanned once and has no push-down: it is copied
@@ -752,28 +816,44 @@ public final class DatasetStore implements AutoCloseable {
             Optional<Version> held = latest(connection, dataset);
             long version = held.map(Version::version).orElse(0L) + 1;
             boolean partial = fileIdColumn != null && held.isPresent();
-            boolean inPlace = partial && retainVersions == 1;
-            String table = inPlace ? held.get().table() : physical(dataset, version);
+            // An upload of some files continues the newest version's table, unless the contract's
+            // columns changed since: then the kept partitions are copied into a new table and
+            // given the new columns, so the earlier version keeps reading its own.
+            Version continued =
+                partial && sameColumns(statement, held.get(), columns) ? held.get() : null;
+            String table = continued != null ? continued.table() : physical(dataset, version);
             return inTransaction(
                 statement,
                 () -> {
+                  Totals ended = null;
                   if (partial) {
-                    removePartitions(statement, held.get().table(), table, fileIdColumn, inPlace);
-                    conformColumns(statement, table, columns);
+                    if (continued != null) {
+                      ended =
+                          endPartitions(connection, statement, continued, fileIdColumn, version);
+                    } else {
+                      statement.execute(
+                          createStamped(
+                              table,
+                              "(SELECT * FROM "
+                                  + held.get().relation()
+                                  + " WHERE "
+                                  + quote(fileIdColumn)
+                                  + " IS NULL OR NOT "
+                                  + inFileScope(fileIdColumn)
+                                  + ")",
+                              version));
+                      conformColumns(statement, table, columns);
+                    }
                     statement.execute(
-                        "INSERT INTO "
-                            + table
-                            + " BY NAME SELECT "
-                            + projection
-                            + " FROM temp.relspec_upload");
+                        appendStamped(
+                            table, "SELECT " + projection + " FROM temp.relspec_upload", version));
                     requireValues(statement, "temp.relspec_upload", contract);
                   } else {
                     statement.execute(
-                        "CREATE TABLE "
-                            + table
-                            + " AS SELECT "
-                            + projection
-                            + " FROM temp.relspec_upload");
+                        createStamped(
+                            table,
+                            "(SELECT " + projection + " FROM temp.relspec_upload)",
+                            version));
                     requireValues(statement, table, contract);
                   }
                   return commitIngest(
@@ -781,6 +861,8 @@ public final class DatasetStore implements AutoCloseable {
                       dataset,
                       version,
                       table,
+                      continued,
+                      ended,
                       fileIdColumn,
                       contract.schema(),
                       fileIds,
@@ -832,6 +914,8 @@ public final class DatasetStore implements AutoCloseable {
       throws SQLException {
     Map<String, String> uploaded = describe(statement, "temp.relspec_upload");
     Map<String, String> stored = describe(statement, table);
+    stored.remove("relspec:from");
+    stored.remove("relspec:to");
     for (String column : columns) {
       if (!stored.containsKey(column)) {
         statement.execute(
@@ -843,6 +927,13 @@ public final class DatasetStore implements AutoCloseable {
         statement.execute("ALTER TABLE " + table + " DROP COLUMN " + quote(column));
       }
     }
+  }
+
+  /** Whether a stored version has exactly {@code columns} (by name, in any order). */
+  private static boolean sameColumns(Statement statement, Version held, List<String> columns)
+      throws SQLException {
+    Map<String, String> stored = describe(statement, "SELECT * FROM " + held.relation());
+    return stored.keySet().equals(new HashSet<>(columns));
   }
 
   private static Map<String, String> describe(Statement statement, String relation)
@@ -887,7 +978,7 @@ public final class DatasetStore implements AutoCloseable {
                     "SELECT DISTINCT CAST("
                         + quote(held.fileIdColumn())
                         + " AS VARCHAR) AS f FROM "
-                        + held.table()
+                        + held.relation()
                         + " WHERE "
                         + inFileScope(held.fileIdColumn())
                         + " ORDER BY f")) {
@@ -900,17 +991,18 @@ public final class DatasetStore implements AutoCloseable {
             }
             fillFileScope(connection, statement, sorted);
             long version = held.version() + 1;
-            boolean inPlace = retainVersions == 1;
-            String table = inPlace ? held.table() : physical(dataset, version);
             return inTransaction(
                 statement,
                 () -> {
-                  removePartitions(statement, held.table(), table, held.fileIdColumn(), inPlace);
+                  Totals ended =
+                      endPartitions(connection, statement, held, held.fileIdColumn(), version);
                   return commitIngest(
                       connection,
                       dataset,
                       version,
-                      table,
+                      held.table(),
+                      held,
+                      ended,
                       held.fileIdColumn(),
                       held.declaredSchema() == null
                           ? null
@@ -922,23 +1014,68 @@ public final class DatasetStore implements AutoCloseable {
         });
   }
 
-  private static void removePartitions(
-      Statement statement, String from, String to, String fileIdColumn, boolean inPlace)
+  /**
+   * Ends, as of {@code version}, the rows of the file ids in scope that {@code continued} (the
+   * newest version) holds: they stay in the table for the versions before it. A store that keeps
+   * one version deletes them at once, since no kept version would read them, and returns their
+   * totals, measured before; otherwise null (they are measured from their stamps).
+   */
+  private Totals endPartitions(
+      Connection connection,
+      Statement statement,
+      Version continued,
+      String fileIdColumn,
+      long version)
       throws SQLException {
-    String scope = inFileScope(fileIdColumn);
-    if (inPlace) {
-      statement.execute("DELETE FROM " + from + " WHERE " + scope);
-    } else {
-      statement.execute(
-          "CREATE TABLE "
-              + to
-              + " AS SELECT * FROM "
-              + from
-              + " WHERE "
-              + quote(fileIdColumn)
-              + " IS NULL OR NOT "
-              + scope);
+    String table = continued.table();
+    String live = VALID_TO + " IS NULL AND " + inFileScope(fileIdColumn);
+    if (retainVersions == 1) {
+      Totals ended =
+          measure(
+              connection,
+              "(SELECT * EXCLUDE ("
+                  + VALID_FROM
+                  + ", "
+                  + VALID_TO
+                  + ") FROM "
+                  + table
+                  + " WHERE "
+                  + live
+                  + ")",
+              schemaOf(connection, continued.relation()));
+      statement.execute("DELETE FROM " + table + " WHERE " + live);
+      return ended;
     }
+    statement.execute("UPDATE " + table + " SET " + VALID_TO + " = " + version + " WHERE " + live);
+    return null;
+  }
+
+  /** A new table of {@code relation}'s rows (a parenthesized query), all from {@code version}. */
+  private static String createStamped(String table, String relation, long version) {
+    return "CREATE TABLE "
+        + table
+        + " AS SELECT *, CAST("
+        + version
+        + " AS BIGINT) AS "
+        + VALID_FROM
+        + ", CAST(NULL AS BIGINT) AS "
+        + VALID_TO
+        + " FROM "
+        + relation
+        + " AS \"relspec:rows\"";
+  }
+
+  /** Appends the rows of {@code select} to {@code table}, by column name, from {@code version}. */
+  private static String appendStamped(String table, String select, long version) {
+    return "INSERT INTO "
+        + table
+        + " BY NAME SELECT *, CAST("
+        + version
+        + " AS BIGINT) AS "
+        + VALID_FROM
+        + " FROM ("
+        + select
+        + ") AS \"relspec:rows\"";
   }
 
   private Ingested commitIngest(
@@ -946,6 +1083,8 @@ public final class DatasetStore implements AutoCloseable {
       DatasetName dataset,
       long version,
       String table,
+      Version continued,
+      Totals ended,
       String fileIdColumn,
       ArrowSchema declared,
       List<String> fileIds,
@@ -957,6 +1096,8 @@ public final class DatasetStore implements AutoCloseable {
         dataset,
         version,
         table,
+        continued,
+        ended,
         fileIdColumn,
         declared,
         written -> {
@@ -1021,31 +1162,54 @@ public final class DatasetStore implements AutoCloseable {
   // ---------------------------------------------------------------- versions
 
   /**
-   * Counts and sizes the new table, records the version, points the dataset's view at it, prunes
-   * versions beyond the retention, writes the outbox event and commits.
+   * Measures the new version, records it, points the dataset's view at it, prunes versions beyond
+   * the retention, writes the outbox event and commits.
+   *
+   * @param continued the version whose table this one continues (an upsert), measured as that
+   *     version plus the rows appended minus the rows ended; null when {@code table} is new
+   * @param ended the totals of the rows the upsert ended, when they were deleted rather than
+   *     stamped (null: measured from their stamps)
    */
   private StoredDataset commitVersion(
       Connection connection,
       DatasetName dataset,
       long version,
       String table,
+      Version continued,
+      Totals ended,
       String fileIdColumn,
       ArrowSchema declared,
       Function<StoredDataset, String> event)
       throws SQLException {
     List<Version> held = versions(connection, dataset);
     String declaredJson = declared == null ? null : RelspecJson.write(declared);
-    ArrowSchema schema = withDeclaredTimezones(schemaOf(connection, table), declaredJson);
-    Measure size = measure(connection, table, schema);
+    String rows = rows(table, version);
+    ArrowSchema schema = withDeclaredTimezones(schemaOf(connection, rows), declaredJson);
+    Totals totals;
+    if (continued != null && continued.hashSum() != null) {
+      totals =
+          new Totals(continued.rows(), continued.bytes(), continued.hashSum())
+              .plus(measure(connection, appended(table, version), schema))
+              .minus(ended != null ? ended : measure(connection, ended(table, version), schema));
+    } else {
+      totals = measure(connection, rows, schema);
+    }
     StoredDataset stored =
         new StoredDataset(
-            dataset, version, size.rows(), size.bytes(), schema, fileIdColumn, size.contentHash());
+            dataset,
+            version,
+            totals.rows(),
+            totals.bytes(),
+            schema,
+            fileIdColumn,
+            totals.contentHash(schema));
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO "
                 + META
                 + ".versions (dataset, version, table_name, row_count, byte_count, file_id_column,"
-                + " created_at, declared_schema) VALUES (?, ?, ?, ?, ?, ?, current_timestamp, ?)")) {
+                + " created_at, declared_schema, row_hash_sum)"
+                + " VALUES (?, ?, ?, ?, ?, ?, current_timestamp, ?, ?)")) {
       insert.setString(1, dataset.value());
       insert.setLong(2, version);
       insert.setString(3, table);
@@ -1053,6 +1217,7 @@ public final class DatasetStore implements AutoCloseable {
       insert.setLong(5, stored.bytes());
       insert.setString(6, fileIdColumn);
       insert.setString(7, declaredJson);
+      insert.setString(8, totals.hashSum().toString());
       insert.execute();
     }
     try (Statement statement = connection.createStatement()) {
@@ -1062,10 +1227,17 @@ public final class DatasetStore implements AutoCloseable {
               + ".main."
               + quote(dataset.value())
               + " AS SELECT * FROM "
-              + table);
+              + rows);
       List<Version> kept = new ArrayList<>();
       kept.add(
-          new Version(version, table, stored.rows(), stored.bytes(), fileIdColumn, declaredJson));
+          new Version(
+              version,
+              table,
+              stored.rows(),
+              stored.bytes(),
+              fileIdColumn,
+              declaredJson,
+              totals.hashSum()));
       kept.addAll(held);
       kept = prune(connection, statement, dataset, kept);
       if (event != null) {
@@ -1086,8 +1258,9 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   /**
-   * Drops versions beyond the retention, and each table no kept version still points at; returns
-   * the kept versions, newest first.
+   * Drops versions beyond the retention: each table no kept version still points at, and in a table
+   * kept versions share, the rows only pruned versions read. Returns the kept versions, newest
+   * first.
    */
   private List<Version> prune(
       Connection connection, Statement statement, DatasetName dataset, List<Version> versions)
@@ -1108,20 +1281,48 @@ public final class DatasetStore implements AutoCloseable {
         statement.execute("DROP TABLE IF EXISTS " + old.table());
       }
     }
+    Map<String, Long> oldestKept = new LinkedHashMap<>();
+    for (Version version : kept) {
+      oldestKept.merge(version.table(), version.version(), Math::min);
+    }
+    for (Version old : versions.subList(retainVersions, versions.size())) {
+      Long oldest = oldestKept.remove(old.table());
+      if (oldest != null) {
+        // Rows ended at or before the oldest kept version of the table belong to none kept.
+        statement.execute("DELETE FROM " + old.table() + " WHERE " + VALID_TO + " <= " + oldest);
+      }
+    }
     return kept;
   }
 
-  /** Row count and the uncompressed size estimate of a table. */
-  /** Rows, size estimate and content hash of a table just written, from one scan. */
-  private record Measure(long rows, long bytes, String contentHash) {}
+  /**
+   * Rows, size estimate and the sum of the row hashes of a set of rows; the three add up, so an
+   * upsert's totals are its base version's plus what it appended minus what it ended.
+   */
+  private record Totals(long rows, long bytes, BigInteger hashSum) {
+    Totals plus(Totals other) {
+      return new Totals(rows + other.rows, bytes + other.bytes, hashSum.add(other.hashSum));
+    }
+
+    Totals minus(Totals other) {
+      return new Totals(rows - other.rows, bytes - other.bytes, hashSum.subtract(other.hashSum));
+    }
+
+    /**
+     * The content hash: the row-hash sum (a multiset hash, independent of row order) with the count
+     * and the schema. An output rebuilt with the same rows and types hashes the same on any
+     * executor, which is what early cutoff compares.
+     */
+    String contentHash(ArrowSchema schema) {
+      return Fingerprint.sha256(RelspecJson.write(schema) + "\n" + rows + "\n" + hashSum).value();
+    }
+  }
 
   /**
-   * Counts rows, estimates bytes and hashes the content in one scan. The content hash sums DuckDB's
-   * {@code hash} of every row as a 128-bit integer, so it does not depend on row order (a multiset
-   * hash), and is combined with the schema: an output rebuilt with the same rows and types hashes
-   * the same on any executor, which is what early cutoff compares.
+   * Counts rows, estimates bytes and sums DuckDB's {@code hash} of every row (as a 128-bit integer)
+   * of {@code relation} in one scan.
    */
-  private static Measure measure(Connection connection, String table, ArrowSchema schema)
+  private static Totals measure(Connection connection, String relation, ArrowSchema schema)
       throws SQLException {
     long fixedPerRow = 0;
     List<String> variable = new ArrayList<>();
@@ -1146,7 +1347,7 @@ public final class DatasetStore implements AutoCloseable {
     for (String column : variable) {
       sql.append(", COALESCE(SUM(strlen(CAST(").append(column).append(" AS VARCHAR))), 0)");
     }
-    sql.append(" FROM ").append(table);
+    sql.append(" FROM ").append(relation).append(" AS \"relspec:measured\"");
     try (Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery(sql.toString())) {
       rows.next();
@@ -1155,21 +1356,78 @@ public final class DatasetStore implements AutoCloseable {
       for (int i = 0; i < variable.size(); i++) {
         bytes += rows.getLong(i + 3) + 4 * count;
       }
-      String content =
-          Fingerprint.sha256(RelspecJson.write(schema) + "\n" + count + "\n" + rows.getString(2))
-              .value();
-      return new Measure(count, bytes, content);
+      return new Totals(count, bytes, new BigInteger(rows.getString(2)));
     }
   }
 
-  /** One stored version: its physical table and partitioning. */
+  /**
+   * One stored version: its physical table (possibly shared with the versions before and after it),
+   * partitioning, and the sum of its row hashes (null for versions stored before it was kept).
+   */
   private record Version(
       long version,
       String table,
       long rows,
       long bytes,
       String fileIdColumn,
-      String declaredSchema) {}
+      String declaredSchema,
+      BigInteger hashSum) {
+    /** The version's rows, without the stamps, as a parenthesized query. */
+    String relation() {
+      return DatasetStore.rows(table, version);
+    }
+  }
+
+  /** The rows of {@code table} that belong to {@code version}, as a parenthesized query. */
+  private static String rows(String table, long version) {
+    return "(SELECT * EXCLUDE ("
+        + VALID_FROM
+        + ", "
+        + VALID_TO
+        + ") FROM "
+        + table
+        + " WHERE "
+        + VALID_FROM
+        + " <= "
+        + version
+        + " AND ("
+        + VALID_TO
+        + " IS NULL OR "
+        + VALID_TO
+        + " > "
+        + version
+        + "))";
+  }
+
+  /** The rows {@code version} appended to {@code table}. */
+  private static String appended(String table, long version) {
+    return "(SELECT * EXCLUDE ("
+        + VALID_FROM
+        + ", "
+        + VALID_TO
+        + ") FROM "
+        + table
+        + " WHERE "
+        + VALID_FROM
+        + " = "
+        + version
+        + ")";
+  }
+
+  /** The rows {@code version} ended in {@code table}. */
+  private static String ended(String table, long version) {
+    return "(SELECT * EXCLUDE ("
+        + VALID_FROM
+        + ", "
+        + VALID_TO
+        + ") FROM "
+        + table
+        + " WHERE "
+        + VALID_TO
+        + " = "
+        + version
+        + ")";
+  }
 
   /**
    * The versions held of a dataset, newest first. Read from the store once per dataset, then kept
@@ -1191,8 +1449,8 @@ public final class DatasetStore implements AutoCloseable {
     List<Version> versions = new ArrayList<>();
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT version, table_name, row_count, byte_count, file_id_column, declared_schema"
-                + " FROM "
+            "SELECT version, table_name, row_count, byte_count, file_id_column, declared_schema,"
+                + " row_hash_sum FROM "
                 + META
                 + ".versions WHERE dataset = ? ORDER BY version DESC")) {
       select.setString(1, dataset.value());
@@ -1205,7 +1463,8 @@ public final class DatasetStore implements AutoCloseable {
                   rows.getLong(3),
                   rows.getLong(4),
                   rows.getString(5),
-                  rows.getString(6)));
+                  rows.getString(6),
+                  rows.getString(7) == null ? null : new BigInteger(rows.getString(7))));
         }
       }
     }
@@ -1267,7 +1526,7 @@ public final class DatasetStore implements AutoCloseable {
         version.version(),
         version.rows(),
         version.bytes(),
-        withDeclaredTimezones(schemaOf(connection, version.table()), version.declaredSchema()),
+        withDeclaredTimezones(schemaOf(connection, version.relation()), version.declaredSchema()),
         version.fileIdColumn(),
         null);
   }
@@ -1280,7 +1539,7 @@ public final class DatasetStore implements AutoCloseable {
         ResultSet rows =
             statement.executeQuery(
                 "SELECT dataset, version, table_name, row_count, byte_count, file_id_column,"
-                    + " declared_schema FROM "
+                    + " declared_schema, row_hash_sum FROM "
                     + META
                     + ".versions ORDER BY dataset, version DESC")) {
       while (rows.next()) {
@@ -1292,7 +1551,8 @@ public final class DatasetStore implements AutoCloseable {
                 rows.getLong(4),
                 rows.getLong(5),
                 rows.getString(6),
-                rows.getString(7)));
+                rows.getString(7),
+                rows.getString(8) == null ? null : new BigInteger(rows.getString(8))));
       }
       List<StoredDataset> result = new ArrayList<>();
       for (Map.Entry<DatasetName, Version> entry : newest.entrySet()) {
@@ -1321,7 +1581,7 @@ public final class DatasetStore implements AutoCloseable {
                           : new DatasetNotHeldException(dataset, version));
       PreparedStatement statement;
       if (fileId == null) {
-        statement = connection.prepareStatement("SELECT * FROM " + held.table());
+        statement = connection.prepareStatement("SELECT * FROM " + held.relation());
       } else {
         if (held.fileIdColumn() == null) {
           throw new InvalidDataException(
@@ -1330,8 +1590,8 @@ public final class DatasetStore implements AutoCloseable {
         statement =
             connection.prepareStatement(
                 "SELECT * FROM "
-                    + held.table()
-                    + " WHERE CAST("
+                    + held.relation()
+                    + " AS \"relspec:held\" WHERE CAST("
                     + quote(held.fileIdColumn())
                     + " AS VARCHAR) = ?");
         statement.setString(1, fileId);
@@ -1389,10 +1649,11 @@ public final class DatasetStore implements AutoCloseable {
     return new ArrowSchema(fields);
   }
 
-  private static ArrowSchema schemaOf(Connection connection, String table) throws SQLException {
+  /** The columns of a relation (a table or a parenthesized query). */
+  private static ArrowSchema schemaOf(Connection connection, String relation) throws SQLException {
     List<ArrowField> fields = new ArrayList<>();
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("DESCRIBE " + table)) {
+        ResultSet rows = statement.executeQuery("DESCRIBE SELECT * FROM " + relation)) {
       while (rows.next()) {
         fields.add(
             new ArrowField(

@@ -199,6 +199,80 @@ class DatasetStoreTest {
   }
 
   @Test
+  void aScopedUpsertStaysInTheTableItContinuesAndTheVersionBeforeStillReadsItsOwnRows()
+      throws Exception {
+    StoredDataset first =
+        store.replace(query(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
+    List<String> before = exported(1L);
+    StoredDataset second =
+        store.upsertFiles(
+            TaskQuery.of(PARTS, "SELECT * FROM (VALUES ('f1', 7), ('f4', 9)) AS t(file_id, n)"),
+            "file_id",
+            List.of("f1", "f3", "f4"),
+            null);
+    // No copy: both versions live in the table of the first, told apart by their row stamps.
+    assertThat(tables()).containsExactly("parts@1");
+    assertThat(exported(1L)).isEqualTo(before);
+    assertThat(exported(2L)).containsExactly("f1|7", "f2|3", "f4|9");
+    // Rows, size and content hash were derived from the first version and the change; they equal
+    // those of the same rows written whole.
+    StoredDataset whole =
+        store.replace(
+            query(
+                DatasetName.of("whole"),
+                "SELECT * FROM (VALUES ('f4', 9), ('f2', 3), ('f1', 7)) AS t(file_id, n)",
+                List.of(),
+                List.of(),
+                null,
+                "file_id",
+                null));
+    assertThat(second.rows()).isEqualTo(3).isEqualTo(whole.rows());
+    assertThat(second.bytes()).isEqualTo(whole.bytes());
+    assertThat(second.contentHash()).isEqualTo(whole.contentHash());
+    assertThat(second.contentHash()).isNotEqualTo(first.contentHash());
+    assertThat(store.describe(PARTS, 1L).orElseThrow().rows()).isEqualTo(4);
+
+    // A third version prunes the first (two are kept): the rows only it read leave the table.
+    store.upsertFiles(
+        TaskQuery.of(PARTS, "SELECT 'f2' AS file_id, 30 AS n"), "file_id", List.of("f2"), null);
+    assertThat(store.history(PARTS)).extracting(StoredDataset::version).containsExactly(3L, 2L);
+    assertThat(exported(2L)).containsExactly("f1|7", "f2|3", "f4|9");
+    assertThat(exported(3L)).containsExactly("f1|7", "f2|30", "f4|9");
+    assertThat(rows("SELECT count(*) FROM relspec_data.\"parts@1\"")).containsExactly("4");
+
+    // A full write starts a new table; the shared one goes once no kept version reads it.
+    store.replace(query(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
+    store.replace(query(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
+    assertThat(tables()).containsExactly("parts@4", "parts@5", "whole@1");
+  }
+
+  @Test
+  void deletingFilesEndsTheirRowsWithoutCopyingAndAStoreFromBeforeStampsIsReadAsItWas()
+      throws Exception {
+    store.replace(query(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
+    DatasetStore.Ingested removed = store.deleteFiles(PARTS, List.of("f1", "f9"), ingested -> "{}");
+    assertThat(removed.fileIds()).containsExactly("f1");
+    assertThat(tables()).containsExactly("parts@1");
+    assertThat(exported(1L)).containsExactly("f1|1", "f1|2", "f2|3", "f3|4");
+    assertThat(exported(2L)).containsExactly("f2|3", "f3|4");
+
+    // A table written before rows were stamped (simulated: stamps dropped) is stamped on opening,
+    // and every row belongs to the version that table holds.
+    DatasetName old = DatasetName.of("old");
+    store.replace(TaskQuery.of(old, "SELECT 1 AS a UNION ALL SELECT 2"));
+    try (Connection connection = store.connect()) {
+      execute(connection, "ALTER TABLE relspec_data.\"old@1\" DROP COLUMN \"relspec:from\"");
+      execute(connection, "ALTER TABLE relspec_data.\"old@1\" DROP COLUMN \"relspec:to\"");
+    }
+    store.close();
+    store = open(2);
+    assertThat(rows("SELECT a FROM \"old\" ORDER BY a")).containsExactly("1", "2");
+    try (DatasetStore.Export export = store.export(old, 1L, null, allocator, 100)) {
+      assertThat(count(export.reader())).isEqualTo(2);
+    }
+  }
+
+  @Test
   void withOneVersionKeptAnUpsertChangesTheTableInPlace() throws Exception {
     store.close();
     store = open(1);
@@ -211,6 +285,15 @@ class DatasetStoreTest {
     assertThat(tables()).containsExactly("parts@1");
     assertThat(rows("SELECT file_id, n FROM \"parts\" ORDER BY file_id, n"))
         .containsExactly("f1|1", "f1|2", "f2|33", "f3|4");
+    // Its totals (from the version before and the change) are those of the same rows written whole.
+    StoredDataset whole =
+        store.replace(
+            TaskQuery.of(
+                DatasetName.of("whole"),
+                "SELECT * FROM (VALUES ('f3', 4), ('f2', 33), ('f1', 2), ('f1', 1)) AS t(file_id, n)"));
+    assertThat(upserted.rows()).isEqualTo(4);
+    assertThat(upserted.contentHash()).isEqualTo(whole.contentHash());
+    assertThat(upserted.bytes()).isEqualTo(whole.bytes());
   }
 
   @Test
@@ -635,6 +718,23 @@ class DatasetStoreTest {
         result.add(String.join("|", values));
       }
     }
+    return result;
+  }
+
+  /** The rows of one version of {@code parts} as exported, "file_id|n", sorted. */
+  private List<String> exported(long version) throws Exception {
+    List<String> result = new ArrayList<>();
+    try (DatasetStore.Export export = store.export(PARTS, version, null, allocator, 100)) {
+      ArrowReader reader = export.reader();
+      while (reader.loadNextBatch()) {
+        var root = reader.getVectorSchemaRoot();
+        for (int row = 0; row < root.getRowCount(); row++) {
+          result.add(
+              root.getVector("file_id").getObject(row) + "|" + root.getVector("n").getObject(row));
+        }
+      }
+    }
+    result.sort(null);
     return result;
   }
 
