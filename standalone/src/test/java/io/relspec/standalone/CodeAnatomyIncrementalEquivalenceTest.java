@@ -184,6 +184,13 @@ class CodeAnatomyIncrementalEquivalenceTest {
         "data", "put", "cst_definitions", again.resolve("cst_definitions.arrow").toString());
     run = assertIncrementalEqualsFull("contract gained a column");
     assertThat(reasons(run)).containsEntry("definitions", "fingerprint_changed");
+    // Only the task that reads the new column has a new plan: another reader of the contract runs
+    // for the re-uploaded files alone, and a reader of definitions' other columns because its input
+    // changed, not because its plan did.
+    assertThat(reasons(run)).containsEntry("unresolved_symbols", "files_changed");
+    assertThat(reasons(run)).containsEntry("definition_scopes", "upstream_changed");
+    assertThat(tasksWhere(run, t -> "fingerprint_changed".equals(t.path("reason").asText())))
+        .containsExactly("definitions");
     assertThat(harness.outputs()).contains("definition_kinds").doesNotContain("qc_duplicate_nodes");
   }
 

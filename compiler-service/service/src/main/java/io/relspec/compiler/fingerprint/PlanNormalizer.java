@@ -15,6 +15,7 @@ import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
@@ -29,11 +30,14 @@ import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexOver;
+import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql2rel.RelFieldTrimmer;
+import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * Writes a validated plan in a canonical text form, the input of the fingerprint. Field names
@@ -43,6 +47,11 @@ import org.apache.calcite.sql.SqlKind;
  * operators are sorted and {@code >}/{@code >=} are written as {@code <}/{@code <=}. Literals carry
  * their type, so {@code 1} and {@code 1.0} differ. The output column names and types close the
  * text.
+ *
+ * <p>A scan is written with the columns the query reads of it, by name and type, and positions
+ * above it count those columns only (the plan is first trimmed to the fields it uses): a column the
+ * query does not read can be added to, dropped from or moved in a contract or an upstream output
+ * without changing the text, so such a change re-runs only the tasks that read the column.
  */
 public final class PlanNormalizer {
   private static final Set<SqlKind> COMMUTATIVE =
@@ -61,12 +70,15 @@ public final class PlanNormalizer {
     this.deadline = deadline;
   }
 
-  /** The canonical text and the catalog functions the plan calls. */
+  /** The canonical text and the catalog functions the plan (untrimmed) calls. */
   public record Normalized(String text, List<String> functions) {}
 
   public Normalized normalize(RelNode rel, RelDataType output) throws SqlCompileException {
+    // The functions are those of the whole plan, as it runs: a view may call one to compute a
+    // column this query does not read, and the executor still has to define it.
+    node(rel, 0, new StringBuilder());
     StringBuilder text = new StringBuilder();
-    node(rel, 0, text);
+    node(trimmed(rel), 0, text);
     text.append("output:");
     for (RelDataTypeField field : output.getFieldList()) {
       text.append(' ')
@@ -87,7 +99,8 @@ public final class PlanNormalizer {
    */
   public record Columns(String rowSet, List<String> columns) {}
 
-  public Columns columns(RelNode rel, RelDataType output) throws SqlCompileException {
+  public Columns columns(RelNode plan, RelDataType output) throws SqlCompileException {
+    RelNode rel = trimmed(plan);
     List<RexNode> projects = null;
     RelNode input = rel;
     if (rel instanceof Project project) {
@@ -118,6 +131,19 @@ public final class PlanNormalizer {
         projects = RelOptUtil.pushPastProject(projects, inner);
         input = inner.getInput();
       }
+      if (input instanceof TableScan scan) {
+        // The scan narrowed to the columns the projection reads, positions counted among them.
+        ImmutableBitSet read = RelOptUtil.InputFinder.bits(projects, null);
+        List<RexNode> narrowed = renumbered(projects, read);
+        int depthOfScan = depth;
+        if (!RexUtil.isIdentity(narrowed, scanType(scan, read))) {
+          line(out, depth).append("Project").append(list(narrowed)).append('\n');
+          depthOfScan = depth + 1;
+        }
+        scan(scan, read, line(out, depthOfScan));
+        out.append('\n');
+        return;
+      }
       if (RexUtil.isIdentity(projects, input.getRowType())) {
         node(input, depth, out);
         return;
@@ -129,9 +155,7 @@ public final class PlanNormalizer {
     StringBuilder line = line(out, depth);
     switch (rel) {
       case TableScan scan ->
-          line.append("Scan[")
-              .append(String.join(".", scan.getTable().getQualifiedName()))
-              .append(']');
+          scan(scan, ImmutableBitSet.range(scan.getRowType().getFieldCount()), line);
       case Filter filter -> line.append("Filter[").append(rex(filter.getCondition())).append(']');
       case Join join ->
           line.append("Join[")
@@ -192,6 +216,57 @@ public final class PlanNormalizer {
     }
   }
 
+  /** {@code Scan[table](name type; …)} for the columns {@code read} of the table. */
+  private static void scan(TableScan scan, ImmutableBitSet read, StringBuilder line) {
+    line.append("Scan[").append(String.join(".", scan.getTable().getQualifiedName())).append("](");
+    List<RelDataTypeField> fields = scan.getRowType().getFieldList();
+    for (int index : read) {
+      line.append(fields.get(index).getName())
+          .append(' ')
+          .append(fields.get(index).getType().getFullTypeString())
+          .append(';');
+    }
+    line.append(')');
+  }
+
+  private static RelDataType scanType(TableScan scan, ImmutableBitSet read) {
+    var builder = scan.getCluster().getTypeFactory().builder();
+    List<RelDataTypeField> fields = scan.getRowType().getFieldList();
+    for (int index : read) {
+      builder.add(fields.get(index));
+    }
+    return builder.build();
+  }
+
+  /** {@code projects} with each input position replaced by its rank among {@code read}. */
+  private static List<RexNode> renumbered(List<RexNode> projects, ImmutableBitSet read) {
+    RexShuttle shuttle =
+        new RexShuttle() {
+          @Override
+          public RexNode visitInputRef(RexInputRef ref) {
+            return new RexInputRef(read.indexOf(ref.getIndex()), ref.getType());
+          }
+        };
+    return shuttle.apply(projects);
+  }
+
+  /**
+   * The plan trimmed to the fields it uses (Calcite's {@link RelFieldTrimmer}: a projection of the
+   * read columns over each scan), or the plan as it is where Calcite cannot trim it.
+   */
+  private static RelNode trimmed(RelNode rel) {
+    try {
+      RelNode trimmed =
+          new RelFieldTrimmer(null, RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null))
+              .trim(rel);
+      return trimmed.getRowType().getFieldCount() == rel.getRowType().getFieldCount()
+          ? trimmed
+          : rel;
+    } catch (RuntimeException e) {
+      return rel;
+    }
+  }
+
   private String aggregateCall(AggregateCall call) throws SqlCompileException {
     StringBuilder text = new StringBuilder(call.getAggregation().getName()).append('(');
     if (call.isDistinct()) {
@@ -235,7 +310,13 @@ public final class PlanNormalizer {
           rex(access.getReferenceExpr()) + ".$" + access.getField().getIndex();
       case RexSubQuery subQuery -> {
         StringBuilder sub = new StringBuilder();
-        node(subQuery.rel, 2, sub);
+        RelNode rel = subQuery.rel;
+        if (subQuery.getKind() == SqlKind.EXISTS) {
+          // EXISTS reads no column of its sub-query's rows: only what its filters and joins read.
+          var builder = RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null);
+          rel = builder.push(rel).project(builder.literal(true)).build();
+        }
+        node(trimmed(rel), 2, sub);
         yield subQuery.getKind() + list(subQuery.getOperands()) + "{\n" + sub + "}";
       }
       case RexOver over ->

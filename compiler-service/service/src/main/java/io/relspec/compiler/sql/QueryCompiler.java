@@ -64,7 +64,7 @@ import org.apache.calcite.sql2rel.StandardConvertletTable;
  */
 public final class QueryCompiler {
   /** Bumped whenever normalization changes, so fingerprints of old and new code never collide. */
-  public static final String NORMALIZER_VERSION = "plan-2";
+  public static final String NORMALIZER_VERSION = "plan-3";
 
   public static final String CALCITE_VERSION = "1.42.0";
 

@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.relspec.compiler.plans.PlanCompiler;
 import io.relspec.compiler.sql.CompiledQuery;
+import io.relspec.compiler.sql.Deadline;
 import io.relspec.compiler.sql.Fixtures;
+import io.relspec.compiler.sql.QueryCompiler;
 import io.relspec.contracts.api.PlanArtifact;
+import io.relspec.contracts.arrow.ArrowField;
+import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
+import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.contracts.spec.TaskSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +53,45 @@ class ColumnFingerprintTest {
         plan("SELECT status, id, amount * 2 AS doubled FROM orders WHERE amount > 5");
     assertThat(reordered.fingerprint()).isNotEqualTo(before.fingerprint());
     assertThat(reordered.columnsChangedFrom(before)).isEmpty();
+  }
+
+  @Test
+  void aSourceContractGainingAColumnChangesOnlyThePlansThatReadIt() throws Exception {
+    // orders gains "channel" in the middle of its columns: a task that names the columns it reads
+    // keeps its fingerprint (so it is not re-run), one that reads every column does not.
+    List<ArrowField> fields =
+        new ArrayList<>(Fixtures.SOURCES.get(DatasetName.of("orders")).schema().fields());
+    fields.add(2, ArrowField.of("channel", "utf8", true));
+    Map<DatasetName, DatasetContract> gained = new TreeMap<>(Fixtures.SOURCES);
+    DatasetContract orders = Fixtures.SOURCES.get(DatasetName.of("orders"));
+    gained.put(
+        DatasetName.of("orders"),
+        new DatasetContract(
+            new ArrowSchema(fields), orders.fileIdColumn(), orders.description(), null));
+    for (String sql :
+        new String[] {
+          "SELECT id, amount * 2 AS doubled FROM orders WHERE status = 'open'",
+          "SELECT customer_id, SUM(amount) AS total FROM orders GROUP BY customer_id",
+          "SELECT o.id, c.name FROM orders o JOIN customers c ON o.customer_id = c.id",
+          "SELECT c.id FROM customers c WHERE NOT EXISTS"
+              + " (SELECT 1 FROM orders o WHERE o.customer_id = c.id)",
+          "SELECT id FROM customers WHERE id IN (SELECT customer_id FROM orders WHERE amount > 5)",
+        }) {
+      assertThat(compileWith(gained, sql).fingerprint())
+          .as(sql)
+          .isEqualTo(Fixtures.compile(sql).fingerprint());
+    }
+    String all = "SELECT * FROM orders";
+    assertThat(compileWith(gained, all).fingerprint())
+        .isNotEqualTo(Fixtures.compile(all).fingerprint());
+    String reads = "SELECT id, channel FROM orders";
+    assertThat(compileWith(gained, reads).fingerprint()).isNotNull();
+  }
+
+  private static CompiledQuery compileWith(Map<DatasetName, DatasetContract> sources, String sql)
+      throws Exception {
+    return new QueryCompiler()
+        .compile(sql, PlanCompiler.environment(sources, Fixtures.FUNCTIONS), Deadline.none());
   }
 
   @Test
