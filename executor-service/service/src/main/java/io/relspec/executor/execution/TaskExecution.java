@@ -84,6 +84,12 @@ public class TaskExecution {
   /** Attempts between their start and their result's confirmation by the broker. */
   private int inFlight;
 
+  /** Bumped whenever an attempt starts or the executor falls idle: an idle checkpoint's ticket. */
+  private long idleEpoch;
+
+  /** How long the executor stays idle before it checkpoints its store. */
+  static final Duration IDLE_CHECKPOINT_DELAY = Duration.ofSeconds(1);
+
   private final Object idle = new Object();
   private final Set<String> cancelledRuns =
       Collections.newSetFromMap(
@@ -177,16 +183,38 @@ public class TaskExecution {
   }
 
   private void finished() {
+    long epoch;
     synchronized (idle) {
       inFlight--;
       idle.notifyAll();
+      if (inFlight > 0 || stopping) {
+        return;
+      }
+      epoch = ++idleEpoch;
     }
+    // Idle: once nothing has started for a while, move the store's write-ahead log into its file,
+    // so the checkpoint is not paid by whichever task commits next (DatasetStore.checkpoint).
+    timers.schedule(
+        () -> {
+          synchronized (idle) {
+            if (inFlight > 0 || idleEpoch != epoch || stopping) {
+              return;
+            }
+          }
+          DatasetStore store = node.store();
+          if (store != null && store.checkpoint()) {
+            LOG.debugf("idle: store checkpointed");
+          }
+        },
+        IDLE_CHECKPOINT_DELAY.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** Runs one attempt and sends its result; the stage completes when the broker confirmed it. */
   public CompletionStage<Void> execute(TaskRunRequested request) {
     synchronized (idle) {
       inFlight++;
+      idleEpoch++;
     }
     CompletionStage<Void> sent;
     try {

@@ -75,6 +75,9 @@ public final class DatasetStore implements AutoCloseable {
   private static final String FILE_SCOPE_COLUMN = "file_id";
   private static final String RESULT_VIEW = "relspec:result";
 
+  /** The write-ahead log size at which a commit checkpoints; see {@link #checkpoint}. */
+  static final String CHECKPOINT_THRESHOLD = "256MB";
+
   // The version stamps of a stored row (see the class comment); a colon keeps them apart from any
   // column a task or contract can declare.
   private static final String VALID_FROM = "\"relspec:from\"";
@@ -116,6 +119,11 @@ public final class DatasetStore implements AutoCloseable {
     properties.setProperty("temp_directory", dataDir.resolve("spill").toString());
     properties.setProperty("memory_limit", settings.memoryLimit());
     properties.setProperty("threads", Integer.toString(settings.threads()));
+    // Small outputs are committed to the write-ahead log; DuckDB moves them into the database file
+    // (a checkpoint) once the log passes this size, in whichever commit crosses it, and only when
+    // no other transaction is open, so in a run it lands on the last task. A larger bound lets the
+    // executor checkpoint when it is idle instead (checkpoint()); the log is as durable meanwhile.
+    properties.setProperty("checkpoint_threshold", CHECKPOINT_THRESHOLD);
     properties.setProperty("autoinstall_known_extensions", "false");
     properties.setProperty("autoload_known_extensions", "false");
     properties.setProperty("allow_community_extensions", "false");
@@ -1723,6 +1731,24 @@ public final class DatasetStore implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     root.close();
+  }
+
+  /**
+   * Moves what the write-ahead log holds into the database file. The executor calls it when no task
+   * attempt is running, so the work is not paid by the next task's commit. DuckDB skips or refuses
+   * a checkpoint while another transaction is open; that is not an error here (the next idle
+   * moment, or the log's size bound, checkpoints instead).
+   *
+   * @return whether the checkpoint ran
+   */
+  public boolean checkpoint() {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CHECKPOINT");
+      return true;
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   /** Sorted view of settings for diagnostics. */

@@ -681,6 +681,20 @@ class DatasetStoreTest {
   }
 
   @Test
+  void smallWritesWaitInTheLogUntilAnIdleCheckpointMovesThemIntoTheFile() throws Exception {
+    store.replace(TaskQuery.of(DatasetName.of("small"), "SELECT range AS n FROM range(1000)"));
+    Path wal = dataDir.resolve("store.duckdb.wal");
+    assertThat(wal).exists();
+    assertThat(Files.size(wal)).as("the committed write is in the log").isPositive();
+    assertThat(store.checkpoint()).isTrue();
+    assertThat(Files.exists(wal) ? Files.size(wal) : 0L).isZero();
+    assertThat(rows("SELECT count(*) FROM \"small\"")).containsExactly("1000");
+    store.close();
+    store = open(2);
+    assertThat(rows("SELECT count(*) FROM \"small\"")).containsExactly("1000");
+  }
+
+  @Test
   void storeSurvivesReopening() throws Exception {
     store.replace(TaskQuery.of(DatasetName.of("kept"), "SELECT 42 AS answer"));
     store.close();
