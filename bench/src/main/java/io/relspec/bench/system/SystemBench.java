@@ -36,7 +36,8 @@ import org.apache.arrow.memory.RootAllocator;
  * <pre>
  * java -cp bench/target/benchmarks.jar io.relspec.bench.system.SystemBench \
  *   --mode quick|full [--figures 3,5,7,8] [--deployment standalone|distributed] \
- *   [--files 1000,10000] [--incremental-files 10000] [--tpch 0.1] [--repetitions 5] \
+ *   [--files 1000,10000] [--incremental-files 10000] [--changed-per-mille 10,1] [--tpch 0.1] \
+ *   [--repetitions 5] \
  *   [--out bench/target/results]
  * </pre>
  */
@@ -51,6 +52,7 @@ public final class SystemBench {
       String deployment,
       List<Integer> files,
       List<Integer> incrementalFiles,
+      List<Integer> changedPerMille,
       List<Double> tpchScales,
       int dispatchGenerations,
       int dispatchWidth,
@@ -74,6 +76,7 @@ public final class SystemBench {
           given.getOrDefault("deployment", "standalone"),
           ints(given.getOrDefault("files", quick ? "40" : "1000,10000")),
           ints(given.getOrDefault("incremental-files", quick ? "200" : "10000")),
+          ints(given.getOrDefault("changed-per-mille", "10")),
           Stream.of(given.getOrDefault("tpch", quick ? "0.002" : "0.1,1").split(","))
               .filter(s -> !s.isBlank())
               .map(Double::parseDouble)
@@ -207,55 +210,63 @@ public final class SystemBench {
       throws Exception {
     CodeAnatomyGenerator.Options generator =
         new CodeAnatomyGenerator.Options(files, 42, 0, 0, CodeAnatomyGenerator.Variant.BASE);
-    int changed = Math.max(1, files / 100);
-    Samples relspec = new Samples();
-    Samples duckdb = new Samples();
-    int scoped = 0;
-    int ran = 0;
-    for (int r = 1; r <= options.repetitions(); r++) {
-      SplittableRandom random = new SplittableRandom(1000L * files + r);
-      TreeSet<Integer> picked = new TreeSet<>();
-      while (picked.size() < changed) {
-        picked.add(random.nextInt(files));
-      }
-      Map<Integer, Integer> ordered = new LinkedHashMap<>();
-      for (int index : picked) {
-        ordered.put(index, r);
-      }
-      Path changes = work.resolve("code-anatomy-" + files + "-change-" + r);
-      deleteRecursively(changes);
-      CodeAnatomyGenerator.writeFiles(generator, ordered, changes, allocator);
-      cli(deployment, "data", "put", "--dir", changes.toString());
-      JsonNode run = run(deployment.api(), "incremental");
-      relspec.add(seconds(run));
-      Set<String> tasks = ran(run);
-      Set<String> scopedTasks = new HashSet<>();
-      for (JsonNode task : run.path("tasks")) {
-        if (tasks.contains(task.path("task").asText()) && task.path("fileCount").asInt() > 0) {
-          scopedTasks.add(task.path("task").asText());
+    int revision = 0;
+    for (int perMille : options.changedPerMille()) {
+      int changed = Math.max(1, (int) ((long) files * perMille / 1000));
+      Samples relspec = new Samples();
+      Samples duckdb = new Samples();
+      int scoped = 0;
+      int ran = 0;
+      for (int r = 1; r <= options.repetitions(); r++) {
+        revision++;
+        SplittableRandom random = new SplittableRandom(1000L * files + r + 7919L * perMille);
+        TreeSet<Integer> picked = new TreeSet<>();
+        while (picked.size() < changed) {
+          picked.add(random.nextInt(files));
         }
+        Map<Integer, Integer> ordered = new LinkedHashMap<>();
+        for (int index : picked) {
+          ordered.put(index, revision);
+        }
+        Path changes = work.resolve("code-anatomy-" + files + "-change-" + revision);
+        deleteRecursively(changes);
+        CodeAnatomyGenerator.writeFiles(generator, ordered, changes, allocator);
+        cli(deployment, "data", "put", "--dir", changes.toString());
+        JsonNode run = run(deployment.api(), "incremental");
+        relspec.add(seconds(run));
+        Set<String> tasks = ran(run);
+        Set<String> scopedTasks = new HashSet<>();
+        for (JsonNode task : run.path("tasks")) {
+          if (tasks.contains(task.path("task").asText()) && task.path("fileCount").asInt() > 0) {
+            scopedTasks.add(task.path("task").asText());
+          }
+        }
+        ran = tasks.size();
+        scoped = scopedTasks.size();
+        List<String> ids = ordered.keySet().stream().map(CodeAnatomyGenerator::fileId).toList();
+        duckdb.add(baseline.runChanged(changes, allocator, ids, tasks, scopedTasks));
       }
-      ran = tasks.size();
-      scoped = scopedTasks.size();
-      List<String> ids = ordered.keySet().stream().map(CodeAnatomyGenerator::fileId).toList();
-      duckdb.add(baseline.runChanged(changes, allocator, ids, tasks, scopedTasks));
+      row(
+          7,
+          "| scale | changed files | tasks run (scoped to the files) | incremental s | full run s | incremental / full | same SQL on DuckDB, filtered to the changed files, s | incremental / DuckDB |\n"
+              + "|---|---|---|---|---|---|---|---|",
+          String.format(
+              Locale.ROOT,
+              "| %,d files | %,d (%s%%) | %d (%d) | %s | %s | **%.1f%%** | %s | %.1f× |",
+              files,
+              changed,
+              new java.math.BigDecimal(perMille)
+                  .movePointLeft(1)
+                  .stripTrailingZeros()
+                  .toPlainString(),
+              ran,
+              scoped,
+              relspec.format("%.2f"),
+              full.format("%.2f"),
+              100 * relspec.median() / full.median(),
+              duckdb.format("%.3f"),
+              relspec.median() / duckdb.median()));
     }
-    row(
-        7,
-        "| scale | changed files | tasks run (scoped to the files) | incremental s | full run s | incremental / full | same SQL on DuckDB, filtered to the changed files, s | incremental / DuckDB |\n"
-            + "|---|---|---|---|---|---|---|---|",
-        String.format(
-            Locale.ROOT,
-            "| %,d files | %,d (1%%) | %d (%d) | %s | %s | **%.1f%%** | %s | %.1f× |",
-            files,
-            changed,
-            ran,
-            scoped,
-            relspec.format("%.2f"),
-            full.format("%.2f"),
-            100 * relspec.median() / full.median(),
-            duckdb.format("%.3f"),
-            relspec.median() / duckdb.median()));
     columnAware(deployment, files, full);
   }
 
