@@ -1039,18 +1039,7 @@ public final class DatasetStore implements AutoCloseable {
     String live = VALID_TO + " IS NULL AND " + inFileScope(fileIdColumn);
     if (retainVersions == 1) {
       Totals ended =
-          measure(
-              connection,
-              "(SELECT * EXCLUDE ("
-                  + VALID_FROM
-                  + ", "
-                  + VALID_TO
-                  + ") FROM "
-                  + table
-                  + " WHERE "
-                  + live
-                  + ")",
-              schemaOf(connection, continued.relation()));
+          measure(connection, stampedRows(table, live), schemaOf(connection, continued.relation()));
       statement.execute("DELETE FROM " + table + " WHERE " + live);
       return ended;
     }
@@ -1388,42 +1377,32 @@ public final class DatasetStore implements AutoCloseable {
 
   /** The rows of {@code table} that belong to {@code version}, as a parenthesized query. */
   private static String rows(String table, long version) {
-    return "(SELECT * EXCLUDE ("
-        + VALID_FROM
-        + ", "
-        + VALID_TO
-        + ") FROM "
-        + table
-        + " WHERE "
-        + VALID_FROM
-        + " <= "
-        + version
-        + " AND ("
-        + VALID_TO
-        + " IS NULL OR "
-        + VALID_TO
-        + " > "
-        + version
-        + "))";
+    return stampedRows(
+        table,
+        VALID_FROM
+            + " <= "
+            + version
+            + " AND ("
+            + VALID_TO
+            + " IS NULL OR "
+            + VALID_TO
+            + " > "
+            + version
+            + ")");
   }
 
   /** The rows {@code version} appended to {@code table}. */
   private static String appended(String table, long version) {
-    return "(SELECT * EXCLUDE ("
-        + VALID_FROM
-        + ", "
-        + VALID_TO
-        + ") FROM "
-        + table
-        + " WHERE "
-        + VALID_FROM
-        + " = "
-        + version
-        + ")";
+    return stampedRows(table, VALID_FROM + " = " + version);
   }
 
   /** The rows {@code version} ended in {@code table}. */
   private static String ended(String table, long version) {
+    return stampedRows(table, VALID_TO + " = " + version);
+  }
+
+  /** The rows of {@code table} meeting {@code condition}, without the stamps, parenthesized. */
+  private static String stampedRows(String table, String condition) {
     return "(SELECT * EXCLUDE ("
         + VALID_FROM
         + ", "
@@ -1431,9 +1410,7 @@ public final class DatasetStore implements AutoCloseable {
         + ") FROM "
         + table
         + " WHERE "
-        + VALID_TO
-        + " = "
-        + version
+        + condition
         + ")";
   }
 
