@@ -9,12 +9,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -29,6 +31,13 @@ import org.jboss.logging.Logger;
  * failure of that message alone: it is requeued and dead-lettered by the queue's delivery limit,
  * and the consumer goes on with the next message.
  *
+ * <p>A requeued broker message is returned after a backoff ({@link #redeliveryDelay}: 1 s after the
+ * first failure, doubling, at most {@value #MAX_REDELIVERY_DELAY_SECONDS} s), not at once: a quorum
+ * queue hands a requeued message straight back, so without it the five deliveries of a message
+ * whose handler needs another service (the scheduler fetching a plan catalog from a compiler that
+ * is restarting) were spent in milliseconds and the message dead-lettered although the service was
+ * back seconds later. The delay holds no thread; the consumer goes on meanwhile.
+ *
  * <p>In one JVM (standalone, no broker) there is no queue to count deliveries: a message that
  * failed {@value #IN_PROCESS_DELIVERY_LIMIT} times is <em>parked</em> instead, logged as an error
  * with its reason and acknowledged, so a poisoned event is never replayed forever by its sender's
@@ -40,11 +49,23 @@ public final class InboundMessages {
   /** Deliveries of one in-process message before it is parked (a quorum queue's limit is 5). */
   static final int IN_PROCESS_DELIVERY_LIMIT = 5;
 
+  static final long MAX_REDELIVERY_DELAY_SECONDS = 16;
+
+  /**
+   * How long a broker message that failed {@code failures} times is held before it is returned to
+   * its queue: 1, 2, 4, 8, 16 s, so the four redeliveries a quorum queue's limit of 5 allows span
+   * 15 s.
+   */
+  static Duration redeliveryDelay(int failures) {
+    int doublings = Math.max(0, Math.min(failures - 1, 4));
+    return Duration.ofSeconds(Math.min(MAX_REDELIVERY_DELAY_SECONDS, 1L << doublings));
+  }
+
   private final String consumer;
   private final ProcessedMessages processed;
 
-  /** Failed in-process deliveries by event id; bounded, oldest forgotten first. */
-  private final Map<UUID, Integer> inProcessFailures =
+  /** Failed deliveries by event id; bounded, oldest forgotten first. */
+  private final Map<UUID, Integer> failuresByEvent =
       java.util.Collections.synchronizedMap(
           new java.util.LinkedHashMap<>() {
             @Override
@@ -53,9 +74,18 @@ public final class InboundMessages {
             }
           });
 
+  private final Function<Integer, Duration> redeliveryDelay;
+
   public InboundMessages(String consumer, ProcessedMessages processed) {
+    this(consumer, processed, InboundMessages::redeliveryDelay);
+  }
+
+  /** With the delay before a failed broker message is requeued, by its failures so far. */
+  InboundMessages(
+      String consumer, ProcessedMessages processed, Function<Integer, Duration> redeliveryDelay) {
     this.consumer = Objects.requireNonNull(consumer, "consumer is null");
     this.processed = Objects.requireNonNull(processed, "processed is null");
+    this.redeliveryDelay = Objects.requireNonNull(redeliveryDelay, "redeliveryDelay is null");
   }
 
   public <T extends RelspecMessage> CompletionStage<Void> handle(
@@ -103,6 +133,7 @@ public final class InboundMessages {
         .thenCompose(
             failure -> {
               if (failure == null) {
+                failuresByEvent.remove(record.eventId());
                 return message.ack();
               }
               Throwable cause =
@@ -115,10 +146,10 @@ public final class InboundMessages {
                     type.getSimpleName() + " " + record.eventId() + ": " + cause.getMessage(),
                     cause);
               }
+              int failures = failuresByEvent.merge(record.eventId(), 1, Integer::sum);
               if (message.getMetadata(IncomingRabbitMQMetadata.class).isEmpty()) {
-                int failures = inProcessFailures.merge(record.eventId(), 1, Integer::sum);
                 if (failures >= IN_PROCESS_DELIVERY_LIMIT) {
-                  inProcessFailures.remove(record.eventId());
+                  failuresByEvent.remove(record.eventId());
                   LOG.errorf(
                       cause,
                       "%s: parking %s %s after %d failed deliveries (not retried again): %s",
@@ -129,15 +160,35 @@ public final class InboundMessages {
                       cause);
                   return message.ack();
                 }
+                LOG.warnf(
+                    cause,
+                    "%s: %s %s failed, returning it for redelivery",
+                    consumer,
+                    type.getSimpleName(),
+                    record.eventId());
+                return requeue(message, cause);
               }
+              Duration delay = redeliveryDelay.apply(failures);
               LOG.warnf(
                   cause,
-                  "%s: %s %s failed, returning it for redelivery",
+                  "%s: %s %s failed (%d so far), returning it for redelivery in %d ms",
                   consumer,
                   type.getSimpleName(),
-                  record.eventId());
-              return message.nack(cause, Metadata.of(new RabbitMQRejectMetadata(true)));
+                  record.eventId(),
+                  failures,
+                  delay.toMillis());
+              if (delay.isZero()) {
+                return requeue(message, cause);
+              }
+              return CompletableFuture.supplyAsync(
+                      () -> null,
+                      CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS))
+                  .thenCompose(ignored -> requeue(message, cause));
             });
+  }
+
+  private static CompletionStage<Void> requeue(Message<?> message, Throwable cause) {
+    return message.nack(cause, Metadata.of(new RabbitMQRejectMetadata(true)));
   }
 
   private CompletionStage<Void> deadLetter(Message<?> message, String reason, Throwable cause) {

@@ -75,6 +75,18 @@ class InboundMessagesTest {
   }
 
   @Test
+  void aBrokerMessageIsRequeuedAfterABackoffThatSpansFifteenSecondsOverTheQueuesFiveDeliveries() {
+    List<Long> delays = new ArrayList<>();
+    for (int failures = 1; failures <= 6; failures++) {
+      delays.add(InboundMessages.redeliveryDelay(failures).toSeconds());
+    }
+    assertThat(delays).containsExactly(1L, 2L, 4L, 8L, 16L, 16L);
+    // The four requeues before a quorum queue's fifth and last delivery: long enough for a
+    // service the handler needs (a compiler, a database) to restart.
+    assertThat(delays.subList(0, 4).stream().mapToLong(Long::longValue).sum()).isEqualTo(15);
+  }
+
+  @Test
   void anUnreadableMessageIsDeadLetteredAtOnce() {
     inbound.handle(message("{\"eventId\":42"), SnapshotPublished.class, record -> {});
     inbound.handle(message(new Object()), SnapshotPublished.class, record -> {});
