@@ -208,7 +208,8 @@ class ExecutorFlightFetchTest {
         Map.of(),
         Instant.now().plusSeconds(120),
         schema,
-        previous);
+        previous,
+        false);
   }
 
   /** Publishes the attempt on the executor's exchange and returns its success. */

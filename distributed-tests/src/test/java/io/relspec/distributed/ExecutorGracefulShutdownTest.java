@@ -176,6 +176,7 @@ class ExecutorGracefulShutdownTest {
         Map.of(),
         Instant.now().plusSeconds(600),
         new ArrowSchema(List.of(new ArrowField("total", ArrowType.parse("int64"), true, Map.of()))),
-        null);
+        null,
+        false);
   }
 }

@@ -28,6 +28,11 @@ import java.util.UUID;
  * <p>{@code outputSchema} is the plan's output schema: the executor casts the result to it (DuckDB
  * widens, for example, {@code SUM} of an integer to HUGEINT). {@code fileIdColumn} names the
  * output's file-id column whenever it has one, so its partitions can be served and upserted.
+ *
+ * <p>{@code reportChangedFiles} asks, for a {@link WriteMode#REPLACE} with a {@code fileIdColumn},
+ * which file ids' partitions the new version changed against the previous one ({@code
+ * TaskRunSucceeded.changedFileIds}): the scheduler sets it in incremental runs when a reader of the
+ * output is file-scopable for it, so that reader re-runs only for those file ids.
  */
 public record TaskRunRequested(
     UUID eventId,
@@ -48,7 +53,8 @@ public record TaskRunRequested(
     Map<DatasetName, String> scopedInputs,
     Instant deadline,
     ArrowSchema outputSchema,
-    InputLocation previousOutput)
+    InputLocation previousOutput,
+    boolean reportChangedFiles)
     implements RelspecMessage {
   public TaskRunRequested {
     Objects.requireNonNull(eventId, "eventId is null");

@@ -88,7 +88,8 @@ final class SampleMessages {
                       new ArrowField("file_id", ArrowType.parse("utf8"), false, Map.of()),
                       new ArrowField("name", ArrowType.parse("utf8"), true, Map.of()))),
               new InputLocation(
-                  DatasetName.of("cpg_nodes"), 3L, "executor-1", "grpc://executor-1:8815"));
+                  DatasetName.of("cpg_nodes"), 3L, "executor-1", "grpc://executor-1:8815"),
+              true);
       case TASK_RUN_HEARTBEAT ->
           new TaskRunHeartbeat(id, AT, "run-1", "run-1/cpg_nodes", 1, "executor-0");
       case TASK_RUN_SUCCEEDED ->
@@ -111,7 +112,8 @@ final class SampleMessages {
                       ArrowField.of("seen_at", "timestamp[us]", true))),
               "grpc://executor-0:8815",
               830,
-              "5f2b0c4e9d1a7b3c8e6f0a2d4c6b8e0f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b");
+              "5f2b0c4e9d1a7b3c8e6f0a2d4c6b8e0f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b",
+              List.of("src/a.py", "src/b.py"));
       case TASK_RUN_FAILED ->
           new TaskRunFailed(
               id,

@@ -328,15 +328,20 @@ public class TaskExecution {
                   request.fileIdColumn(),
                   request.fileIds(),
                   previousVersion(store, request.previousOutput(), fetched))
-              : store.replace(query);
+              : store.replace(query, request.reportChangedFiles());
       long millis = Duration.between(started, Instant.now()).toMillis();
       LOG.infof(
-          "%s: %s -> %d rows (version %d, %d inputs fetched) in %d ms",
+          "%s: %s -> %d rows (version %d, %d inputs fetched%s) in %d ms",
           request.taskRunId(),
           request.output(),
           stored.rows(),
           stored.version(),
           fetched.size(),
+          !request.reportChangedFiles()
+              ? ""
+              : stored.changedFileIds() == null
+                  ? ", changed partitions unknown"
+                  : ", " + stored.changedFileIds().size() + " partitions changed",
           millis);
       return new TaskRunSucceeded(
           UUID.randomUUID(),
@@ -353,7 +358,8 @@ public class TaskExecution {
           stored.schema(),
           node.flightUri(),
           millis,
-          stored.contentHash());
+          stored.contentHash(),
+          stored.changedFileIds());
     } catch (SqlRefusedException e) {
       return failure(request, started, ExecutorErrorCode.SQL_REFUSED, e.getMessage());
     } catch (FlightFetcher.FetchException e) {

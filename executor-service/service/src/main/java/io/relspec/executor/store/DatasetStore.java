@@ -243,6 +243,16 @@ public final class DatasetStore implements AutoCloseable {
 
   /** Replaces {@code query.output()} with the query's rows as a new version. */
   public StoredDataset replace(TaskQuery query) throws SQLException, SqlRefusedException {
+    return replace(query, false);
+  }
+
+  /**
+   * Replaces {@code query.output()} with the query's rows as a new version; with {@code
+   * reportChangedFiles} and a file-id column, also compares it with the previous version held here
+   * partition by partition ({@link StoredDataset#changedFileIds()}).
+   */
+  public StoredDataset replace(TaskQuery query, boolean reportChangedFiles)
+      throws SQLException, SqlRefusedException {
     return locked(
         query.output(),
         () -> {
@@ -259,16 +269,22 @@ public final class DatasetStore implements AutoCloseable {
                   query
                       .cancellation()
                       .execute(statement, createStamped(table, "(" + select + ")", version));
+                  List<String> changedFiles =
+                      reportChangedFiles && held.isPresent() && query.fileIdColumn() != null
+                          ? changedPartitions(
+                              connection, held.get(), rows(table, version), query.fileIdColumn())
+                          : null;
                   return commitVersion(
-                      connection,
-                      query.output(),
-                      version,
-                      table,
-                      null,
-                      null,
-                      query.fileIdColumn(),
-                      query.outputSchema(),
-                      null);
+                          connection,
+                          query.output(),
+                          version,
+                          table,
+                          null,
+                          null,
+                          query.fileIdColumn(),
+                          query.outputSchema(),
+                          null)
+                      .withChangedFileIds(changedFiles);
                 });
           } finally {
             closeAll(streams);
@@ -349,6 +365,75 @@ public final class DatasetStore implements AutoCloseable {
             closeAll(streams);
           }
         });
+  }
+
+  /**
+   * Most file ids a full rewrite reports as changed; beyond it (or beyond half of the partitions)
+   * its readers are better off re-reading everything, and the report says "unknown".
+   */
+  static final int MAX_REPORTED_CHANGED_FILES = 10_000;
+
+  /**
+   * Early cutoff by partition: the file ids whose rows differ between {@code previous} and the new
+   * rows of a full rewrite, compared per partition by row count and the sum of the row hashes (the
+   * multiset hash of the content hash, per file id). Null when it cannot tell: the previous version
+   * was partitioned by another column or had other columns or types, the rows without a file id
+   * changed (no file's readers would see them), or more partitions changed than are worth naming.
+   */
+  private static List<String> changedPartitions(
+      Connection connection, Version previous, String current, String fileIdColumn)
+      throws SQLException {
+    if (!fileIdColumn.equals(previous.fileIdColumn())) {
+      return null;
+    }
+    ArrowSchema schema = schemaOf(connection, current);
+    if (!schema.equals(schemaOf(connection, previous.relation()))) {
+      return null;
+    }
+    List<String> columns = new ArrayList<>();
+    for (ArrowField field : schema.fields()) {
+      columns.add(quoteInternal(field.name()));
+    }
+    if (!columns.contains(quoteInternal(fileIdColumn))) {
+      return null;
+    }
+    String file = quoteInternal(fileIdColumn);
+    String perPartition =
+        " (SELECT "
+            + file
+            + " AS f, COUNT(*) AS n, SUM(CAST(hash("
+            + String.join(", ", columns)
+            + ") AS HUGEINT)) AS h FROM %s AS \"relspec:partitioned\" GROUP BY 1) ";
+    String sql =
+        "SELECT CAST(COALESCE(now.f, was.f) AS VARCHAR) AS file_id, COUNT(*) OVER () AS changed,"
+            + " (SELECT COUNT(DISTINCT "
+            + file
+            + ") FROM "
+            + current
+            + " AS \"relspec:counted\") AS partitions FROM"
+            + perPartition.formatted(current)
+            + "AS now FULL OUTER JOIN"
+            + perPartition.formatted(previous.relation())
+            + "AS was ON now.f IS NOT DISTINCT FROM was.f"
+            + " WHERE now.n IS DISTINCT FROM was.n OR now.h IS DISTINCT FROM was.h"
+            + " ORDER BY 1 NULLS FIRST LIMIT "
+            + (MAX_REPORTED_CHANGED_FILES + 1);
+    List<String> changed = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      while (rows.next()) {
+        String fileId = rows.getString(1);
+        long count = rows.getLong(2);
+        long partitions = rows.getLong(3);
+        if (fileId == null
+            || count > MAX_REPORTED_CHANGED_FILES
+            || count > Math.max(1, partitions / 2)) {
+          return null;
+        }
+        changed.add(fileId);
+      }
+    }
+    return List.copyOf(changed);
   }
 
   /** The version an upsert builds on, fetched from the executor that holds it. */
@@ -1199,7 +1284,8 @@ public final class DatasetStore implements AutoCloseable {
             totals.bytes(),
             schema,
             fileIdColumn,
-            totals.contentHash(schema));
+            totals.contentHash(schema),
+            null);
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO "
@@ -1513,6 +1599,7 @@ public final class DatasetStore implements AutoCloseable {
         version.bytes(),
         withDeclaredTimezones(schemaOf(connection, version.relation()), version.declaredSchema()),
         version.fileIdColumn(),
+        null,
         null);
   }
 

@@ -2,6 +2,7 @@ package io.relspec.executor.store;
 
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.model.DatasetName;
+import java.util.List;
 
 /**
  * A dataset version held in this executor's store.
@@ -12,6 +13,9 @@ import io.relspec.contracts.model.DatasetName;
  * @param contentHash a hash of the schema and of the rows as a multiset (order-independent),
  *     computed when the version was written; equal hashes mean equal contents. Null when read back
  *     from the store rather than just written.
+ * @param changedFileIds for a full rewrite of a file-keyed output, the file ids whose partitions
+ *     differ from the previous version (sorted; empty when none did); null when unknown: an upsert,
+ *     no previous version here, or more changed than are worth naming
  */
 public record StoredDataset(
     DatasetName name,
@@ -20,4 +24,14 @@ public record StoredDataset(
     long bytes,
     ArrowSchema schema,
     String fileIdColumn,
-    String contentHash) {}
+    String contentHash,
+    List<String> changedFileIds) {
+  public StoredDataset {
+    changedFileIds = changedFileIds == null ? null : List.copyOf(changedFileIds);
+  }
+
+  StoredDataset withChangedFileIds(List<String> fileIds) {
+    return new StoredDataset(
+        name, version, rows, bytes, schema, fileIdColumn, contentHash, fileIds);
+  }
+}

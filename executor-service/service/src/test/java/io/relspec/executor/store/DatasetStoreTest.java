@@ -199,6 +199,45 @@ class DatasetStoreTest {
   }
 
   @Test
+  void aFullRewriteReportsWhichPartitionsChangedAgainstThePreviousVersion() throws Exception {
+    DatasetName out = DatasetName.of("keyed");
+    String before =
+        "SELECT * FROM (VALUES ('f1', 1), ('f1', 2), ('f2', 3), ('f3', 4), ('f5', 5), ('f6', 6),"
+            + " ('f7', 7), ('f8', 8)) AS t(file_id, n)";
+    assertThat(store.replace(query(out, before, List.of(), List.of(), null, "file_id", null), true))
+        .as("no previous version: unknown")
+        .extracting(StoredDataset::changedFileIds)
+        .isNull();
+    // f1's rows come in another order (same partition), f2 changed a value, f3 is gone, f4 is new,
+    // f5 to f8 are untouched.
+    String after =
+        "SELECT * FROM (VALUES ('f1', 2), ('f1', 1), ('f2', 30), ('f4', 4), ('f5', 5), ('f6', 6),"
+            + " ('f7', 7), ('f8', 8)) AS t(file_id, n)";
+    StoredDataset rewritten =
+        store.replace(query(out, after, List.of(), List.of(), null, "file_id", null), true);
+    assertThat(rewritten.changedFileIds()).containsExactly("f2", "f3", "f4");
+    // The same rows again: nothing changed.
+    assertThat(
+            store
+                .replace(query(out, after, List.of(), List.of(), null, "file_id", null), true)
+                .changedFileIds())
+        .isEmpty();
+    // Rows without a file id changed: no file's readers would see that, so it is unknown.
+    String unkeyed = after.replace("('f5', 5)", "(NULL, 5)");
+    assertThat(
+            store
+                .replace(query(out, unkeyed, List.of(), List.of(), null, "file_id", null), true)
+                .changedFileIds())
+        .isNull();
+    // Not asked for (a full run): not computed.
+    assertThat(
+            store
+                .replace(query(out, after, List.of(), List.of(), null, "file_id", null))
+                .changedFileIds())
+        .isNull();
+  }
+
+  @Test
   void aScopedUpsertStaysInTheTableItContinuesAndTheVersionBeforeStillReadsItsOwnRows()
       throws Exception {
     StoredDataset first =

@@ -12,6 +12,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.relspec.contracts.api.PlanCatalog;
 import io.relspec.contracts.messaging.PlanCatalogCompiled;
+import io.relspec.contracts.messaging.RelspecMessage;
 import io.relspec.contracts.messaging.RunFinished;
 import io.relspec.contracts.messaging.RunState;
 import io.relspec.contracts.messaging.SourceDataUpdated;
@@ -128,6 +129,104 @@ class RunLifecycleTest {
     String fourth = startRun("{}");
     assertThat(executor.finished(fourth).state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(status(fourth).getList("tasks.reason", String.class)).containsOnly("unchanged");
+  }
+
+  @Test
+  void readersOfAnOutputRebuiltInFullRunOnlyForThePartitionsItChanged() throws Exception {
+    // p_a derives its rows through a join (not file-scopable) but its output is keyed by file_id;
+    // p_b and p_c are file-scopable for their input, p_d is not.
+    install(
+        Plans.catalog()
+            .id("pc-partitions")
+            .task(task("p_a").columns("file_id:utf8", "id:int64"))
+            .task(
+                task("p_b")
+                    .reads("p_a", "file_id:utf8", "id:int64")
+                    .columns("file_id:utf8", "id:int64")
+                    .scopable("file_id", "p_a=file_id"))
+            .task(
+                task("p_c")
+                    .reads("p_b", "file_id:utf8", "id:int64")
+                    .columns("file_id:utf8", "id:int64")
+                    .scopable("file_id", "p_b=file_id"))
+            .task(task("p_d").reads("p_c", "id:int64"))
+            .build());
+    String first = startRun("{\"mode\":\"full\"}");
+    TaskRunRequested built = executor.next(first);
+    // A full run cuts nothing off, so it asks for no partition comparison.
+    assertThat(built.reportChangedFiles()).isFalse();
+    executor.publish(succeeded(built, 4, 1, "hash-a", null));
+    for (int task = 0; task < 3; task++) {
+      executor.publish(succeeded(executor.next(first), 4));
+    }
+    assertThat(executor.finished(first).state()).isEqualTo(RunState.SUCCEEDED);
+
+    JsonPath preview =
+        given()
+            .auth()
+            .oauth2(ADMIN)
+            .contentType(ContentType.JSON)
+            .body("{\"force\":[\"p_a\"],\"dryRun\":true}")
+            .post("/api/v1/runs")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertThat(preview.getString("plan.find { it.task == 'p_b' }.scope"))
+        .isEqualTo(
+            "full: 'p_a' is rebuilt in full in this run"
+                + " (narrowed at run time to the partitions it changes)");
+
+    // p_a is rebuilt in full; its executor compares it with the previous version per file_id
+    // and reports two changed partitions.
+    String second = startRun("{\"force\":[\"p_a\"]}");
+    TaskRunRequested a = executor.next(second);
+    assertThat(a.writeMode()).isEqualTo(TaskRunRequested.WriteMode.REPLACE);
+    assertThat(a.fileIdColumn()).as("named by its scopable readers").isEqualTo("file_id");
+    assertThat(a.reportChangedFiles()).isTrue();
+    executor.publish(succeeded(a, 4, 2, "hash-a2", List.of("x2", "x4")));
+    TaskRunRequested b = executor.next(second);
+    assertThat(b.task().value()).isEqualTo("p_b");
+    assertThat(b.writeMode()).isEqualTo(TaskRunRequested.WriteMode.UPSERT_FILES);
+    assertThat(b.fileIds()).containsExactly("x2", "x4");
+    assertThat(b.scopedInputs()).containsOnlyKeys(DatasetName.of("p_a"));
+    executor.publish(succeeded(b, 4));
+    // Scoping flows on: p_b's upsert changed those file ids only.
+    TaskRunRequested c = executor.next(second);
+    assertThat(c.task().value()).isEqualTo("p_c");
+    assertThat(c.writeMode()).isEqualTo(TaskRunRequested.WriteMode.UPSERT_FILES);
+    assertThat(c.fileIds()).containsExactly("x2", "x4");
+    executor.publish(succeeded(c, 4));
+    TaskRunRequested d = executor.next(second);
+    assertThat(d.task().value()).isEqualTo("p_d");
+    assertThat(d.writeMode()).isEqualTo(TaskRunRequested.WriteMode.REPLACE);
+    executor.publish(succeeded(d, 1));
+    assertThat(executor.finished(second).state()).isEqualTo(RunState.SUCCEEDED);
+    JsonPath run = status(second);
+    assertThat(run.getInt("tasks.find { it.task == 'p_b' }.fileCount")).isEqualTo(2);
+    assertThat(run.getInt("tasks.find { it.task == 'p_c' }.fileCount")).isEqualTo(2);
+    assertThat(run.getInt("tasks.find { it.task == 'p_d' }.fileCount")).isZero();
+
+    // Unknown partitions (too many changed, or another executor held the previous version):
+    // readers run in full as planned.
+    String third = startRun("{\"force\":[\"p_a\"]}");
+    executor.publish(succeeded(executor.next(third), 4, 3, "hash-a3", null));
+    TaskRunRequested whole = executor.next(third);
+    assertThat(whole.task().value()).isEqualTo("p_b");
+    assertThat(whole.writeMode()).isEqualTo(TaskRunRequested.WriteMode.REPLACE);
+    executor.publish(succeeded(whole, 4));
+    TaskRunRequested c3 = executor.next(third);
+    assertThat(c3.task().value()).isEqualTo("p_c");
+    assertThat(c3.writeMode()).isEqualTo(TaskRunRequested.WriteMode.REPLACE);
+    executor.publish(succeeded(c3, 4));
+    // p_d follows or is reused by column lineage; either way the run completes.
+    RelspecMessage rest = executor.nextOrFinished(third, Duration.ofSeconds(30));
+    if (rest instanceof TaskRunRequested last) {
+      executor.publish(succeeded(last, 1));
+      rest = executor.finished(third);
+    }
+    assertThat(rest).isInstanceOf(RunFinished.class);
+    assertThat(((RunFinished) rest).state()).isEqualTo(RunState.SUCCEEDED);
   }
 
   @Test
@@ -750,6 +849,15 @@ class RunLifecycleTest {
 
   private static TaskRunSucceeded succeeded(
       TaskRunRequested request, long rows, long version, String contentHash) {
+    return succeeded(request, rows, version, contentHash, null);
+  }
+
+  private static TaskRunSucceeded succeeded(
+      TaskRunRequested request,
+      long rows,
+      long version,
+      String contentHash,
+      List<String> changedFileIds) {
     return new TaskRunSucceeded(
         UUID.randomUUID(),
         Instant.now(),
@@ -765,7 +873,8 @@ class RunLifecycleTest {
         null,
         "grpc://scripted:8815",
         3,
-        contentHash);
+        contentHash,
+        changedFileIds);
   }
 
   private static TaskRunFailed lost(TaskRunRequested request, String input) {

@@ -278,7 +278,12 @@ public final class RunPlanner {
               input,
               files == null ? FileChanges.WHOLE : new FileChanges(false, files),
               plan.fileScope(),
-              "'" + input + "' is rebuilt in full in this run");
+              "'"
+                  + input
+                  + "' is rebuilt in full in this run"
+                  + (narrowable(plan, input)
+                      ? " (narrowed at run time to the partitions it changes)"
+                      : ""));
         } else if (current != null) {
           Materialization upstream =
               producer >= 0 && walk.lookedUp[producer]
@@ -329,6 +334,16 @@ public final class RunPlanner {
       }
     }
     return changes;
+  }
+
+  /**
+   * Whether a task planned in full because {@code input} is rebuilt in full may still run for some
+   * file ids: it is file-scopable for {@code input}, so the run restricts it to the partitions the
+   * rebuild reports changed (early cutoff by partition).
+   */
+  private static boolean narrowable(PlanArtifact plan, DatasetName input) {
+    FileScope scope = plan.fileScope();
+    return scope != null && scope.scopable() && scope.scopedInputs().containsKey(input);
   }
 
   /** Targets and everything upstream of them; no targets means every compiled task (empty set). */

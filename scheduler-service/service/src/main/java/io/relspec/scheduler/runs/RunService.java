@@ -6,6 +6,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.relspec.contracts.api.ColumnLineage;
 import io.relspec.contracts.api.DatasetDirectory;
+import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
 import io.relspec.contracts.api.RequiredColumn;
@@ -318,6 +319,15 @@ public class RunService {
             }
           }
           runs.markContentSameAs(connection, event.runId(), event.task(), sameAs);
+          // Early cutoff by partition: which file ids' partitions a full rewrite changed.
+          runs.markChangedPartitions(
+              connection,
+              event.runId(),
+              event.task(),
+              event.changedFileIds() == null || task.fileCount() > 0
+                  ? null
+                  : OutputPartitions.column(graph, event.task()),
+              event.changedFileIds() == null ? List.of() : event.changedFileIds());
           // Column-aware rebuilds: which output columns the new version may have changed.
           runs.markChangedColumns(
               connection,
@@ -1047,9 +1057,15 @@ public class RunService {
       if (sourceLocations == null) {
         sourceLocations = sources.locations(connection);
       }
-      if (judge && cutOff(connection, runId, full, graph, sourceLocations, now)) {
-        work.addAll(runnableChildren(connection, runId, graph, task.task(), now));
-        continue;
+      if (judge) {
+        Judgement judgement = cutOff(connection, runId, full, graph, sourceLocations, now);
+        if (judgement == Judgement.CUT_OFF) {
+          work.addAll(runnableChildren(connection, runId, graph, task.task(), now));
+          continue;
+        }
+        if (judgement == Judgement.NARROWED) {
+          full = runs.taskRun(connection, runId, task.task()).orElseThrow();
+        }
       }
       if (dispatched == slots) {
         runs.markReady(connection, runId, task.task(), now);
@@ -1061,12 +1077,22 @@ public class RunService {
     return dispatched;
   }
 
+  /** What judging a runnable task decided. */
+  private enum Judgement {
+    /** Reused: its rebuilt inputs came out the same (in content, or in the columns it reads). */
+    CUT_OFF,
+    /** Restricted to the file ids whose partitions its rebuilt inputs changed. */
+    NARROWED,
+    /** Runs as the plan said. */
+    AS_PLANNED
+  }
+
   /**
    * Early cutoff: a task planned only because an upstream output was rebuilt is reused when every
    * input is the version its output was built from, or a rebuilt version whose content equals that
    * version's. Its materialization is then recorded as built from the new versions.
    */
-  private boolean cutOff(
+  private Judgement cutOff(
       Connection connection,
       String runId,
       TaskRunStatus task,
@@ -1075,15 +1101,15 @@ public class RunService {
       Instant now)
       throws SQLException {
     if (task.reason() != SelectionReason.UPSTREAM_CHANGED || task.attempt() > 0) {
-      return false;
+      return Judgement.AS_PLANNED;
     }
     Materialization built = runs.materialization(connection, task.output()).orElse(null);
     if (built == null || !built.fingerprint().equals(task.fingerprint())) {
-      return false;
+      return Judgement.AS_PLANNED;
     }
     // A full run re-runs every task by request: nothing is cut off.
     if (runs.run(connection, runId).map(run -> run.mode() == RunMode.FULL).orElse(true)) {
-      return false;
+      return Judgement.AS_PLANNED;
     }
     PlanArtifact plan = graph.plan(task.task());
     List<TaskName> producers = new ArrayList<>();
@@ -1103,6 +1129,8 @@ public class RunService {
       }
     }
     Map<DatasetName, Long> versions = new HashMap<>();
+    Set<String> narrowTo = null;
+    List<String> narrowedBy = null;
     for (DatasetName input : plan.physicalInputs()) {
       TaskName producer = graph.producer(input);
       Long current;
@@ -1115,7 +1143,7 @@ public class RunService {
       }
       Long builtFrom = built.inputVersions().get(input);
       if (current == null || builtFrom == null) {
-        return false;
+        return Judgement.AS_PLANNED;
       }
       // An output rebuilt in this run counts as the same only on the executor's word (its content
       // hash), never because a version number repeats: versions are per executor store.
@@ -1131,9 +1159,31 @@ public class RunService {
         byColumns = true;
       }
       if (!same) {
-        return false;
+        Set<String> changedFiles =
+            rebuilt.contains(producer) && task.fileCount() == 0
+                ? changedPartitions(connection, runId, graph, plan, input, producer)
+                : null;
+        if (changedFiles == null) {
+          return Judgement.AS_PLANNED;
+        }
+        if (narrowTo == null) {
+          narrowTo = new TreeSet<>();
+          narrowedBy = new ArrayList<>();
+        }
+        narrowTo.addAll(changedFiles);
+        narrowedBy.add(input + " (" + changedFiles.size() + ")");
       }
       versions.put(input, current);
+    }
+    if (narrowTo != null) {
+      // Early cutoff by partition: the rebuilt inputs changed only these file ids' partitions,
+      // and the task is file-scopable for each of them: it re-runs for those file ids only.
+      runs.insertFileIds(connection, runId, task.task(), List.copyOf(narrowTo));
+      LOG.infof(
+          "run %s: %s narrowed to %d file id(s): its rebuilt inputs changed only those partitions"
+              + " (%s)",
+          runId, task.task(), narrowTo.size(), String.join(", ", narrowedBy));
+      return Judgement.NARROWED;
     }
     runs.updateMaterializationInputs(connection, task.output(), versions);
     runs.markCutOff(
@@ -1148,7 +1198,37 @@ public class RunService {
             : "run %s: %s reused, its rebuilt inputs came out with unchanged content",
         runId,
         task.task());
-    return true;
+    return Judgement.CUT_OFF;
+  }
+
+  /**
+   * The file ids whose partitions of {@code input} its producer changed in this run, when the task
+   * is file-scopable for {@code input} by the same column: the producer's own file ids when it ran
+   * scoped (or was narrowed), else the partitions its executor reported changed by a full rewrite.
+   * Null when unknown, or when the task could not be restricted to them.
+   */
+  private Set<String> changedPartitions(
+      Connection connection,
+      String runId,
+      TaskGraph graph,
+      PlanArtifact plan,
+      DatasetName input,
+      TaskName producer)
+      throws SQLException {
+    FileScope scope = plan.fileScope();
+    String column = scope == null ? null : scope.scopedInputs().get(input);
+    if (column == null) {
+      return null;
+    }
+    List<String> scoped = runs.fileIds(connection, runId, producer);
+    if (!scoped.isEmpty()) {
+      String producerColumn = OutputPartitions.column(graph, producer);
+      return column.equals(producerColumn) ? new TreeSet<>(scoped) : null;
+    }
+    return runs.changedPartitions(connection, runId, producer)
+        .filter(reported -> reported.column().equals(column))
+        .map(reported -> (Set<String>) new TreeSet<>(reported.fileIds()))
+        .orElse(null);
   }
 
   /**
@@ -1462,6 +1542,19 @@ public class RunService {
     TaskRunRequested.WriteMode mode = TaskRunRequested.WriteMode.REPLACE;
     // Named whenever the output has one, so executors can serve and later upsert its partitions.
     String fileIdColumn = plan.fileScope() == null ? null : plan.fileScope().fileIdColumn();
+    // Early cutoff by partition: a full rewrite in an incremental run reports the partitions it
+    // changed when a reader could re-run for those file ids only.
+    String readersColumn = null;
+    if (fileIds.isEmpty()) {
+      readersColumn = OutputPartitions.readersColumn(graph, task.task());
+      if (fileIdColumn == null) {
+        fileIdColumn = readersColumn;
+      }
+    }
+    boolean reportChangedFiles =
+        readersColumn != null
+            && readersColumn.equals(fileIdColumn)
+            && runs.run(connection, runId).map(run -> run.mode() != RunMode.FULL).orElse(false);
     InputLocation previousOutput = null;
     Map<DatasetName, String> scopedInputs = Map.of();
     if (!fileIds.isEmpty()) {
@@ -1500,7 +1593,8 @@ public class RunService {
             scopedInputs,
             now.plus(config.taskTimeout()),
             plan.outputSchema(),
-            previousOutput));
+            previousOutput,
+            reportChangedFiles));
     runs.markDispatched(connection, runId, task.task(), attempt, inputVersions, now);
     // One START per task run; a retry's attempt starting is a RUNNING event of the same run.
     lineage.append(

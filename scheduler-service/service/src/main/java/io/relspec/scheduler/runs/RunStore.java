@@ -580,6 +580,83 @@ final class RunStore {
   }
 
   /**
+   * Records the file ids whose partitions (values of {@code column}) the task's new version changed
+   * against the previous one, as its executor reported them.
+   */
+  void markChangedPartitions(
+      Connection connection, String runId, TaskName task, String column, List<String> fileIds)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE scheduler_task_run SET changed_partitions_by = ? WHERE run_id = ? AND task = ?")) {
+      update.setString(1, column);
+      update.setString(2, runId);
+      update.setString(3, task.value());
+      update.executeUpdate();
+    }
+    // A task rebuilt again in the same run (its output was lost) reports afresh.
+    try (PreparedStatement delete =
+        connection.prepareStatement(
+            "DELETE FROM scheduler_task_run_changed_file WHERE run_id = ? AND task = ?")) {
+      delete.setString(1, runId);
+      delete.setString(2, task.value());
+      delete.executeUpdate();
+    }
+    if (column == null) {
+      return;
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO scheduler_task_run_changed_file (run_id, task, file_id) VALUES (?, ?, ?)")) {
+      int batched = 0;
+      for (String fileId : fileIds) {
+        insert.setString(1, runId);
+        insert.setString(2, task.value());
+        insert.setString(3, fileId);
+        insert.addBatch();
+        if (++batched % 1000 == 0) {
+          insert.executeBatch();
+        }
+      }
+      insert.executeBatch();
+    }
+  }
+
+  /** The partitions a task run's new version changed, when its executor reported them. */
+  record ChangedPartitions(String column, List<String> fileIds) {}
+
+  Optional<ChangedPartitions> changedPartitions(Connection connection, String runId, TaskName task)
+      throws SQLException {
+    String column;
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT changed_partitions_by FROM scheduler_task_run WHERE run_id = ? AND task = ?")) {
+      select.setString(1, runId);
+      select.setString(2, task.value());
+      try (ResultSet rows = select.executeQuery()) {
+        column = rows.next() ? rows.getString(1) : null;
+      }
+    }
+    if (column == null) {
+      return Optional.empty();
+    }
+    List<String> fileIds = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT file_id FROM scheduler_task_run_changed_file WHERE run_id = ? AND task = ?"
+                + " ORDER BY file_id")) {
+      select.setString(1, runId);
+      select.setString(2, task.value());
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          fileIds.add(rows.getString(1));
+        }
+      }
+    }
+    return Optional.of(new ChangedPartitions(column, fileIds));
+  }
+
+  /**
    * Records the output columns the task's new version may have changed against the previous one,
    * with its rows the same (null: unknown, or the rows changed).
    */

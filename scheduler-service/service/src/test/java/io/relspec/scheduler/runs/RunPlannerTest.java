@@ -259,7 +259,10 @@ class RunPlannerTest {
     assertThat(line(plan, "b").fileIds()).isEmpty();
     assertThat(line(plan, "a").scope())
         .isEqualTo("full: source 'raw' was replaced without file ids");
-    assertThat(line(plan, "b").scope()).isEqualTo("full: 'a' is rebuilt in full in this run");
+    assertThat(line(plan, "b").scope())
+        .isEqualTo(
+            "full: 'a' is rebuilt in full in this run"
+                + " (narrowed at run time to the partitions it changes)");
   }
 
   @Test
