@@ -100,6 +100,17 @@ class CodeAnatomyIncrementalEquivalenceTest {
     assertThat(tasksWhere(run, t -> "run".equals(t.path("action").asText())))
         .containsExactly("external_references");
 
+    // 1c. One file re-extracted with other content: resolved_references and resolved_calls join
+    // across files and run in full, but their outputs stay keyed by file; their rewrites report
+    // which file ids' partitions changed, and the graph tasks reading them re-run for those only.
+    Path oneFile = work.resolve("one-file");
+    StandaloneHarness.generate(
+        oneFile, FILES, SEED + 1, CodeAnatomyGenerator.Variant.CHANGES, 0.02, 0);
+    harness.cli("data", "put", "--dir", oneFile.toString());
+    run = assertIncrementalEqualsFull("one file changed");
+    assertThat(reasons(run)).containsEntry("resolved_references", "upstream_changed");
+    assertThat(narrowed).as("narrowed to the partitions that changed").contains("cpg_nodes");
+
     // 2. A task's SQL changed: it and what reads it re-run; the rest is reused.
     StandaloneHarness.edit(
         bundle.resolve("tasks/line_stats.sql"),

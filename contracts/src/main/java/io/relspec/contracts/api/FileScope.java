@@ -14,7 +14,9 @@ import java.util.Objects;
  *
  * @param scopable true when a run may be restricted to changed file ids
  * @param reason why it is or is not scopable, one line
- * @param fileIdColumn the output column carrying the file id (null when not scopable)
+ * @param fileIdColumn the output column carrying the file id: set when scopable, and for a task
+ *     that is not scopable but whose every output row keeps the file id of the row it came from
+ *     (its output stays partitioned by file id, so readers can be scoped by that column); else null
  * @param inputFileIdColumns per file-keyed input the SQL names (views included), its file id column
  * @param scopedInputs the datasets a scoped run restricts to the changed file ids, with their file
  *     id column: the file-keyed inputs the SQL reads directly, and through a scopable view the

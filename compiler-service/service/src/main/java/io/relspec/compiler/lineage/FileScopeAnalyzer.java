@@ -33,16 +33,34 @@ import org.apache.calcite.sql.SqlKind;
  * stay together by file through the whole plan (joins equate file ids, aggregations group by the
  * file id, windows partition by it, no LIMIT, every UNION branch carries it) and the output must
  * carry the file id column unchanged.
+ *
+ * <p>A task that is not scopable may still write an output partitioned by file id: every row keeps
+ * the file id of the file-keyed row it came from (a join across files by name, a window over all
+ * files, a LIMIT all keep the column). Its {@link FileScope#fileIdColumn()} then names that column,
+ * so readers can be scoped by it: they run for the changed partitions when the task is not rebuilt,
+ * in full when it is, narrowed at run time to the partitions its rewrite reports changed.
  */
 public final class FileScopeAnalyzer {
   private final Function<DatasetName, Optional<String>> fileIdColumns;
   private final Map<DatasetName, String> fileKeyed = new TreeMap<>();
 
   /**
+   * Only follows which fields carry a file id, without requiring the rows of one file to stay
+   * together: finds the partition column of a task that is not scopable.
+   */
+  private final boolean partitionsOnly;
+
+  /**
    * @param fileIdColumns the file id column of an input, if its rows are keyed by file
    */
   public FileScopeAnalyzer(Function<DatasetName, Optional<String>> fileIdColumns) {
+    this(fileIdColumns, false);
+  }
+
+  private FileScopeAnalyzer(
+      Function<DatasetName, Optional<String>> fileIdColumns, boolean partitionsOnly) {
     this.fileIdColumns = fileIdColumns;
+    this.partitionsOnly = partitionsOnly;
   }
 
   /** Per plan node: does it hold file-keyed rows, which fields are the file id. */
@@ -77,7 +95,36 @@ public final class FileScopeAnalyzer {
           fileKeyed,
           fileKeyed);
     } catch (NotScopable e) {
-      return FileScope.notScopable(e.getMessage(), fileKeyed);
+      String partitions =
+          new FileScopeAnalyzer(fileIdColumns, true).partitionColumn(root, outputNames);
+      if (partitions == null) {
+        return FileScope.notScopable(e.getMessage(), fileKeyed);
+      }
+      return new FileScope(
+          false,
+          e.getMessage() + "; its output stays partitioned by file id in column " + partitions,
+          partitions,
+          fileKeyed,
+          Map.of());
+    }
+  }
+
+  /** The output column every row of which carries a file id unchanged, or null. */
+  private String partitionColumn(RelNode root, List<String> outputNames) {
+    try {
+      Scope scope = visit(root);
+      return scope.fileIdFields().isEmpty()
+          ? null
+          : outputNames.get(scope.fileIdFields().stream().min(Integer::compare).get());
+    } catch (NotScopable e) {
+      return null;
+    }
+  }
+
+  /** Rejects the plan as not scopable, unless only following the partition column. */
+  private void notScopable(String reason) throws NotScopable {
+    if (!partitionsOnly) {
+      throw new NotScopable(reason);
     }
   }
 
@@ -95,7 +142,7 @@ public final class FileScopeAnalyzer {
         Scope left = visit(correlate.getLeft());
         Scope right = visit(correlate.getRight());
         if (right.fileData()) {
-          throw new NotScopable("a correlated sub-query reads file-keyed rows of other files");
+          notScopable("a correlated sub-query reads file-keyed rows of other files");
         }
         yield left;
       }
@@ -103,7 +150,7 @@ public final class FileScopeAnalyzer {
       case Sort sort -> {
         Scope input = visit(sort.getInput());
         if (input.fileData() && (sort.fetch != null || sort.offset != null)) {
-          throw new NotScopable("LIMIT/OFFSET picks rows across files");
+          notScopable("LIMIT/OFFSET picks rows across files");
         }
         yield input;
       }
@@ -151,10 +198,10 @@ public final class FileScopeAnalyzer {
     int offset = join.getLeft().getRowType().getFieldCount();
     if (left.fileData() && right.fileData()) {
       if (!equatesFileIds(join.getCondition(), left.fileIdFields(), right.fileIdFields(), offset)) {
-        throw new NotScopable("a join of file-keyed inputs does not equate their file ids");
+        notScopable("a join of file-keyed inputs does not equate their file ids");
       }
     } else if (right.fileData() && !join.getJoinType().projectsRight()) {
-      throw new NotScopable("a semi- or anti-join filters by file-keyed rows of other files");
+      notScopable("a semi- or anti-join filters by file-keyed rows of other files");
     }
     Set<Integer> fileIds = new HashSet<>(left.fileIdFields());
     if (join.getJoinType().projectsRight()) {
@@ -178,7 +225,8 @@ public final class FileScopeAnalyzer {
       }
     }
     if (fileIds.isEmpty() || aggregate.getGroupSets().size() > 1) {
-      throw new NotScopable("an aggregation does not group by the file id");
+      notScopable("an aggregation does not group by the file id");
+      return new Scope(true, Set.of());
     }
     return new Scope(true, fileIds);
   }
@@ -193,7 +241,8 @@ public final class FileScopeAnalyzer {
       return Scope.NONE;
     }
     if (withFiles < scopes.size()) {
-      throw new NotScopable("a branch of " + setOp.kind + " has no file-keyed rows");
+      notScopable("a branch of " + setOp.kind + " has no file-keyed rows");
+      return new Scope(true, Set.of());
     }
     Set<Integer> common = new HashSet<>(scopes.get(0).fileIdFields());
     for (Scope scope : scopes) {
@@ -232,8 +281,7 @@ public final class FileScopeAnalyzer {
   }
 
   /** A window over file-keyed rows must be partitioned by the file id. */
-  private static void checkWindows(RexNode expression, Set<Integer> fileIdFields)
-      throws NotScopable {
+  private void checkWindows(RexNode expression, Set<Integer> fileIdFields) throws NotScopable {
     List<RexOver> windows = new ArrayList<>();
     expression.accept(
         new RexShuttle() {
@@ -249,7 +297,7 @@ public final class FileScopeAnalyzer {
               .anyMatch(
                   key -> key instanceof RexInputRef ref && fileIdFields.contains(ref.getIndex()));
       if (!partitioned) {
-        throw new NotScopable("a window function is not partitioned by the file id");
+        notScopable("a window function is not partitioned by the file id");
       }
     }
   }
@@ -267,7 +315,7 @@ public final class FileScopeAnalyzer {
         });
     for (RexSubQuery subQuery : subQueries) {
       if (visit(subQuery.rel).fileData()) {
-        throw new NotScopable("a sub-query reads file-keyed rows of other files");
+        notScopable("a sub-query reads file-keyed rows of other files");
       }
     }
   }

@@ -232,7 +232,11 @@ public final class PlanCompiler {
   /** What a reader of this task's output is compiled against. */
   public static CompileInput inputOf(TaskSpec spec, PlanArtifact artifact) {
     boolean view = spec.kind() == TaskKind.VIEW;
-    String fileId = artifact.fileScope().scopable() ? artifact.fileScope().fileIdColumn() : null;
+    // A task's output is keyed by file whenever it carries a file id column, scopable or not (a
+    // reader restricted to changed files then waits for, or is narrowed by, its rebuilds). A view
+    // is bound to its inputs' rows at run time, so it is keyed by file only when it is scopable.
+    String fileId =
+        !view || artifact.fileScope().scopable() ? artifact.fileScope().fileIdColumn() : null;
     return new CompileInput(
         spec.output(),
         artifact.outputSchema(),

@@ -286,11 +286,15 @@ public final class QueryCompiler {
     for (DatasetName dataset : scoped.keySet()) {
       DatasetName through = inFull.get(dataset);
       if (through != null) {
-        return FileScope.notScopable(
+        // Not scopable, but every output row still carries its file id: readers may scope by it.
+        return new FileScope(
+            false,
             dataset
                 + " is read both for the changed files and in full"
                 + (through.equals(dataset) ? "" : " (through view " + through + ")"),
-            logical.inputFileIdColumns());
+            logical.fileIdColumn(),
+            logical.inputFileIdColumns(),
+            Map.of());
       }
     }
     return new FileScope(

@@ -154,6 +154,63 @@ class PlanCompilerTest {
         .isEqualTo(
             "orders is read both for the changed files and in full (through view grand_total)");
     assertThat(share.fileScope().scopedInputs()).isEmpty();
+    // ... yet its rows keep their file id, so its readers can be scoped by it
+    assertThat(share.fileScope().fileIdColumn()).isEqualTo("file_id");
+  }
+
+  @Test
+  void theOutputOfATaskThatIsNotScopableStaysKeyedByFileForItsReadersWhenItKeepsTheFileId() {
+    Map<String, TaskSpec> tasks = new TreeMap<>();
+    tasks.put(
+        "ranked",
+        task(
+            "ranked",
+            "SELECT file_id, id, ROW_NUMBER() OVER (ORDER BY amount, id) AS rank FROM orders",
+            TaskKind.COMPUTE,
+            100));
+    tasks.put(
+        "ranks_per_file",
+        task(
+            "ranks_per_file",
+            "SELECT file_id, MIN(rank) AS best FROM ranked GROUP BY file_id",
+            TaskKind.COMPUTE,
+            100));
+    tasks.put(
+        "by_status",
+        task(
+            "by_status",
+            "SELECT status, COUNT(*) AS n FROM orders GROUP BY status",
+            TaskKind.COMPUTE,
+            100));
+    tasks.put(
+        "status_total",
+        task("status_total", "SELECT SUM(n) AS n FROM by_status", TaskKind.COMPUTE, 100));
+    PlanCatalog catalog =
+        new PlanCompiler(Duration.ofSeconds(10), 100)
+            .compile(snapshot("s1", tasks), Instant.EPOCH)
+            .catalog();
+    assertThat(catalog.failures()).isEmpty();
+
+    PlanArtifact ranked = catalog.plans().get(TaskName.of("ranked"));
+    assertThat(ranked.fileScope().scopable()).isFalse();
+    assertThat(ranked.fileScope().reason())
+        .isEqualTo(
+            "a window function is not partitioned by the file id; its output stays partitioned by"
+                + " file id in column file_id");
+    assertThat(ranked.fileScope().fileIdColumn()).isEqualTo("file_id");
+    PlanArtifact perFile = catalog.plans().get(TaskName.of("ranks_per_file"));
+    assertThat(perFile.fileScope().scopable()).as(perFile.fileScope().reason()).isTrue();
+    assertThat(perFile.fileScope().scopedInputs())
+        .containsExactly(Map.entry(DatasetName.of("ranked"), "file_id"));
+
+    // grouped by another key, the file id is gone: neither it nor its reader is keyed by file
+    PlanArtifact byStatus = catalog.plans().get(TaskName.of("by_status"));
+    assertThat(byStatus.fileScope().fileIdColumn()).isNull();
+    assertThat(byStatus.fileScope().reason())
+        .isEqualTo("an aggregation does not group by the file id");
+    PlanArtifact total = catalog.plans().get(TaskName.of("status_total"));
+    assertThat(total.fileScope().scopable()).isFalse();
+    assertThat(total.fileScope().reason()).isEqualTo("reads no input keyed by file id");
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.relspec.scheduler.runs;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
-import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.messaging.RunState;
 import io.relspec.contracts.model.TaskName;
@@ -29,6 +28,7 @@ public class RunHistory {
   public static final int MAX_RUNS = 200;
 
   private final AgroalDataSource dataSource;
+  private final RunStore runs = new RunStore();
 
   public RunHistory(@DataSource("scheduler") AgroalDataSource dataSource) {
     this.dataSource = dataSource;
@@ -175,19 +175,7 @@ public class RunHistory {
 
   /** What a run was asked to do, as it was asked. */
   public Optional<RunRequested> request(String runId) {
-    return Jdbc.inTransaction(
-        dataSource,
-        connection -> {
-          try (PreparedStatement select =
-              connection.prepareStatement("SELECT request FROM scheduler_run WHERE run_id = ?")) {
-            select.setString(1, runId);
-            try (ResultSet rows = select.executeQuery()) {
-              return rows.next()
-                  ? Optional.of(RelspecJson.read(rows.getString(1), RunRequested.class))
-                  : Optional.<RunRequested>empty();
-            }
-          }
-        });
+    return Jdbc.inTransaction(dataSource, connection -> runs.request(connection, runId));
   }
 
   private static Long nullableLong(ResultSet rows, int index) throws java.sql.SQLException {

@@ -1108,7 +1108,8 @@ public class RunService {
       return Judgement.AS_PLANNED;
     }
     // A full run re-runs every task by request: nothing is cut off.
-    if (runs.run(connection, runId).map(run -> run.mode() == RunMode.FULL).orElse(true)) {
+    RunRequested request = runs.request(connection, runId).orElse(null);
+    if (request == null || request.mode() == RunMode.FULL) {
       return Judgement.AS_PLANNED;
     }
     PlanArtifact plan = graph.plan(task.task());
@@ -1147,10 +1148,12 @@ public class RunService {
       }
       // An output rebuilt in this run counts as the same only on the executor's word (its content
       // hash), never because a version number repeats: versions are per executor store.
+      // Files of a source the request declared changed count even when its version did not move.
+      Set<String> declared = producer == null ? declaredChanges(request, input) : Set.of();
       boolean same =
           rebuilt.contains(producer)
               ? builtFrom.equals(sameAs.get(producer))
-              : current.equals(builtFrom);
+              : current.equals(builtFrom) && declared.isEmpty();
       if (!same
           && rebuilt.contains(producer)
           && readsNoneOf(graph, plan, input, changedColumns.get(producer))) {
@@ -1160,9 +1163,13 @@ public class RunService {
       }
       if (!same) {
         Set<String> changedFiles =
-            rebuilt.contains(producer) && task.fileCount() == 0
-                ? changedPartitions(connection, runId, graph, plan, input, producer)
-                : null;
+            task.fileCount() > 0
+                ? null
+                : producer == null
+                    ? changedSourceFiles(connection, plan, input, builtFrom, current, declared)
+                    : rebuilt.contains(producer)
+                        ? changedPartitions(connection, runId, graph, plan, input, producer)
+                        : null;
         if (changedFiles == null) {
           return Judgement.AS_PLANNED;
         }
@@ -1199,6 +1206,42 @@ public class RunService {
         runId,
         task.task());
     return Judgement.CUT_OFF;
+  }
+
+  /**
+   * The file ids of source {@code input} changed between the version the task's output was built
+   * from and the one it reads now (as recorded by the source updates, plus what the run request
+   * declared), when the task is file-scopable for that source. Null when the updates named no file
+   * ids or the task cannot be restricted by them.
+   */
+  private Set<String> changedSourceFiles(
+      Connection connection,
+      PlanArtifact plan,
+      DatasetName input,
+      long builtFrom,
+      long current,
+      Set<String> declared)
+      throws SQLException {
+    FileScope scope = plan.fileScope();
+    if (scope == null || !scope.scopedInputs().containsKey(input)) {
+      return null;
+    }
+    Set<String> files = new TreeSet<>(declared);
+    if (current != builtFrom) {
+      PlanningState.FileChanges logged = sources.between(connection, input, builtFrom, current);
+      if (logged.whole()) {
+        return null;
+      }
+      files.addAll(logged.files());
+    }
+    return files;
+  }
+
+  private static Set<String> declaredChanges(RunRequested request, DatasetName source) {
+    Set<String> declared = new TreeSet<>();
+    declared.addAll(request.changedFiles().getOrDefault(source, List.of()));
+    declared.addAll(request.removedFiles().getOrDefault(source, List.of()));
+    return declared;
   }
 
   /**

@@ -66,6 +66,19 @@ final class RunStore {
     return runs(connection, "WHERE run_id = ?", runId, 1).stream().findFirst();
   }
 
+  /** What a run was asked to do, as it was asked. */
+  Optional<RunRequested> request(Connection connection, String runId) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT request FROM scheduler_run WHERE run_id = ?")) {
+      select.setString(1, runId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next()
+            ? Optional.of(RelspecJson.read(rows.getString(1), RunRequested.class))
+            : Optional.empty();
+      }
+    }
+  }
+
   /**
    * The newest succeeded run of a catalog snapshot (its catalog snapshot id or its plan catalog
    * id), if any.
