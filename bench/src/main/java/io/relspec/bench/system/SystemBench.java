@@ -245,6 +245,9 @@ public final class SystemBench {
         scoped = scopedTasks.size();
         List<String> ids = ordered.keySet().stream().map(CodeAnatomyGenerator::fileId).toList();
         duckdb.add(baseline.runChanged(changes, allocator, ids, tasks, scopedTasks));
+        if (r == options.repetitions()) {
+          incrementalTasks(run, perMille);
+        }
       }
       row(
           7,
@@ -643,6 +646,34 @@ public final class SystemBench {
     }
     long duckdbTotal = duckdbMillis.values().stream().mapToLong(Long::longValue).sum();
     log(line + String.format(Locale.ROOT, " sum of tasks %d/%d", total, duckdbTotal));
+  }
+
+  /**
+   * Logs what an incremental run spent its time on: the slowest tasks with the file ids each ran
+   * for (0: in full) and the reason it ran.
+   */
+  private static void incrementalTasks(JsonNode run, int perMille) {
+    List<JsonNode> tasks = new ArrayList<>();
+    run.path("tasks").forEach(tasks::add);
+    tasks.removeIf(t -> !"run".equals(t.path("action").asText()));
+    tasks.sort(Comparator.comparingLong((JsonNode t) -> -t.path("durationMillis").asLong()));
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "incremental run (%s‰ changed), slowest tasks (ms, file ids, reason):",
+                perMille));
+    for (JsonNode task : tasks.subList(0, Math.min(10, tasks.size()))) {
+      line.append(
+          String.format(
+              Locale.ROOT,
+              " %s %d %d %s;",
+              task.path("task").asText(),
+              task.path("durationMillis").asLong(),
+              task.path("fileCount").asInt(),
+              task.path("reason").asText()));
+    }
+    log(line.toString());
   }
 
   private Deployment deploy(String name, List<String> properties) throws Exception {

@@ -230,6 +230,49 @@ class RunLifecycleTest {
   }
 
   @Test
+  void aNarrowedReaderAlsoRunsForTheSourceFilesTheRequestDeclaresChanged() throws Exception {
+    String id = Long.toString(System.currentTimeMillis(), 36);
+    String raw = "n_raw_" + id;
+    String na = "n_a_" + id;
+    String nb = "n_b_" + id;
+    // n_a is not scopable but keyed by file_id; n_b is scopable for both n_a and the source.
+    install(
+        Plans.catalog()
+            .id("pc-declared-" + id)
+            .source(raw, "file_id", "file_id:utf8", "id:int64")
+            .task(
+                task(na).reads(raw, "file_id:utf8", "id:int64").columns("file_id:utf8", "id:int64"))
+            .task(
+                task(nb)
+                    .reads(na, "file_id:utf8", "id:int64")
+                    .reads(raw, "file_id:utf8", "id:int64")
+                    .columns("file_id:utf8", "id:int64")
+                    .scopable("file_id", na + "=file_id", raw + "=file_id"))
+            .build());
+    executor.publish(sourceUpdated(raw, List.of("x1", "x2", "x3", "x4"), List.of(), 6L));
+    TaskRunRequested a = executor.nextOfTask(na);
+    executor.publish(succeeded(a, 4, 1, "hash-na", null));
+    TaskRunRequested b = executor.next(a.runId());
+    executor.publish(succeeded(b, 4));
+    assertThat(executor.finished(a.runId()).state()).isEqualTo(RunState.SUCCEEDED);
+
+    // n_a rebuilt in full changes x1's partition; the request also declares x3 of the source
+    // changed (its version did not move): n_b runs for both, not for x1 alone.
+    String run =
+        startRun("{\"force\":[\"" + na + "\"],\"changedFiles\":{\"" + raw + "\":[\"x3\"]}}");
+    TaskRunRequested rebuilt = executor.next(run);
+    assertThat(rebuilt.task().value()).isEqualTo(na);
+    assertThat(rebuilt.reportChangedFiles()).isTrue();
+    executor.publish(succeeded(rebuilt, 4, 2, "hash-na2", List.of("x1")));
+    TaskRunRequested narrowed = executor.next(run);
+    assertThat(narrowed.task().value()).isEqualTo(nb);
+    assertThat(narrowed.writeMode()).isEqualTo(TaskRunRequested.WriteMode.UPSERT_FILES);
+    assertThat(narrowed.fileIds()).containsExactly("x1", "x3");
+    executor.publish(succeeded(narrowed, 4));
+    assertThat(executor.finished(run).state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
   void aChangeToOneColumnReRunsOnlyTheReadersOfThatColumn() throws Exception {
     // m_a writes id, x, y; m_b reads id and x; m_c reads y; m_d reads m_c's value.
     java.util.function.Function<String[], PlanCatalog> catalog =
@@ -569,17 +612,7 @@ class RunLifecycleTest {
             .task(task(fb).reads(fa, "id:int64"))
             .build());
     // The first upload of the source triggers the first run: everything is new.
-    executor.publish(
-        new SourceDataUpdated(
-            UUID.randomUUID(),
-            Instant.now(),
-            DatasetName.of(raw),
-            List.of("x1", "x2", "x3", "x4"),
-            List.of(),
-            6L,
-            true,
-            "executor-src",
-            "grpc://executor-src:8815"));
+    executor.publish(sourceUpdated(raw, List.of("x1", "x2", "x3", "x4"), List.of(), 6L));
     TaskRunRequested a = executor.nextOfTask(fa);
     String full = a.runId();
     assertThat(a.writeMode()).isEqualTo(TaskRunRequested.WriteMode.REPLACE);
@@ -603,17 +636,7 @@ class RunLifecycleTest {
     executor.publish(succeeded(b, 2));
     assertThat(executor.finished(full).state()).isEqualTo(RunState.SUCCEEDED);
 
-    executor.publish(
-        new SourceDataUpdated(
-            UUID.randomUUID(),
-            Instant.now(),
-            DatasetName.of(raw),
-            List.of("x2", "x1"),
-            List.of("x3"),
-            7L,
-            true,
-            "executor-src",
-            "grpc://executor-src:8815"));
+    executor.publish(sourceUpdated(raw, List.of("x2", "x1"), List.of("x3"), 7L));
     TaskRunRequested scoped = executor.nextOfTask(fa);
     assertThat(scoped.writeMode()).isEqualTo(TaskRunRequested.WriteMode.UPSERT_FILES);
     assertThat(scoped.fileIdColumn()).isEqualTo("file_id");
@@ -841,6 +864,21 @@ class RunLifecycleTest {
         .statusCode(200)
         .extract()
         .jsonPath();
+  }
+
+  /** A file-keyed upload of {@code source} by executor-src. */
+  private static SourceDataUpdated sourceUpdated(
+      String source, List<String> changed, List<String> removed, long version) {
+    return new SourceDataUpdated(
+        UUID.randomUUID(),
+        Instant.now(),
+        DatasetName.of(source),
+        changed,
+        removed,
+        version,
+        true,
+        "executor-src",
+        "grpc://executor-src:8815");
   }
 
   private static TaskRunSucceeded succeeded(TaskRunRequested request, long rows) {
