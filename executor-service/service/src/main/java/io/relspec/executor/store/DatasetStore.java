@@ -149,6 +149,14 @@ public final class DatasetStore implements AutoCloseable {
       // The sum of the version's row hashes, from which an upsert's content hash is derived.
       statement.execute(
           "ALTER TABLE " + META + ".versions ADD COLUMN IF NOT EXISTS row_hash_sum VARCHAR");
+      // Per file-id partition of a version: its rows, size and row-hash sum, kept for versions
+      // whose writer asked which partitions changed, so the next comparison hashes one side only.
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + META
+              + ".partition_digests (dataset VARCHAR NOT NULL, version BIGINT NOT NULL,"
+              + " file_id VARCHAR, row_count BIGINT NOT NULL, byte_count BIGINT NOT NULL,"
+              + " hash_sum HUGEINT NOT NULL)");
       statement.execute(
           "CREATE TABLE IF NOT EXISTS "
               + META
@@ -269,18 +277,39 @@ public final class DatasetStore implements AutoCloseable {
                   query
                       .cancellation()
                       .execute(statement, createStamped(table, "(" + select + ")", version));
-                  List<String> changedFiles =
-                      reportChangedFiles && held.isPresent() && query.fileIdColumn() != null
-                          ? changedPartitions(
-                              connection, held.get(), rows(table, version), query.fileIdColumn())
-                          : null;
+                  Totals measured = null;
+                  List<String> changedFiles = null;
+                  if (reportChangedFiles && query.fileIdColumn() != null) {
+                    String rows = rows(table, version);
+                    ArrowSchema schema = schemaOf(connection, rows);
+                    if (schema.field(query.fileIdColumn()).isPresent()) {
+                      measured =
+                          digest(
+                              connection,
+                              query.output(),
+                              version,
+                              rows,
+                              schema,
+                              query.fileIdColumn());
+                      changedFiles =
+                          held.isPresent()
+                              ? changedPartitions(
+                                  connection,
+                                  query.output(),
+                                  held.get(),
+                                  version,
+                                  schema,
+                                  query.fileIdColumn())
+                              : null;
+                    }
+                  }
                   return commitVersion(
                           connection,
                           query.output(),
                           version,
                           table,
                           null,
-                          null,
+                          measured,
                           query.fileIdColumn(),
                           query.outputSchema(),
                           null)
@@ -375,65 +404,156 @@ public final class DatasetStore implements AutoCloseable {
 
   /**
    * Early cutoff by partition: the file ids whose rows differ between {@code previous} and the new
-   * rows of a full rewrite, compared per partition by row count and the sum of the row hashes (the
-   * multiset hash of the content hash, per file id). Null when it cannot tell: the previous version
-   * was partitioned by another column or had other columns or types, the rows without a file id
-   * changed (no file's readers would see them), or more partitions changed than are worth naming.
+   * version of a full rewrite, compared per partition by row count and the sum of the row hashes
+   * (the multiset hash of the content hash, per file id). The new version's digests are in {@code
+   * partition_digests} ({@link #digest}); the previous version's too when its writer asked for
+   * them, otherwise they are computed from its rows here. Null when it cannot tell: the previous
+   * version was partitioned by another column or had other columns or types, the rows without a
+   * file id changed (no file's readers would see them), or more partitions changed than are worth
+   * naming.
    */
   private static List<String> changedPartitions(
-      Connection connection, Version previous, String current, String fileIdColumn)
+      Connection connection,
+      DatasetName dataset,
+      Version previous,
+      long version,
+      ArrowSchema schema,
+      String fileIdColumn)
       throws SQLException {
-    if (!fileIdColumn.equals(previous.fileIdColumn())) {
+    if (!fileIdColumn.equals(previous.fileIdColumn())
+        || !schema.equals(schemaOf(connection, previous.relation()))) {
       return null;
     }
-    ArrowSchema schema = schemaOf(connection, current);
-    if (!schema.equals(schemaOf(connection, previous.relation()))) {
-      return null;
-    }
-    List<String> columns = new ArrayList<>();
-    for (ArrowField field : schema.fields()) {
-      columns.add(quoteInternal(field.name()));
-    }
-    if (!columns.contains(quoteInternal(fileIdColumn))) {
-      return null;
-    }
-    String file = quoteInternal(fileIdColumn);
-    String perPartition =
-        " (SELECT "
-            + file
-            + " AS f, COUNT(*) AS n, SUM(CAST(hash("
-            + String.join(", ", columns)
-            + ") AS HUGEINT)) AS h FROM %s AS \"relspec:partitioned\" GROUP BY 1) ";
+    String digests =
+        " (SELECT file_id AS f, row_count AS n, hash_sum AS h FROM "
+            + META
+            + ".partition_digests WHERE dataset = ? AND version = %d) ";
+    boolean previousDigested = hasDigests(connection, dataset, previous.version());
+    String was =
+        previousDigested
+            ? digests.formatted(previous.version())
+            : " (SELECT CAST("
+                + quoteInternal(fileIdColumn)
+                + " AS VARCHAR) AS f, COUNT(*) AS n, "
+                + hashSum(schema)
+                + " AS h FROM "
+                + previous.relation()
+                + " AS \"relspec:partitioned\" GROUP BY 1) ";
     String sql =
-        "SELECT CAST(COALESCE(now.f, was.f) AS VARCHAR) AS file_id, COUNT(*) OVER () AS changed,"
-            + " (SELECT COUNT(DISTINCT "
-            + file
-            + ") FROM "
-            + current
-            + " AS \"relspec:counted\") AS partitions FROM"
-            + perPartition.formatted(current)
+        "SELECT COALESCE(now.f, was.f) AS file_id, COUNT(*) OVER () AS changed,"
+            + " (SELECT COUNT(*) FROM "
+            + META
+            + ".partition_digests WHERE dataset = ? AND version = "
+            + version
+            + ") AS partitions FROM"
+            + digests.formatted(version)
             + "AS now FULL OUTER JOIN"
-            + perPartition.formatted(previous.relation())
+            + was
             + "AS was ON now.f IS NOT DISTINCT FROM was.f"
             + " WHERE now.n IS DISTINCT FROM was.n OR now.h IS DISTINCT FROM was.h"
             + " ORDER BY 1 NULLS FIRST LIMIT "
             + (MAX_REPORTED_CHANGED_FILES + 1);
     List<String> changed = new ArrayList<>();
-    try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(sql)) {
-      while (rows.next()) {
-        String fileId = rows.getString(1);
-        long count = rows.getLong(2);
-        long partitions = rows.getLong(3);
-        if (fileId == null
-            || count > MAX_REPORTED_CHANGED_FILES
-            || count > Math.max(1, partitions / 2)) {
-          return null;
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      // the partition count, the new version's digests, the previous version's if kept
+      select.setString(1, dataset.value());
+      select.setString(2, dataset.value());
+      if (previousDigested) {
+        select.setString(3, dataset.value());
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          String fileId = rows.getString(1);
+          long count = rows.getLong(2);
+          long partitions = rows.getLong(3);
+          if (fileId == null
+              || count > MAX_REPORTED_CHANGED_FILES
+              || count > Math.max(1, partitions / 2)) {
+            return null;
+          }
+          changed.add(fileId);
         }
-        changed.add(fileId);
       }
     }
     return List.copyOf(changed);
+  }
+
+  private static boolean hasDigests(Connection connection, DatasetName dataset, long version)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT 1 FROM "
+                + META
+                + ".partition_digests WHERE dataset = ? AND version = ? LIMIT 1")) {
+      select.setString(1, dataset.value());
+      select.setLong(2, version);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next();
+      }
+    }
+  }
+
+  /** The sum of the row hashes of every column of {@code schema}, as DuckDB computes it. */
+  private static String hashSum(ArrowSchema schema) {
+    List<String> columns = new ArrayList<>();
+    for (ArrowField field : schema.fields()) {
+      columns.add(quoteInternal(field.name()));
+    }
+    return columns.isEmpty()
+        ? "CAST(0 AS HUGEINT)"
+        : "COALESCE(SUM(CAST(hash(" + String.join(", ", columns) + ") AS HUGEINT)), 0)";
+  }
+
+  /**
+   * Measures a new version partition by partition in one scan: writes its digests (rows, size and
+   * row-hash sum per file id) to {@code partition_digests} and returns their totals, which equal
+   * what {@link #measure} returns for the whole version.
+   */
+  private static Totals digest(
+      Connection connection,
+      DatasetName dataset,
+      long version,
+      String relation,
+      ArrowSchema schema,
+      String fileIdColumn)
+      throws SQLException {
+    StringBuilder bytes = new StringBuilder("COUNT(*) * ").append(fixedWidthPerRow(schema));
+    for (String column : variableWidthColumns(schema)) {
+      bytes
+          .append(" + COALESCE(SUM(strlen(CAST(")
+          .append(column)
+          .append(" AS VARCHAR))), 0) + 4 * COUNT(*)");
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO "
+                + META
+                + ".partition_digests SELECT ?, ?, CAST("
+                + quoteInternal(fileIdColumn)
+                + " AS VARCHAR), COUNT(*), "
+                + bytes
+                + ", "
+                + hashSum(schema)
+                + " FROM "
+                + relation
+                + " AS \"relspec:digested\" GROUP BY 3")) {
+      insert.setString(1, dataset.value());
+      insert.setLong(2, version);
+      insert.execute();
+    }
+    try (PreparedStatement totals =
+        connection.prepareStatement(
+            "SELECT COALESCE(SUM(row_count), 0), COALESCE(SUM(byte_count), 0),"
+                + " CAST(COALESCE(SUM(hash_sum), 0) AS VARCHAR) FROM "
+                + META
+                + ".partition_digests WHERE dataset = ? AND version = ?")) {
+      totals.setString(1, dataset.value());
+      totals.setLong(2, version);
+      try (ResultSet rows = totals.executeQuery()) {
+        rows.next();
+        return new Totals(rows.getLong(1), rows.getLong(2), new BigInteger(rows.getString(3)));
+      }
+    }
   }
 
   /** The version an upsert builds on, fetched from the executor that holds it. */
@@ -1258,7 +1378,7 @@ public final class DatasetStore implements AutoCloseable {
       long version,
       String table,
       Version continued,
-      Totals ended,
+      Totals known,
       String fileIdColumn,
       ArrowSchema declared,
       Function<StoredDataset, String> event)
@@ -1272,9 +1392,9 @@ public final class DatasetStore implements AutoCloseable {
       totals =
           new Totals(continued.rows(), continued.bytes(), continued.hashSum())
               .plus(measure(connection, appended(table, version), schema))
-              .minus(ended != null ? ended : measure(connection, ended(table, version), schema));
+              .minus(known != null ? known : measure(connection, ended(table, version), schema));
     } else {
-      totals = measure(connection, rows, schema);
+      totals = known != null ? known : measure(connection, rows, schema);
     }
     StoredDataset stored =
         new StoredDataset(
@@ -1360,6 +1480,13 @@ public final class DatasetStore implements AutoCloseable {
         delete.setLong(2, old.version());
         delete.execute();
       }
+      try (PreparedStatement delete =
+          connection.prepareStatement(
+              "DELETE FROM " + META + ".partition_digests WHERE dataset = ? AND version = ?")) {
+        delete.setString(1, dataset.value());
+        delete.setLong(2, old.version());
+        delete.execute();
+      }
       if (kept.stream().noneMatch(version -> version.table().equals(old.table()))) {
         statement.execute("DROP TABLE IF EXISTS " + old.table());
       }
@@ -1407,26 +1534,10 @@ public final class DatasetStore implements AutoCloseable {
    */
   private static Totals measure(Connection connection, String relation, ArrowSchema schema)
       throws SQLException {
-    long fixedPerRow = 0;
-    List<String> variable = new ArrayList<>();
-    List<String> columns = new ArrayList<>();
-    for (ArrowField field : schema.fields()) {
-      columns.add(quoteInternal(field.name()));
-      int width = DuckDbTypes.fixedWidth(DuckDbTypes.toDuckDb(field.type()));
-      if (width < 0) {
-        variable.add(quoteInternal(field.name()));
-      } else {
-        fixedPerRow += width;
-      }
-    }
+    long fixedPerRow = fixedWidthPerRow(schema);
+    List<String> variable = variableWidthColumns(schema);
     StringBuilder sql = new StringBuilder("SELECT COUNT(*), ");
-    sql.append(
-        columns.isEmpty()
-            ? "0"
-            : "CAST(COALESCE(SUM(CAST(hash("
-                + String.join(", ", columns)
-                + ") AS HUGEINT)), 0)"
-                + " AS VARCHAR)");
+    sql.append("CAST(").append(hashSum(schema)).append(" AS VARCHAR)");
     for (String column : variable) {
       sql.append(", COALESCE(SUM(strlen(CAST(").append(column).append(" AS VARCHAR))), 0)");
     }
@@ -1441,6 +1552,27 @@ public final class DatasetStore implements AutoCloseable {
       }
       return new Totals(count, bytes, new BigInteger(rows.getString(2)));
     }
+  }
+
+  /** The bytes a row takes in the size estimate, its variable-width columns aside. */
+  private static long fixedWidthPerRow(ArrowSchema schema) {
+    long fixedPerRow = 0;
+    for (ArrowField field : schema.fields()) {
+      int width = DuckDbTypes.fixedWidth(DuckDbTypes.toDuckDb(field.type()));
+      fixedPerRow += Math.max(width, 0);
+    }
+    return fixedPerRow;
+  }
+
+  /** The quoted columns whose size the estimate takes from their text length. */
+  private static List<String> variableWidthColumns(ArrowSchema schema) {
+    List<String> variable = new ArrayList<>();
+    for (ArrowField field : schema.fields()) {
+      if (DuckDbTypes.fixedWidth(DuckDbTypes.toDuckDb(field.type())) < 0) {
+        variable.add(quoteInternal(field.name()));
+      }
+    }
+    return variable;
   }
 
   /**

@@ -204,24 +204,49 @@ class DatasetStoreTest {
     String before =
         "SELECT * FROM (VALUES ('f1', 1), ('f1', 2), ('f2', 3), ('f3', 4), ('f5', 5), ('f6', 6),"
             + " ('f7', 7), ('f8', 8)) AS t(file_id, n)";
-    assertThat(store.replace(query(out, before, List.of(), List.of(), null, "file_id", null), true))
-        .as("no previous version: unknown")
+    // Written by a full run: no comparison asked for, no partition digests kept.
+    assertThat(store.replace(query(out, before, List.of(), List.of(), null, "file_id", null)))
         .extracting(StoredDataset::changedFileIds)
         .isNull();
+    assertThat(digests(out)).isEmpty();
     // f1's rows come in another order (same partition), f2 changed a value, f3 is gone, f4 is new,
-    // f5 to f8 are untouched.
+    // f5 to f8 are untouched. The previous version is hashed here, the new one digested.
     String after =
         "SELECT * FROM (VALUES ('f1', 2), ('f1', 1), ('f2', 30), ('f4', 4), ('f5', 5), ('f6', 6),"
             + " ('f7', 7), ('f8', 8)) AS t(file_id, n)";
     StoredDataset rewritten =
         store.replace(query(out, after, List.of(), List.of(), null, "file_id", null), true);
     assertThat(rewritten.changedFileIds()).containsExactly("f2", "f3", "f4");
-    // The same rows again: nothing changed.
+    assertThat(digests(out)).hasSize(7);
+    // Measured by partition, the version has the rows, size and content hash of the same rows
+    // measured whole, so early cutoff by content compares it with any other version.
+    StoredDataset plain =
+        store.replace(
+            query(DatasetName.of("plain"), after, List.of(), List.of(), null, "file_id", null));
+    assertThat(rewritten.rows()).isEqualTo(plain.rows());
+    assertThat(rewritten.bytes()).isEqualTo(plain.bytes());
+    assertThat(rewritten.contentHash()).isEqualTo(plain.contentHash());
+    // The same rows again, compared with the kept digests: nothing changed.
     assertThat(
             store
                 .replace(query(out, after, List.of(), List.of(), null, "file_id", null), true)
                 .changedFileIds())
         .isEmpty();
+    // Against the kept digests too: f6 changed.
+    assertThat(
+            store
+                .replace(
+                    query(
+                        out,
+                        after.replace("('f6', 6)", "('f6', 60)"),
+                        List.of(),
+                        List.of(),
+                        null,
+                        "file_id",
+                        null),
+                    true)
+                .changedFileIds())
+        .containsExactly("f6");
     // Rows without a file id changed: no file's readers would see that, so it is unknown.
     String unkeyed = after.replace("('f5', 5)", "(NULL, 5)");
     assertThat(
@@ -235,6 +260,21 @@ class DatasetStoreTest {
                 .replace(query(out, after, List.of(), List.of(), null, "file_id", null))
                 .changedFileIds())
         .isNull();
+    // Digests go with the versions retention prunes.
+    assertThat(
+            rows(
+                "SELECT DISTINCT d.version FROM relspec_meta.partition_digests d"
+                    + " WHERE d.dataset = 'keyed' AND d.version NOT IN"
+                    + " (SELECT version FROM relspec_meta.versions WHERE dataset = 'keyed')"))
+        .isEmpty();
+  }
+
+  /** The file ids of the partition digests kept for a dataset's versions. */
+  private List<String> digests(DatasetName dataset) throws SQLException {
+    return rows(
+        "SELECT file_id FROM relspec_meta.partition_digests WHERE dataset = '"
+            + dataset.value()
+            + "' ORDER BY version, file_id");
   }
 
   @Test
