@@ -144,9 +144,16 @@ final class RunStore {
     if (fileIds.isEmpty()) {
       return;
     }
+    insertFileIds(connection, "scheduler_task_run_file", runId, task, fileIds);
+  }
+
+  /** Inserts one row per file id of a task run into {@code table}, in batches of 1,000. */
+  private static void insertFileIds(
+      Connection connection, String table, String runId, TaskName task, List<String> fileIds)
+      throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "INSERT INTO scheduler_task_run_file (run_id, task, file_id) VALUES (?, ?, ?)")) {
+            "INSERT INTO " + table + " (run_id, task, file_id) VALUES (?, ?, ?)")) {
       int batched = 0;
       for (String fileId : fileIds) {
         insert.setString(1, runId);
@@ -618,21 +625,7 @@ final class RunStore {
     if (column == null) {
       return;
     }
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO scheduler_task_run_changed_file (run_id, task, file_id) VALUES (?, ?, ?)")) {
-      int batched = 0;
-      for (String fileId : fileIds) {
-        insert.setString(1, runId);
-        insert.setString(2, task.value());
-        insert.setString(3, fileId);
-        insert.addBatch();
-        if (++batched % 1000 == 0) {
-          insert.executeBatch();
-        }
-      }
-      insert.executeBatch();
-    }
+    insertFileIds(connection, "scheduler_task_run_changed_file", runId, task, fileIds);
   }
 
   /** The partitions a task run's new version changed, when its executor reported them. */
