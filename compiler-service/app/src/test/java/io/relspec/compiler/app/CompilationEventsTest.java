@@ -57,17 +57,19 @@ class CompilationEventsTest {
                       new String(delivery.getBody(), StandardCharsets.UTF_8),
                       PlanCatalogCompiled.class)),
           tag -> {});
-      SnapshotPublished event =
+      // Snapshots the catalog does not know (another catalog database, or pruned) come first:
+      // each is dead-lettered at once. Were they retried, the ordered consumer would wait out at
+      // least the first 1 s redelivery backoff of each, past the 60 s this test waits.
+      for (int i = 0; i < 70; i++) {
+        publish(
+            channel,
+            new SnapshotPublished(
+                UUID.randomUUID(), Instant.now(), "unknown-snapshot-" + i, null, 1, 2));
+      }
+      publish(
+          channel,
           new SnapshotPublished(
-              UUID.randomUUID(), Instant.now(), CatalogStub.SNAPSHOT_ID, null, 1, 2);
-      channel.basicPublish(
-          exchange,
-          MessageType.SNAPSHOT_PUBLISHED.routingKey(),
-          new AMQP.BasicProperties.Builder()
-              .contentType("application/json")
-              .deliveryMode(2)
-              .build(),
-          RelspecJson.write(event).getBytes(StandardCharsets.UTF_8));
+              UUID.randomUUID(), Instant.now(), CatalogStub.SNAPSHOT_ID, null, 1, 2));
       compiled = received.poll(60, TimeUnit.SECONDS);
     }
     assertThat(compiled).as("a PlanCatalogCompiled within 60 s").isNotNull();
@@ -137,5 +139,13 @@ class CompilationEventsTest {
         .then()
         .statusCode(404)
         .body("code", equalTo("UNKNOWN_LINEAGE_COLUMN"));
+  }
+
+  private void publish(Channel channel, SnapshotPublished event) throws Exception {
+    channel.basicPublish(
+        exchange,
+        MessageType.SNAPSHOT_PUBLISHED.routingKey(),
+        new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build(),
+        RelspecJson.write(event).getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -16,6 +16,7 @@ import io.relspec.platform.error.PlatformErrorCode;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.messaging.EmitterMessageSender;
 import io.relspec.platform.messaging.MessageSender;
+import io.relspec.platform.messaging.PermanentMessageFailure;
 import io.relspec.platform.security.ApiTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -67,8 +68,7 @@ public class CompilationService {
 
   /** Compiles and publishes; the stage completes when the broker confirmed PlanCatalogCompiled. */
   public CompletionStage<Void> onSnapshotPublished(SnapshotPublished event) {
-    CatalogSnapshot snapshot =
-        catalog.get("/api/v1/snapshots/" + event.snapshotId(), CatalogSnapshot.class);
+    CatalogSnapshot snapshot = publishedSnapshot(event);
     Optional<PlanCatalog> previous = repository.latest();
     PlanCatalog compiled = compileAndKeep(snapshot);
     PlanCatalogDiff diff = PlanDiffer.diff(previous.orElse(null), compiled);
@@ -86,6 +86,24 @@ public class CompilationService {
         .send(result)
         .toCompletableFuture()
         .orTimeout(config.publishConfirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The snapshot an event names. The catalog publishes a snapshot only after it committed it, so a
+   * 404 means the snapshot is gone for good (another catalog database, or pruned): that message is
+   * dead-lettered at once instead of holding the ordered consumer through its redelivery backoff.
+   * Any other failure (the catalog restarting, a timeout) is retried.
+   */
+  private CatalogSnapshot publishedSnapshot(SnapshotPublished event) {
+    try {
+      return catalog.get("/api/v1/snapshots/" + event.snapshotId(), CatalogSnapshot.class);
+    } catch (RelspecException e) {
+      if (e.errorCode() == PlatformErrorCode.NOT_FOUND) {
+        throw new PermanentMessageFailure(
+            "the catalog does not know snapshot " + event.snapshotId() + ": " + e.getMessage(), e);
+      }
+      throw e;
+    }
   }
 
   /**
