@@ -51,6 +51,16 @@ class CodeAnatomyIncrementalEquivalenceTest {
   void incrementalRunsMatchFullRunsAfterEveryKindOfChange() throws Exception {
     Path bundle = work.resolve("code-anatomy");
     StandaloneHarness.copy(Path.of("..", "examples", "code-anatomy"), bundle);
+    // A union with a global branch (the standard library's names, file id NULL) and a reader of it
+    // grouped by file: both scopable, the global partition recomputed on every scoped run.
+    Files.writeString(
+        bundle.resolve("tasks/symbol_index.sql"),
+        "SELECT file_id, def_name AS name, 'definition' AS origin FROM definitions\n"
+            + "UNION ALL\n"
+            + "SELECT NULL, symbol_name, 'external' FROM external_symbols\n");
+    Files.writeString(
+        bundle.resolve("tasks/name_counts.sql"),
+        "SELECT file_id, origin, COUNT(*) AS names FROM symbol_index GROUP BY file_id, origin\n");
     harness.cli("bundle", "push", bundle.toString());
     Path base = generate("base", CodeAnatomyGenerator.Variant.BASE, 0, 0);
     harness.cli("data", "put", "--dir", base.toString());
@@ -76,6 +86,9 @@ class CodeAnatomyIncrementalEquivalenceTest {
     assertThat(tasksWhere(run, t -> t.path("fileCount").asInt() > 0))
         .as("joined with the unchanged dimension external_symbols")
         .contains("external_references");
+    assertThat(tasksWhere(run, t -> t.path("fileCount").asInt() == 9))
+        .as("a union with a global branch, and its reader")
+        .contains("symbol_index", "name_counts");
 
     // 1b. The global dimension changed (a library upgrade): its readers run in full, and say why.
     Path upgrade = work.resolve("dimension-1");
@@ -98,7 +111,8 @@ class CodeAnatomyIncrementalEquivalenceTest {
     assertThat(external.path("scope").asText()).startsWith("full:").contains("external_symbols");
     run = assertIncrementalEqualsFull("changed dimension");
     assertThat(tasksWhere(run, t -> "run".equals(t.path("action").asText())))
-        .containsExactly("external_references");
+        .contains("external_references", "symbol_index")
+        .isSubsetOf("external_references", "symbol_index", "name_counts");
 
     // 1c. One file re-extracted with other content: resolved_references and resolved_calls join
     // across files and run in full, but their outputs stay keyed by file; their rewrites report

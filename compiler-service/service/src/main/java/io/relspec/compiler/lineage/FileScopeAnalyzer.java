@@ -26,6 +26,7 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 
 /**
@@ -43,6 +44,9 @@ import org.apache.calcite.sql.SqlKind;
 public final class FileScopeAnalyzer {
   private final Function<DatasetName, Optional<String>> fileIdColumns;
   private final Map<DatasetName, String> fileKeyed = new TreeMap<>();
+
+  /** A UNION has branches without file-keyed rows: they write the rows whose file id is NULL. */
+  private boolean globalPartition;
 
   /**
    * Only follows which fields carry a file id, without requiring the rows of one file to stay
@@ -90,7 +94,12 @@ public final class FileScopeAnalyzer {
           "output column "
               + column
               + " carries the file id of "
-              + String.join(", ", fileKeyed.keySet().stream().map(DatasetName::value).toList()),
+              + String.join(", ", fileKeyed.keySet().stream().map(DatasetName::value).toList())
+              + (globalPartition
+                  ? "; UNION branches without file-keyed rows write the global partition ("
+                      + column
+                      + " NULL), recomputed whole on every scoped run"
+                  : ""),
           column,
           fileKeyed,
           fileKeyed);
@@ -240,15 +249,86 @@ public final class FileScopeAnalyzer {
     if (withFiles == 0) {
       return Scope.NONE;
     }
-    if (withFiles < scopes.size()) {
-      notScopable("a branch of " + setOp.kind + " has no file-keyed rows");
-      return new Scope(true, Set.of());
-    }
-    Set<Integer> common = new HashSet<>(scopes.get(0).fileIdFields());
+    Set<Integer> common = null;
     for (Scope scope : scopes) {
-      common.retainAll(scope.fileIdFields());
+      if (scope.fileData()) {
+        if (common == null) {
+          common = new HashSet<>(scope.fileIdFields());
+        } else {
+          common.retainAll(scope.fileIdFields());
+        }
+      }
+    }
+    if (withFiles < scopes.size()) {
+      // A mixed union: the branches without file-keyed rows form the global partition, the rows
+      // whose file id is NULL, which a scoped run recomputes whole beside the changed files'.
+      if (setOp.kind != SqlKind.UNION) {
+        notScopable("a branch of " + setOp.kind + " has no file-keyed rows");
+        return new Scope(true, Set.of());
+      }
+      if (common.isEmpty()) {
+        return new Scope(true, common);
+      }
+      for (int i = 0; i < scopes.size(); i++) {
+        if (!scopes.get(i).fileData()) {
+          common.retainAll(nullFields(setOp.getInputs().get(i)));
+        }
+      }
+      if (common.isEmpty()) {
+        notScopable(
+            "a UNION branch without file-keyed rows does not write NULL in the file id column");
+        return new Scope(true, Set.of());
+      }
+      globalPartition = true;
     }
     return new Scope(true, common);
+  }
+
+  /**
+   * The fields that are NULL in every row of {@code rel}, as far as its plan shows: NULL literals
+   * (possibly cast) projected or listed in VALUES, through filters, sorts and nested unions.
+   */
+  private static Set<Integer> nullFields(RelNode rel) {
+    return switch (rel) {
+      case Project project -> {
+        Set<Integer> fields = new HashSet<>();
+        List<RexNode> projects = project.getProjects();
+        Set<Integer> inputNulls = nullFields(project.getInput());
+        for (int i = 0; i < projects.size(); i++) {
+          RexNode expression = projects.get(i);
+          if (RexUtil.isNullLiteral(expression, true)
+              || expression instanceof RexInputRef ref && inputNulls.contains(ref.getIndex())) {
+            fields.add(i);
+          }
+        }
+        yield fields;
+      }
+      case Values values -> {
+        Set<Integer> fields = new HashSet<>();
+        for (int i = 0; i < values.getRowType().getFieldCount(); i++) {
+          int field = i;
+          if (values.getTuples().stream().allMatch(tuple -> tuple.get(field).isNull())) {
+            fields.add(i);
+          }
+        }
+        yield fields;
+      }
+      case Filter filter -> nullFields(filter.getInput());
+      case Sort sort -> nullFields(sort.getInput());
+      case SetOp setOp when setOp.kind == SqlKind.UNION -> {
+        Set<Integer> fields = null;
+        for (RelNode input : setOp.getInputs()) {
+          Set<Integer> branch = nullFields(input);
+          if (fields == null) {
+            fields = new HashSet<>(branch);
+          } else {
+            fields.retainAll(branch);
+          }
+        }
+        yield fields;
+      }
+      default -> Set.of();
+    };
   }
 
   private static boolean equatesFileIds(

@@ -366,15 +366,19 @@ public final class DatasetStore implements AutoCloseable {
                 () -> {
                   Totals ended = null;
                   if (continued != null) {
-                    ended = endPartitions(connection, statement, continued, fileIdColumn, version);
+                    ended =
+                        endPartitions(
+                            connection,
+                            statement,
+                            continued,
+                            inScopedPartitions(fileIdColumn),
+                            version);
                   } else {
                     statement.execute(
                         createStamped(
                             table,
-                            "(SELECT * FROM temp.relspec_previous WHERE "
-                                + quote(fileIdColumn)
-                                + " IS NULL OR NOT "
-                                + inFileScope(fileIdColumn)
+                            "(SELECT * FROM temp.relspec_previous WHERE NOT "
+                                + inScopedPartitions(fileIdColumn)
                                 + ")",
                             version));
                   }
@@ -646,7 +650,7 @@ public final class DatasetStore implements AutoCloseable {
               + quote(input.dataset().value())
               + " AS SELECT * FROM "
               + source
-              + (scopeColumn == null ? "" : " WHERE " + inFileScope(scopeColumn)));
+              + (scopeColumn == null ? "" : " WHERE " + inScopedPartitions(scopeColumn)));
       bound.add(input.dataset().value());
     }
     for (int i = 0; i < views.size(); i++) {
@@ -941,6 +945,17 @@ public final class DatasetStore implements AutoCloseable {
         .toString();
   }
 
+  /**
+   * The partitions a file-scoped task run reads and replaces: those of the attempt's file ids, and
+   * the global partition, the rows without a file id. A scoped plan derives its rows without a file
+   * id only from its inputs' rows without one and from inputs not keyed by file (read whole), so
+   * recomputing that partition on every scoped run keeps it exact (a UNION with global branches
+   * writes it; elsewhere it is usually empty).
+   */
+  private static String inScopedPartitions(String fileIdColumn) {
+    return "(" + quote(fileIdColumn) + " IS NULL OR " + inFileScope(fileIdColumn) + ")";
+  }
+
   /** The condition that keeps the rows of the attempt's file ids. */
   private static String inFileScope(String fileIdColumn) {
     return "CAST("
@@ -1042,7 +1057,8 @@ public final class DatasetStore implements AutoCloseable {
                   if (partial) {
                     if (continued != null) {
                       ended =
-                          endPartitions(connection, statement, continued, fileIdColumn, version);
+                          endPartitions(
+                              connection, statement, continued, inFileScope(fileIdColumn), version);
                     } else {
                       statement.execute(
                           createStamped(
@@ -1208,7 +1224,8 @@ public final class DatasetStore implements AutoCloseable {
                 statement,
                 () -> {
                   Totals ended =
-                      endPartitions(connection, statement, held, held.fileIdColumn(), version);
+                      endPartitions(
+                          connection, statement, held, inFileScope(held.fileIdColumn()), version);
                   return commitIngest(
                       connection,
                       dataset,
@@ -1228,20 +1245,21 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   /**
-   * Ends, as of {@code version}, the rows of the file ids in scope that {@code continued} (the
-   * newest version) holds: they stay in the table for the versions before it. A store that keeps
-   * one version deletes them at once, since no kept version would read them, and returns their
-   * totals, measured before; otherwise null (they are measured from their stamps).
+   * Ends, as of {@code version}, the live rows of {@code continued} (the newest version) in {@code
+   * partitions} (a condition on the file id column): they stay in the table for the versions before
+   * it. A store that keeps one version deletes them at once, since no kept version would read them,
+   * and returns their totals, measured before; otherwise null (they are measured from their
+   * stamps).
    */
   private Totals endPartitions(
       Connection connection,
       Statement statement,
       Version continued,
-      String fileIdColumn,
+      String partitions,
       long version)
       throws SQLException {
     String table = continued.table();
-    String live = VALID_TO + " IS NULL AND " + inFileScope(fileIdColumn);
+    String live = VALID_TO + " IS NULL AND " + partitions;
     if (retainVersions == 1) {
       Totals ended =
           measure(connection, stampedRows(table, live), schemaOf(connection, continued.relation()));

@@ -199,6 +199,76 @@ class DatasetStoreTest {
   }
 
   @Test
+  void aScopedUpsertReplacesTheGlobalPartitionBesideTheChangedFiles() throws Exception {
+    // A union with a global branch: file rows, plus rows without a file id from a dimension.
+    DatasetName source = DatasetName.of("src");
+    DatasetName dimension = DatasetName.of("dim");
+    store.replace(
+        query(
+            source,
+            "SELECT * FROM (VALUES ('f1', 10), ('f2', 20)) AS t(file_id, n)",
+            List.of(),
+            List.of(),
+            null,
+            "file_id",
+            null));
+    store.replace(TaskQuery.of(dimension, "SELECT * FROM (VALUES (100), (200)) AS t(n)"));
+    String union = "SELECT file_id, n FROM src UNION ALL SELECT CAST(NULL AS VARCHAR), n FROM dim";
+    TaskQuery full =
+        new TaskQuery(
+            PARTS,
+            union,
+            List.of(),
+            List.of(),
+            List.of(new TaskQuery.Local(source, 1), new TaskQuery.Local(dimension, 1)),
+            Map.of(),
+            null,
+            "file_id",
+            null);
+    store.replace(full);
+    // f1 changed. The scoped run reads src's rows of f1 (and of no file: none here), dim whole.
+    store.replace(
+        query(
+            source,
+            "SELECT * FROM (VALUES ('f1', 11), ('f2', 20)) AS t(file_id, n)",
+            List.of(),
+            List.of(),
+            null,
+            "file_id",
+            null));
+    TaskQuery scoped =
+        new TaskQuery(
+            PARTS,
+            union,
+            List.of(),
+            List.of(),
+            List.of(new TaskQuery.Local(source, 2), new TaskQuery.Local(dimension, 1)),
+            Map.of(source, "file_id"),
+            null,
+            "file_id",
+            null);
+    store.upsertFiles(scoped, "file_id", List.of("f1"), null);
+    // The global partition is recomputed by the scoped run and replaced, not duplicated; f2 kept.
+    assertThat(rows("SELECT coalesce(file_id, '-'), n FROM \"parts\" ORDER BY 1, 2"))
+        .containsExactly("-|100", "-|200", "f1|11", "f2|20");
+
+    // The same upsert on another executor, into a previous version it was given.
+    Path otherDir = Files.createDirectories(dataDir.resolve("other-global"));
+    try (DatasetStore other =
+            DatasetStore.open(otherDir, new DatasetStore.Settings("256MB", 1, 2), allocator);
+        DatasetStore.Export previous = store.export(PARTS, null, null, allocator, 100)) {
+      other.upsertFiles(
+          TaskQuery.of(PARTS, "SELECT * FROM (VALUES ('f2', 21), (NULL, 7)) AS t(file_id, n)"),
+          "file_id",
+          List.of("f2"),
+          new DatasetStore.PreviousVersion(2, previous.reader()));
+      try (DatasetStore.Export export = other.export(PARTS, null, null, allocator, 100)) {
+        assertThat(count(export.reader())).isEqualTo(3); // f1|11, f2|21, and NULL|7
+      }
+    }
+  }
+
+  @Test
   void aFullRewriteReportsWhichPartitionsChangedAgainstThePreviousVersion() throws Exception {
     DatasetName out = DatasetName.of("keyed");
     String before =
