@@ -1403,16 +1403,24 @@ public class RunService {
     }
     Map<TaskName, Set<String>> known = runs.changedColumns(connection, runId, producers);
     Map<TaskName, Long> sameAs = runs.contentSameAs(connection, runId, producers);
+    Set<TaskName> rebuilt = new HashSet<>();
+    for (RunStore.TaskProgress producer : runs.taskProgress(connection, runId, producers)) {
+      if (producer.state() == TaskRunState.SUCCEEDED) {
+        rebuilt.add(producer.task());
+      }
+    }
     for (DatasetName input : plan.physicalInputs()) {
       Long before = previous.inputVersions().get(input);
       Long now = inputVersions.get(input);
       if (before == null || now == null) {
         return null;
       }
-      if (before.equals(now)) {
+      TaskName producer = graph.producer(input);
+      // A version number repeating says nothing about an output rebuilt in this run: versions are
+      // per executor store, and one rebuilt elsewhere can take the number the old one had.
+      if (before.equals(now) && !rebuilt.contains(producer)) {
         continue;
       }
-      TaskName producer = graph.producer(input);
       if (producer != null && before.equals(sameAs.get(producer))) {
         continue;
       }
