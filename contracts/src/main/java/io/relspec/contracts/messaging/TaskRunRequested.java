@@ -31,8 +31,10 @@ import java.util.UUID;
  *
  * <p>{@code reportChangedFiles} asks, for a {@link WriteMode#REPLACE} with a {@code fileIdColumn},
  * which file ids' partitions the new version changed against the previous one ({@code
- * TaskRunSucceeded.changedFileIds}): the scheduler sets it in incremental runs when a reader of the
- * output is file-scopable for it, so that reader re-runs only for those file ids.
+ * TaskRunSucceeded.changedFileIds}): the scheduler sets it in incremental runs for every full
+ * rewrite of an output keyed by file id, so a reader file-scopable for it re-runs only for those
+ * file ids; an executor that holds the previous version then also writes only the changed
+ * partitions when they are few.
  */
 public record TaskRunRequested(
     UUID eventId,

@@ -44,6 +44,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBResultSet;
+import org.jboss.logging.Logger;
 
 /**
  * The executor's local dataset store: one DuckDB database file, opened locked down (no external
@@ -67,6 +68,7 @@ import org.duckdb.DuckDBResultSet;
  */
 public final class DatasetStore implements AutoCloseable {
   private static final String META = "relspec_meta";
+  private static final Logger LOG = Logger.getLogger(DatasetStore.class);
   private static final String DATA = "relspec_data";
 
   // Names of the store's own temporary objects. A colon is never part of a dataset name, so none
@@ -74,6 +76,7 @@ public final class DatasetStore implements AutoCloseable {
   private static final String FILE_SCOPE_TABLE = "relspec:file_scope";
   private static final String FILE_SCOPE_COLUMN = "file_id";
   private static final String RESULT_VIEW = "relspec:result";
+  private static final String REWRITE_TABLE = "relspec:rewrite";
 
   /** The write-ahead log size at which a commit checkpoints; see {@link #checkpoint}. */
   static final String CHECKPOINT_THRESHOLD = "256MB";
@@ -271,6 +274,13 @@ public final class DatasetStore implements AutoCloseable {
             Optional<Version> held = latest(connection, query.output());
             long version = held.map(Version::version).orElse(0L) + 1;
             String table = physical(query.output(), version);
+            if (reportChangedFiles
+                && query.fileIdColumn() != null
+                && held.isPresent()
+                && query.fileIdColumn().equals(held.get().fileIdColumn())) {
+              return rewriteChangedPartitions(
+                  connection, statement, query, select, held.get(), version, table);
+            }
             return inTransaction(
                 statement,
                 () -> {
@@ -428,6 +438,52 @@ public final class DatasetStore implements AutoCloseable {
         || !schema.equals(schemaOf(connection, previous.relation()))) {
       return null;
     }
+    return partitionChanges(connection, dataset, previous, version, schema, fileIdColumn)
+        .reported();
+  }
+
+  /**
+   * How the new version of a full rewrite differs from {@code previous}, partition by partition:
+   * which file ids' partitions changed (up to half of the partitions and one more: beyond, it is
+   * not worth naming them), whether the rows without a file id changed, and how many partitions the
+   * new version has. Both must have the same columns and file id column.
+   */
+  private record PartitionChanges(
+      List<String> fileIds, boolean withoutFileId, long partitions, boolean truncated) {
+    /** Few enough changes to rewrite only their partitions. */
+    boolean fewEnough() {
+      return !truncated && fileIds.size() <= Math.max(1, partitions / 2);
+    }
+
+    /** The changed file ids as reported to readers, or null for "unknown". */
+    List<String> reported() {
+      return withoutFileId || !fewEnough() || fileIds.size() > MAX_REPORTED_CHANGED_FILES
+          ? null
+          : fileIds;
+    }
+  }
+
+  private static PartitionChanges partitionChanges(
+      Connection connection,
+      DatasetName dataset,
+      Version previous,
+      long version,
+      ArrowSchema schema,
+      String fileIdColumn)
+      throws SQLException {
+    long partitions;
+    try (PreparedStatement count =
+        connection.prepareStatement(
+            "SELECT COUNT(*) FROM "
+                + META
+                + ".partition_digests WHERE dataset = ? AND version = ? AND file_id IS NOT NULL")) {
+      count.setString(1, dataset.value());
+      count.setLong(2, version);
+      try (ResultSet rows = count.executeQuery()) {
+        rows.next();
+        partitions = rows.getLong(1);
+      }
+    }
     String digests =
         " (SELECT file_id AS f, row_count AS n, hash_sum AS h FROM "
             + META
@@ -443,43 +499,129 @@ public final class DatasetStore implements AutoCloseable {
                 + " AS h FROM "
                 + previous.relation()
                 + " AS \"relspec:partitioned\" GROUP BY 1) ";
+    long limit = Math.max(1, partitions / 2) + 1;
     String sql =
-        "SELECT COALESCE(now.f, was.f) AS file_id, COUNT(*) OVER () AS changed,"
-            + " (SELECT COUNT(*) FROM "
-            + META
-            + ".partition_digests WHERE dataset = ? AND version = "
-            + version
-            + ") AS partitions FROM"
+        "SELECT COALESCE(now.f, was.f) AS file_id FROM"
             + digests.formatted(version)
             + "AS now FULL OUTER JOIN"
             + was
             + "AS was ON now.f IS NOT DISTINCT FROM was.f"
             + " WHERE now.n IS DISTINCT FROM was.n OR now.h IS DISTINCT FROM was.h"
             + " ORDER BY 1 NULLS FIRST LIMIT "
-            + (MAX_REPORTED_CHANGED_FILES + 1);
+            + (limit + 1);
     List<String> changed = new ArrayList<>();
+    boolean withoutFileId = false;
     try (PreparedStatement select = connection.prepareStatement(sql)) {
-      // the partition count, the new version's digests, the previous version's if kept
+      // the new version's digests, the previous version's if kept
       select.setString(1, dataset.value());
-      select.setString(2, dataset.value());
       if (previousDigested) {
-        select.setString(3, dataset.value());
+        select.setString(2, dataset.value());
       }
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           String fileId = rows.getString(1);
-          long count = rows.getLong(2);
-          long partitions = rows.getLong(3);
-          if (fileId == null
-              || count > MAX_REPORTED_CHANGED_FILES
-              || count > Math.max(1, partitions / 2)) {
-            return null;
+          if (fileId == null) {
+            withoutFileId = true;
+          } else {
+            changed.add(fileId);
           }
-          changed.add(fileId);
         }
       }
     }
-    return List.copyOf(changed);
+    boolean truncated = changed.size() > limit;
+    return new PartitionChanges(List.copyOf(changed), withoutFileId, partitions, truncated);
+  }
+
+  /**
+   * A full rewrite of a file-keyed output that writes only what changed. The query's rows are
+   * computed into a temporary table and digested per file id; when few partitions differ from the
+   * newest version held here (same columns, same file id column), the new version continues that
+   * version's table: the rows of the changed partitions (and of the rows without a file id, when
+   * those changed) end as of the new version and their new rows are appended, as an upsert would.
+   * Otherwise the new version is written whole from the temporary table. Either way its rows,
+   * digests and totals are those of the query's result, and the versions before it read what they
+   * read. Writing a table to the store costs several times what computing it into memory does (a
+   * 4M-row table of five columns here: 1.1 s against 0.2 s), so an output rebuilt whole with a few
+   * changed files is written at about the cost of those files.
+   */
+  private StoredDataset rewriteChangedPartitions(
+      Connection connection,
+      Statement statement,
+      TaskQuery query,
+      String select,
+      Version held,
+      long version,
+      String table)
+      throws SQLException, SqlRefusedException {
+    String fileIdColumn = query.fileIdColumn();
+    query
+        .cancellation()
+        .execute(
+            statement,
+            "CREATE OR REPLACE TEMP TABLE " + quoteInternal(REWRITE_TABLE) + " AS " + select);
+    String result = "temp." + quoteInternal(REWRITE_TABLE);
+    try {
+      ArrowSchema schema = schemaOf(connection, result);
+      boolean comparable =
+          schema.field(fileIdColumn).isPresent()
+              && schema.equals(schemaOf(connection, held.relation()));
+      return inTransaction(
+          statement,
+          () -> {
+            Totals measured =
+                comparable
+                    ? digest(connection, query.output(), version, result, schema, fileIdColumn)
+                    : null;
+            PartitionChanges changes =
+                comparable
+                    ? partitionChanges(
+                        connection, query.output(), held, version, schema, fileIdColumn)
+                    : null;
+            if (changes == null || !changes.fewEnough()) {
+              statement.execute(createStamped(table, "(SELECT * FROM " + result + ")", version));
+              return commitVersion(
+                      connection,
+                      query.output(),
+                      version,
+                      table,
+                      null,
+                      measured,
+                      fileIdColumn,
+                      query.outputSchema(),
+                      null)
+                  .withChangedFileIds(changes == null ? null : changes.reported());
+            }
+            fillFileScope(connection, statement, changes.fileIds());
+            String partitions =
+                changes.withoutFileId()
+                    ? inScopedPartitions(fileIdColumn)
+                    : inFileScope(fileIdColumn);
+            endPartitions(connection, statement, held, partitions, version);
+            statement.execute(
+                appendStamped(
+                    held.table(), "SELECT * FROM " + result + " WHERE " + partitions, version));
+            LOG.infof(
+                "%s: rewritten in place, %d of %d partitions changed%s",
+                query.output(),
+                changes.fileIds().size(),
+                changes.partitions(),
+                changes.withoutFileId() ? " and the rows without a file id" : "");
+            // The totals are the digests' (the whole new version), not the previous ones adjusted.
+            return commitVersion(
+                    connection,
+                    query.output(),
+                    version,
+                    held.table(),
+                    null,
+                    measured,
+                    fileIdColumn,
+                    query.outputSchema(),
+                    null)
+                .withChangedFileIds(changes.reported());
+          });
+    } finally {
+      statement.execute("DROP TABLE IF EXISTS " + result);
+    }
   }
 
   private static boolean hasDigests(Connection connection, DatasetName dataset, long version)

@@ -339,6 +339,73 @@ class DatasetStoreTest {
         .isEmpty();
   }
 
+  @Test
+  void aFullRewriteWithFewChangedPartitionsWritesOnlyThoseAndReadsLikeAWholeWrite()
+      throws Exception {
+    DatasetName out = DatasetName.of("rewritten");
+    String before =
+        "SELECT 'f' || (i % 10) AS file_id, i AS n FROM range(30) r(i)"; // 10 files, 3 rows each
+    store.replace(query(out, before, List.of(), List.of(), null, "file_id", null));
+    // f3 changed a value and rows without a file id appeared: both partitions are rewritten in
+    // the table of version 1, the other nine files are left where they are.
+    String after =
+        "SELECT 'f' || (i % 10) AS file_id, CASE WHEN i = 13 THEN 130 ELSE i END AS n"
+            + " FROM range(30) r(i) UNION ALL SELECT NULL, 99";
+    StoredDataset rewritten =
+        store.replace(query(out, after, List.of(), List.of(), null, "file_id", null), true);
+    assertThat(rewritten.changedFileIds()).as("rows without a file id changed: unknown").isNull();
+    assertThat(rows("SELECT table_name FROM relspec_meta.versions WHERE dataset = 'rewritten'"))
+        .as("version 2 continues the table of version 1")
+        .hasSize(2)
+        .containsOnly(
+            rows("SELECT table_name FROM relspec_meta.versions"
+                    + " WHERE dataset = 'rewritten' AND version = 1")
+                .get(0));
+    StoredDataset plain =
+        store.replace(
+            query(DatasetName.of("plain"), after, List.of(), List.of(), null, "file_id", null));
+    assertThat(rewritten.rows()).isEqualTo(plain.rows()).isEqualTo(31);
+    assertThat(rewritten.bytes()).isEqualTo(plain.bytes());
+    assertThat(rewritten.contentHash()).isEqualTo(plain.contentHash());
+    assertThat(rows("SELECT * FROM \"rewritten\" EXCEPT ALL SELECT * FROM \"plain\"")).isEmpty();
+    assertThat(rows("SELECT * FROM \"plain\" EXCEPT ALL SELECT * FROM \"rewritten\"")).isEmpty();
+    try (DatasetStore.Export first = store.export(out, 1L, null, allocator, 100)) {
+      assertThat(count(first.reader())).as("version 1 still reads its own rows").isEqualTo(30);
+    }
+    // One more file changed, against the digests kept: only it is reported.
+    StoredDataset again =
+        store.replace(
+            query(
+                out,
+                after.replace("i = 13 THEN 130", "i IN (13, 17) THEN 130"),
+                List.of(),
+                List.of(),
+                null,
+                "file_id",
+                null),
+            true);
+    assertThat(again.changedFileIds()).containsExactly("f7");
+    // Most files changed: the new version is written whole, in a table of its own.
+    StoredDataset whole =
+        store.replace(
+            query(
+                out,
+                "SELECT 'f' || (i % 10) AS file_id, i + 1 AS n FROM range(30) r(i)",
+                List.of(),
+                List.of(),
+                null,
+                "file_id",
+                null),
+            true);
+    assertThat(whole.changedFileIds()).isNull();
+    assertThat(
+            rows(
+                "SELECT DISTINCT table_name FROM relspec_meta.versions"
+                    + " WHERE dataset = 'rewritten'"))
+        .hasSizeGreaterThan(1);
+    assertThat(rows("SELECT sum(n) FROM \"rewritten\"")).containsExactly("465");
+  }
+
   /** The file ids of the partition digests kept for a dataset's versions. */
   private List<String> digests(DatasetName dataset) throws SQLException {
     return rows(

@@ -1593,8 +1593,10 @@ public class RunService {
     TaskRunRequested.WriteMode mode = TaskRunRequested.WriteMode.REPLACE;
     // Named whenever the output has one, so executors can serve and later upsert its partitions.
     String fileIdColumn = plan.fileScope() == null ? null : plan.fileScope().fileIdColumn();
-    // Early cutoff by partition: a full rewrite in an incremental run reports the partitions it
-    // changed when a reader could re-run for those file ids only.
+    // Early cutoff by partition: a full rewrite of an output keyed by file id in an incremental
+    // run is compared with the previous version partition by partition. It reports the partitions
+    // it changed (a reader may re-run for those file ids only), and when they are few the executor
+    // writes only them into the previous version's table instead of writing a whole new table.
     String readersColumn = null;
     if (fileIds.isEmpty()) {
       readersColumn = OutputPartitions.readersColumn(graph, task.task());
@@ -1603,8 +1605,9 @@ public class RunService {
       }
     }
     boolean reportChangedFiles =
-        readersColumn != null
-            && readersColumn.equals(fileIdColumn)
+        fileIds.isEmpty()
+            && fileIdColumn != null
+            && (readersColumn == null || readersColumn.equals(fileIdColumn))
             && runs.run(connection, runId).map(run -> run.mode() != RunMode.FULL).orElse(false);
     InputLocation previousOutput = null;
     Map<DatasetName, String> scopedInputs = Map.of();
