@@ -212,8 +212,13 @@ public final class FileScopeAnalyzer {
     } else if (right.fileData() && !join.getJoinType().projectsRight()) {
       notScopable("a semi- or anti-join filters by file-keyed rows of other files");
     }
-    Set<Integer> fileIds = new HashSet<>(left.fileIdFields());
-    if (join.getJoinType().projectsRight()) {
+    // A side an outer join pads with NULLs does not carry the file id of every row: an unmatched
+    // row of the other side's file gets NULL there, and would land in the rows without a file id.
+    Set<Integer> fileIds = new HashSet<>();
+    if (!join.getJoinType().generatesNullsOnLeft()) {
+      fileIds.addAll(left.fileIdFields());
+    }
+    if (join.getJoinType().projectsRight() && !join.getJoinType().generatesNullsOnRight()) {
       for (int field : right.fileIdFields()) {
         fileIds.add(field + offset);
       }
