@@ -1,6 +1,5 @@
 package io.relspec.executor.store;
 
-import static io.relspec.executor.store.VersionMeasures.changedPartitions;
 import static io.relspec.executor.store.VersionMeasures.digest;
 import static io.relspec.executor.store.VersionMeasures.measure;
 import static io.relspec.executor.store.VersionMeasures.partitionChanges;
@@ -294,8 +293,9 @@ public final class DatasetStore implements AutoCloseable {
                   query
                       .cancellation()
                       .execute(statement, createStamped(table, "(" + select + ")", version));
+                  // Digested even here (no previous version held, or one partitioned by another
+                  // column: nothing to compare with), so the next rewrite compares against it.
                   Totals measured = null;
-                  List<String> changedFiles = null;
                   if (reportChangedFiles && query.fileIdColumn() != null) {
                     String rows = rows(table, version);
                     ArrowSchema schema = schemaOf(connection, rows);
@@ -308,29 +308,18 @@ public final class DatasetStore implements AutoCloseable {
                               rows,
                               schema,
                               query.fileIdColumn());
-                      changedFiles =
-                          held.isPresent()
-                              ? changedPartitions(
-                                  connection,
-                                  query.output(),
-                                  held.get(),
-                                  version,
-                                  schema,
-                                  query.fileIdColumn())
-                              : null;
                     }
                   }
                   return commitVersion(
-                          connection,
-                          query.output(),
-                          version,
-                          table,
-                          null,
-                          measured,
-                          query.fileIdColumn(),
-                          query.outputSchema(),
-                          null)
-                      .withChangedFileIds(changedFiles);
+                      connection,
+                      query.output(),
+                      version,
+                      table,
+                      null,
+                      measured,
+                      query.fileIdColumn(),
+                      query.outputSchema(),
+                      null);
                 });
           } finally {
             closeAll(streams);

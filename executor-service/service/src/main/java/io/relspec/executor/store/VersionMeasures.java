@@ -2,7 +2,6 @@ package io.relspec.executor.store;
 
 import static io.relspec.executor.store.DatasetStore.META;
 import static io.relspec.executor.store.DatasetStore.quoteInternal;
-import static io.relspec.executor.store.DatasetStore.schemaOf;
 
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
@@ -35,32 +34,6 @@ final class VersionMeasures {
   static final int MAX_REPORTED_CHANGED_FILES = 10_000;
 
   /**
-   * Early cutoff by partition: the file ids whose rows differ between {@code previous} and the new
-   * version of a full rewrite, compared per partition by row count and the sum of the row hashes
-   * (the multiset hash of the content hash, per file id). The new version's digests are in {@code
-   * partition_digests} ({@link #digest}); the previous version's too when its writer asked for
-   * them, otherwise they are computed from its rows here. Null when it cannot tell: the previous
-   * version was partitioned by another column or had other columns or types, the rows without a
-   * file id changed (no file's readers would see them), or more partitions changed than are worth
-   * naming.
-   */
-  static List<String> changedPartitions(
-      Connection connection,
-      DatasetName dataset,
-      Version previous,
-      long version,
-      ArrowSchema schema,
-      String fileIdColumn)
-      throws SQLException {
-    if (!fileIdColumn.equals(previous.fileIdColumn())
-        || !schema.equals(schemaOf(connection, previous.relation()))) {
-      return null;
-    }
-    return partitionChanges(connection, dataset, previous, version, schema, fileIdColumn)
-        .reported();
-  }
-
-  /**
    * How the new version of a full rewrite differs from {@code previous}, partition by partition:
    * which file ids' partitions changed (up to half of the partitions and one more: beyond, it is
    * not worth naming them), whether the rows without a file id changed, and how many partitions the
@@ -81,6 +54,12 @@ final class VersionMeasures {
     }
   }
 
+  /**
+   * Compares per partition by row count and the sum of the row hashes (the multiset hash of the
+   * content, per file id). The new version's digests are in {@code partition_digests} ({@link
+   * #digest}); the previous version's too when its writer asked for them, otherwise they are
+   * computed from its rows here.
+   */
   static PartitionChanges partitionChanges(
       Connection connection,
       DatasetName dataset,
