@@ -27,14 +27,48 @@ public record FileScope(
     String reason,
     String fileIdColumn,
     Map<DatasetName, String> inputFileIdColumns,
-    Map<DatasetName, String> scopedInputs) {
+    Map<DatasetName, String> scopedInputs,
+    PartialAggregate partialAggregate) {
   public FileScope {
     Objects.requireNonNull(reason, "reason is null");
-    if (scopable && fileIdColumn == null) {
+    if (scopable && fileIdColumn == null && partialAggregate == null) {
       throw new IllegalArgumentException("a scopable task names its file id column");
     }
     inputFileIdColumns = Collections2.sortedCopy(inputFileIdColumns);
     scopedInputs = scopable ? Collections2.sortedCopy(scopedInputs) : Map.of();
+  }
+
+  public FileScope(
+      boolean scopable,
+      String reason,
+      String fileIdColumn,
+      Map<DatasetName, String> inputFileIdColumns,
+      Map<DatasetName, String> scopedInputs) {
+    this(scopable, reason, fileIdColumn, inputFileIdColumns, scopedInputs, null);
+  }
+
+  /**
+   * A task whose SQL is one aggregation grouped by keys other than the file id, over rows that
+   * stay together by file, with only decomposable aggregates ({@code COUNT}, {@code SUM}, {@code
+   * MIN}, {@code MAX}, {@code AVG}, none {@code DISTINCT}). Its output is not keyed by file, but a
+   * run scoped to some file ids can maintain it: the executor keeps the aggregates per file id and
+   * group ("partials"), recomputes the partials of the changed file ids from their rows, and
+   * recomputes the output from all partials instead of from all rows. Such a scope is {@code
+   * scopable} with no {@code fileIdColumn}.
+   *
+   * @param keyInput the input the SQL names in its FROM clause whose file id keys the partials
+   * @param keyColumn that input's file id column
+   */
+  public record PartialAggregate(DatasetName keyInput, String keyColumn) {
+    public PartialAggregate {
+      Objects.requireNonNull(keyInput, "keyInput is null");
+      Objects.requireNonNull(keyColumn, "keyColumn is null");
+    }
+  }
+
+  /** Whether a scoped run maintains the output from per-file partial aggregates. */
+  public boolean partial() {
+    return partialAggregate != null;
   }
 
   public static FileScope notScopable(String reason, Map<DatasetName, String> inputs) {

@@ -1,5 +1,6 @@
 package io.relspec.contracts.messaging;
 
+import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.model.Collections2;
 import io.relspec.contracts.model.DatasetName;
@@ -24,6 +25,12 @@ import java.util.UUID;
  * executor replaces the partitions of those file ids in the output, in one transaction. File ids
  * travel as data, never as SQL. {@code previousOutput} says where the version being upserted lives,
  * so an executor that does not hold it can fetch it first.
+ *
+ * <p>With {@code partialAggregate} the task's output is maintained from partial aggregates kept per
+ * file id: a {@link WriteMode#REPLACE} runs the SQL as written and also stores its partials, a
+ * {@link WriteMode#MERGE_PARTIALS} recomputes the partials of {@code fileIds} from the scoped
+ * inputs and the output from all partials (in full, from the SQL, when this executor holds no
+ * partials for the previous version).
  *
  * <p>{@code outputSchema} is the plan's output schema: the executor casts the result to it (DuckDB
  * widens, for example, {@code SUM} of an integer to HUGEINT). {@code fileIdColumn} names the
@@ -56,7 +63,8 @@ public record TaskRunRequested(
     Instant deadline,
     ArrowSchema outputSchema,
     InputLocation previousOutput,
-    boolean reportChangedFiles)
+    boolean reportChangedFiles,
+    FileScope.PartialAggregate partialAggregate)
     implements RelspecMessage {
   public TaskRunRequested {
     Objects.requireNonNull(eventId, "eventId is null");
@@ -78,6 +86,54 @@ public record TaskRunRequested(
     if (writeMode == WriteMode.UPSERT_FILES && fileIdColumn == null) {
       throw new IllegalArgumentException("an upsert of file partitions names the file-id column");
     }
+    if (writeMode == WriteMode.MERGE_PARTIALS && partialAggregate == null) {
+      throw new IllegalArgumentException("a merge of partial aggregates names their key");
+    }
+  }
+
+  public TaskRunRequested(
+      UUID eventId,
+      Instant occurredAt,
+      String runId,
+      String taskRunId,
+      TaskName task,
+      int attempt,
+      DatasetName output,
+      String sql,
+      Fingerprint fingerprint,
+      List<InputLocation> inputs,
+      List<ViewDefinition> views,
+      List<MacroDefinition> macros,
+      WriteMode writeMode,
+      String fileIdColumn,
+      List<String> fileIds,
+      Map<DatasetName, String> scopedInputs,
+      Instant deadline,
+      ArrowSchema outputSchema,
+      InputLocation previousOutput,
+      boolean reportChangedFiles) {
+    this(
+        eventId,
+        occurredAt,
+        runId,
+        taskRunId,
+        task,
+        attempt,
+        output,
+        sql,
+        fingerprint,
+        inputs,
+        views,
+        macros,
+        writeMode,
+        fileIdColumn,
+        fileIds,
+        scopedInputs,
+        deadline,
+        outputSchema,
+        previousOutput,
+        reportChangedFiles,
+        null);
   }
 
   /** Where an input dataset version lives: the executor holding it and its Flight URI. */
@@ -105,9 +161,14 @@ public record TaskRunRequested(
     }
   }
 
-  /** Replace the whole output, or upsert only the partitions of {@code fileIds}. */
+  /**
+   * Replace the whole output, upsert only the partitions of {@code fileIds}, or recompute the
+   * partial aggregates of {@code fileIds} and the output from all partials ({@link
+   * FileScope.PartialAggregate}).
+   */
   public enum WriteMode {
     REPLACE,
-    UPSERT_FILES
+    UPSERT_FILES,
+    MERGE_PARTIALS
   }
 }

@@ -24,6 +24,9 @@ import java.util.Map;
  */
 public class CatalogStub implements QuarkusTestResourceLifecycleManager {
   static final String SNAPSHOT_ID = "compiler-app-test-snapshot";
+
+  /** What the history endpoint names as the newest snapshot; none (an empty history) if null. */
+  static volatile String newest;
   private HttpServer server;
 
   static CatalogSnapshot snapshot() {
@@ -89,6 +92,22 @@ public class CatalogStub implements QuarkusTestResourceLifecycleManager {
             try (OutputStream out = exchange.getResponseBody()) {
               out.write(body);
             }
+          }
+          exchange.close();
+        });
+    server.createContext(
+        "/api/v1/snapshots",
+        exchange -> {
+          String current = newest;
+          byte[] history =
+              (current == null
+                      ? "[]"
+                      : "[{\"id\":\"" + current + "\",\"createdAt\":\"2026-11-21T00:00:00Z\"}]")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, history.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(history);
           }
           exchange.close();
         });

@@ -141,6 +141,39 @@ class CompilationEventsTest {
         .body("code", equalTo("UNKNOWN_LINEAGE_COLUMN"));
   }
 
+  @Test
+  void aLateEventForASupersededSnapshotCompilesTheNewestOne() throws Exception {
+    CatalogStub.newest = CatalogStub.SNAPSHOT_ID;
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost("localhost");
+    try (Connection connection = factory.newConnection("compilation-events-test-late");
+        Channel channel = connection.createChannel()) {
+      String queue = channel.queueDeclare().getQueue();
+      channel.queueBind(queue, exchange, MessageType.PLAN_CATALOG_COMPILED.routingKey());
+      BlockingQueue<PlanCatalogCompiled> received = new LinkedBlockingQueue<>();
+      channel.basicConsume(
+          queue,
+          true,
+          (tag, delivery) ->
+              received.add(
+                  RelspecJson.read(
+                      new String(delivery.getBody(), StandardCharsets.UTF_8),
+                      PlanCatalogCompiled.class)),
+          tag -> {});
+      // The catalog no longer serves the superseded snapshot; compiling it would fail, and
+      // compiling an older one would hand the scheduler a plan catalog older than its latest.
+      publish(
+          channel,
+          new SnapshotPublished(
+              UUID.randomUUID(), Instant.now(), "superseded-snapshot", null, 1, 2));
+      PlanCatalogCompiled compiled = received.poll(60, TimeUnit.SECONDS);
+      assertThat(compiled).as("a PlanCatalogCompiled within 60 s").isNotNull();
+      assertThat(compiled.snapshotId()).isEqualTo(CatalogStub.SNAPSHOT_ID);
+    } finally {
+      CatalogStub.newest = null;
+    }
+  }
+
   private void publish(Channel channel, SnapshotPublished event) throws Exception {
     channel.basicPublish(
         exchange,

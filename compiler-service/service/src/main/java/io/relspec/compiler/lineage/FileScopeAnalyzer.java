@@ -104,6 +104,12 @@ public final class FileScopeAnalyzer {
           fileKeyed,
           fileKeyed);
     } catch (NotScopable e) {
+      if (!partitionsOnly) {
+        FileScope partial = partialAggregate(root, e.getMessage());
+        if (partial != null) {
+          return partial;
+        }
+      }
       String partitions =
           new FileScopeAnalyzer(fileIdColumns, true).partitionColumn(root, outputNames);
       if (partitions == null) {
@@ -116,6 +122,81 @@ public final class FileScopeAnalyzer {
           fileKeyed,
           Map.of());
     }
+  }
+
+  /** The aggregate functions a partial per file id and group decomposes exactly. */
+  private static final Set<SqlKind> DECOMPOSABLE =
+      Set.of(SqlKind.COUNT, SqlKind.SUM, SqlKind.SUM0, SqlKind.MIN, SqlKind.MAX, SqlKind.AVG);
+
+  /**
+   * Rule 2c: a plan that is one aggregation grouped by other keys, over input whose rows stay
+   * together by file, with decomposable aggregates only, possibly under a projection, a HAVING
+   * filter and an ORDER BY. Its output is kept from partial aggregates per file id: returns that
+   * scope, or null (the plan is then judged as before, with {@code reason} extended by why).
+   */
+  private FileScope partialAggregate(RelNode root, String reason) {
+    RelNode node = root;
+    while (true) {
+      if (node instanceof Project project
+          && project.getProjects().stream().noneMatch(FileScopeAnalyzer::nested)) {
+        node = project.getInput();
+      } else if (node instanceof Filter filter && !nested(filter.getCondition())) {
+        node = filter.getInput();
+      } else if (node instanceof Sort sort && sort.fetch == null && sort.offset == null) {
+        node = sort.getInput();
+      } else {
+        break;
+      }
+    }
+    if (!(node instanceof Aggregate aggregate) || aggregate.getGroupSets().size() > 1) {
+      return null;
+    }
+    for (org.apache.calcite.rel.core.AggregateCall call : aggregate.getAggCallList()) {
+      if (call.isDistinct()
+          || !DECOMPOSABLE.contains(call.getAggregation().getKind())
+          || call.getArgList().size() > 1) {
+        return null;
+      }
+    }
+    FileScopeAnalyzer input = new FileScopeAnalyzer(fileIdColumns);
+    Scope scope;
+    try {
+      scope = input.visit(aggregate.getInput());
+    } catch (NotScopable e) {
+      return null;
+    }
+    if (!scope.fileData() || scope.fileIdFields().isEmpty() || input.globalPartition) {
+      return null;
+    }
+    RelNode aggregated = aggregate.getInput();
+    int key = scope.fileIdFields().stream().min(Integer::compare).get();
+    org.apache.calcite.rel.metadata.RelColumnOrigin origin =
+        aggregated.getCluster().getMetadataQuery().getColumnOrigin(aggregated, key);
+    if (origin == null || origin.isDerived()) {
+      return null;
+    }
+    DatasetName keyInput =
+        DatasetName.of(String.join(".", origin.getOriginTable().getQualifiedName()));
+    String keyColumn = input.fileKeyed.get(keyInput);
+    if (keyColumn == null) {
+      return null;
+    }
+    fileKeyed.putAll(input.fileKeyed);
+    return new FileScope(
+        true,
+        reason
+            + "; its aggregates (COUNT, SUM, MIN, MAX, AVG) are kept per file id of "
+            + keyInput
+            + " and recomputed from those partials for the changed files",
+        null,
+        fileKeyed,
+        input.fileKeyed,
+        new FileScope.PartialAggregate(keyInput, keyColumn));
+  }
+
+  /** A windowed aggregate or a sub-query in an expression above the aggregation. */
+  private static boolean nested(RexNode expression) {
+    return RexOver.containsOver(expression) || RexUtil.SubQueryFinder.find(expression) != null;
   }
 
   /** The output column every row of which carries a file id unchanged, or null. */

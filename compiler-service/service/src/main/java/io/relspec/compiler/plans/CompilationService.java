@@ -68,7 +68,7 @@ public class CompilationService {
 
   /** Compiles and publishes; the stage completes when the broker confirmed PlanCatalogCompiled. */
   public CompletionStage<Void> onSnapshotPublished(SnapshotPublished event) {
-    CatalogSnapshot snapshot = publishedSnapshot(event);
+    CatalogSnapshot snapshot = publishedSnapshot(newestSnapshotId(event));
     Optional<PlanCatalog> previous = repository.latest();
     PlanCatalog compiled = compileAndKeep(snapshot);
     PlanCatalogDiff diff = PlanDiffer.diff(previous.orElse(null), compiled);
@@ -94,15 +94,39 @@ public class CompilationService {
    * dead-lettered at once instead of holding the ordered consumer through its redelivery backoff.
    * Any other failure (the catalog restarting, a timeout) is retried.
    */
-  private CatalogSnapshot publishedSnapshot(SnapshotPublished event) {
+  private CatalogSnapshot publishedSnapshot(String snapshotId) {
     try {
-      return catalog.get("/api/v1/snapshots/" + event.snapshotId(), CatalogSnapshot.class);
+      return catalog.get("/api/v1/snapshots/" + snapshotId, CatalogSnapshot.class);
     } catch (RelspecException e) {
       if (e.errorCode() == PlatformErrorCode.NOT_FOUND) {
         throw new PermanentMessageFailure(
-            "the catalog does not know snapshot " + event.snapshotId() + ": " + e.getMessage(), e);
+            "the catalog does not know snapshot " + snapshotId + ": " + e.getMessage(), e);
       }
       throw e;
+    }
+  }
+
+  /**
+   * The snapshot to compile for an event: the catalog's newest one. Events can arrive out of order
+   * (a relay retrying a send that failed while a later one went through), and compiling the one an
+   * older event names would hand the scheduler a plan catalog older than the one it already has.
+   * Compiling the newest makes each event mean "the catalog changed": a late event compiles what is
+   * current (kept from the first compile, so nearly free) and the scheduler sees no change. When
+   * the catalog cannot answer its history, the event's own snapshot is compiled.
+   */
+  private String newestSnapshotId(SnapshotPublished event) {
+    try {
+      SnapshotEntry[] history = catalog.get("/api/v1/snapshots?limit=1", SnapshotEntry[].class);
+      if (history.length == 0 || history[0].id().equals(event.snapshotId())) {
+        return event.snapshotId();
+      }
+      LOG.infof(
+          "snapshot %s was superseded by %s; compiling the newer one",
+          shortId(event.snapshotId()), shortId(history[0].id()));
+      return history[0].id();
+    } catch (RelspecException e) {
+      LOG.debugf("catalog history unavailable, compiling the event's snapshot: %s", e.getMessage());
+      return event.snapshotId();
     }
   }
 

@@ -315,20 +315,52 @@ public class TaskExecution {
               request.macros(),
               request.views(),
               inputs,
-              request.writeMode() == TaskRunRequested.WriteMode.UPSERT_FILES
+              request.writeMode() != TaskRunRequested.WriteMode.REPLACE
                   ? request.scopedInputs()
                   : Map.of(),
               request.outputSchema(),
               request.fileIdColumn(),
               cancellation);
+      DatasetStore.Partials partials =
+          request.partialAggregate() == null
+              ? null
+              : new DatasetStore.Partials(request.partialAggregate(), request.fingerprint());
       StoredDataset stored =
-          request.writeMode() == TaskRunRequested.WriteMode.UPSERT_FILES
-              ? store.upsertFiles(
-                  query,
-                  request.fileIdColumn(),
-                  request.fileIds(),
-                  previousVersion(store, request.previousOutput(), fetched))
-              : store.replace(query, request.reportChangedFiles());
+          switch (request.writeMode()) {
+            case UPSERT_FILES ->
+                store.upsertFiles(
+                    query,
+                    request.fileIdColumn(),
+                    request.fileIds(),
+                    previousVersion(store, request.previousOutput(), fetched));
+            case MERGE_PARTIALS -> {
+              Optional<StoredDataset> merged =
+                  store.mergePartials(
+                      query,
+                      request.fileIds(),
+                      partials,
+                      request.previousOutput() == null ? null : request.previousOutput().version());
+              if (merged.isPresent()) {
+                yield merged.get();
+              }
+              // No partials to merge into here (mergePartials read no input): the task runs in
+              // full, on all rows of its inputs, and keeps its partials for the next run.
+              yield store.replace(
+                  new TaskQuery(
+                      query.output(),
+                      query.sql(),
+                      query.macros(),
+                      query.views(),
+                      query.inputs(),
+                      Map.of(),
+                      query.outputSchema(),
+                      query.fileIdColumn(),
+                      query.cancellation()),
+                  false,
+                  partials);
+            }
+            case REPLACE -> store.replace(query, request.reportChangedFiles(), partials);
+          };
       long millis = Duration.between(started, Instant.now()).toMillis();
       LOG.infof(
           "%s: %s -> %d rows (version %d, %d inputs fetched%s) in %d ms",

@@ -4,6 +4,7 @@ import static io.relspec.executor.store.VersionMeasures.digest;
 import static io.relspec.executor.store.VersionMeasures.measure;
 import static io.relspec.executor.store.VersionMeasures.partitionChanges;
 
+import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.arrow.ArrowType;
@@ -15,6 +16,7 @@ import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.model.Identifiers;
 import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.executor.sql.NameBinding;
+import io.relspec.executor.sql.PartialAggregation;
 import io.relspec.executor.sql.SelectStatement;
 import io.relspec.executor.store.VersionMeasures.PartitionChanges;
 import io.relspec.executor.store.VersionMeasures.Totals;
@@ -166,6 +168,13 @@ public final class DatasetStore implements AutoCloseable {
               + ".partition_digests (dataset VARCHAR NOT NULL, version BIGINT NOT NULL,"
               + " file_id VARCHAR, row_count BIGINT NOT NULL, byte_count BIGINT NOT NULL,"
               + " hash_sum HUGEINT NOT NULL)");
+      // Per dataset kept from partial aggregates: the plan and the output version its partials
+      // table (DATA."partials:<dataset>") belongs to.
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + META
+              + ".partials (dataset VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL,"
+              + " version BIGINT NOT NULL)");
       statement.execute(
           "CREATE TABLE IF NOT EXISTS "
               + META
@@ -270,6 +279,16 @@ public final class DatasetStore implements AutoCloseable {
    */
   public StoredDataset replace(TaskQuery query, boolean reportChangedFiles)
       throws SQLException, SqlRefusedException {
+    return replace(query, reportChangedFiles, null);
+  }
+
+  /**
+   * {@link #replace(TaskQuery, boolean)}, and with {@code partials} also keeps the output's partial
+   * aggregates per file id, computed from the same inputs in the same transaction, for the next
+   * {@link #mergePartials}.
+   */
+  public StoredDataset replace(TaskQuery query, boolean reportChangedFiles, Partials partials)
+      throws SQLException, SqlRefusedException {
     return locked(
         query.output(),
         () -> {
@@ -293,6 +312,9 @@ public final class DatasetStore implements AutoCloseable {
                   query
                       .cancellation()
                       .execute(statement, createStamped(table, "(" + select + ")", version));
+                  if (partials != null) {
+                    keepPartials(connection, statement, query, partials, version);
+                  }
                   // Digested even here (no previous version held, or one partitioned by another
                   // column: nothing to compare with), so the next rewrite compares against it.
                   Totals measured = null;
@@ -404,6 +426,225 @@ public final class DatasetStore implements AutoCloseable {
             closeAll(streams);
           }
         });
+  }
+
+  /** Which partial aggregates to keep for an output: their key, and the plan they belong to. */
+  public record Partials(FileScope.PartialAggregate key, Fingerprint fingerprint) {}
+
+  /**
+   * Recomputes the partial aggregates of {@code fileIds} (and of the rows without a file id) from
+   * the query's scoped inputs, and the output as a new version from all partials: rule 2c, an
+   * aggregation grouped by other keys kept at the cost of the changed files plus one aggregation
+   * over the partials. Returns empty, having written nothing, when this store holds no partials of
+   * the newest version of the output for this plan (another executor built it, or its SQL cannot
+   * be split): the caller then runs the task in full.
+   *
+   * @param previousVersion the version the scheduler expects to build on, or null
+   */
+  public Optional<StoredDataset> mergePartials(
+      TaskQuery query, List<String> fileIds, Partials partials, Long previousVersion)
+      throws SQLException, SqlRefusedException {
+    return locked(
+        query.output(),
+        () -> {
+          List<AutoCloseable> streams = new ArrayList<>();
+          try (Connection connection = connect();
+              Statement statement = connection.createStatement()) {
+            Optional<Version> held = latest(connection, query.output());
+            Optional<Long> kept = partialsVersion(connection, query.output(), partials);
+            String missing =
+                held.isEmpty()
+                    ? "the output is not held here"
+                    : kept.isEmpty()
+                        ? "no partials are kept here for this plan"
+                        : kept.get() != held.get().version()
+                            ? "the partials belong to version " + kept.get()
+                            : previousVersion != null && previousVersion != held.get().version()
+                                ? "the newest version held here is "
+                                    + held.get().version()
+                                    + ", not "
+                                    + previousVersion
+                                : null;
+            if (missing != null) {
+              LOG.infof("%s: cannot merge partial aggregates (%s)", query.output(), missing);
+              return Optional.empty();
+            }
+            PartialAggregation split;
+            try {
+              split = split(connection, query, partials);
+            } catch (PartialAggregation.Unsupported e) {
+              LOG.infof("%s: cannot merge partial aggregates (%s)", query.output(), e.getMessage());
+              return Optional.empty();
+            }
+            fillFileScope(connection, statement, fileIds);
+            String partialSql =
+                bind(
+                    connection,
+                    statement,
+                    withSql(query, split.partialSql(), null),
+                    streams);
+            long version = held.get().version() + 1;
+            String table = physical(query.output(), version);
+            String partialsTable = partialsTable(query.output());
+            return Optional.of(
+                inTransaction(
+                    statement,
+                    () -> {
+                      statement.execute(
+                          "DELETE FROM "
+                              + partialsTable
+                              + " WHERE "
+                              + inScopedPartitionsOf(quoteInternal(PartialAggregation.KEY)));
+                      query
+                          .cancellation()
+                          .execute(
+                              statement,
+                              "INSERT INTO "
+                                  + partialsTable
+                                  + " SELECT * FROM ("
+                                  + partialSql
+                                  + ")");
+                      statement.execute(
+                          "CREATE OR REPLACE TEMP VIEW "
+                              + quoteInternal(PartialAggregation.PARTIALS)
+                              + " AS SELECT * FROM "
+                              + partialsTable);
+                      statement.execute(
+                          "CREATE OR REPLACE TEMP VIEW "
+                              + quoteInternal(RESULT_VIEW)
+                              + " AS "
+                              + split.finalSql());
+                      query
+                          .cancellation()
+                          .execute(
+                              statement,
+                              createStamped(
+                                  table, "(" + castTo(query.outputSchema()) + ")", version));
+                      recordPartials(connection, query.output(), partials, version);
+                      return commitVersion(
+                          connection,
+                          query.output(),
+                          version,
+                          table,
+                          null,
+                          null,
+                          query.fileIdColumn(),
+                          query.outputSchema(),
+                          null);
+                    }));
+          } finally {
+            closeAll(streams);
+          }
+        });
+  }
+
+  /**
+   * Computes the output's partials from the inputs bound on {@code connection} (all rows: a full
+   * run) into its partials table, in the caller's transaction; an SQL that cannot be split keeps
+   * none, so the next scoped run of the task runs in full.
+   */
+  private void keepPartials(
+      Connection connection,
+      Statement statement,
+      TaskQuery query,
+      Partials partials,
+      long version)
+      throws SQLException, SqlRefusedException {
+    PartialAggregation split;
+    try {
+      split = split(connection, query, partials);
+    } catch (PartialAggregation.Unsupported e) {
+      LOG.infof(
+          "%s: no partial aggregates kept (%s); its scoped runs will run in full",
+          query.output(),
+          e.getMessage());
+      forgetPartials(connection, query.output());
+      return;
+    }
+    Set<String> bound = new HashSet<>();
+    query.inputs().forEach(input -> bound.add(input.dataset().value()));
+    query.views().forEach(view -> bound.add(view.name().value()));
+    String partialSql =
+        NameBinding.bind(
+            parse(connection, split.partialSql()), bound, "the partial aggregation of the task");
+    query
+        .cancellation()
+        .execute(
+            statement,
+            "CREATE OR REPLACE TABLE "
+                + partialsTable(query.output())
+                + " AS SELECT * FROM ("
+                + partialSql
+                + ")");
+    recordPartials(connection, query.output(), partials, version);
+  }
+
+  private static PartialAggregation split(
+      Connection connection, TaskQuery query, Partials partials)
+      throws SQLException, PartialAggregation.Unsupported {
+    return PartialAggregation.of(
+        connection,
+        query.sql(),
+        partials.key().keyInput().value(),
+        partials.key().keyColumn());
+  }
+
+  private static TaskQuery withSql(TaskQuery query, String sql, ArrowSchema outputSchema) {
+    return new TaskQuery(
+        query.output(),
+        sql,
+        query.macros(),
+        query.views(),
+        query.inputs(),
+        query.scopedInputs(),
+        outputSchema,
+        query.fileIdColumn(),
+        query.cancellation());
+  }
+
+  private String partialsTable(DatasetName dataset) {
+    return quoteInternal(database)
+        + "."
+        + DATA
+        + "."
+        + quoteInternal("partials:" + dataset.value());
+  }
+
+  /** The output version whose partials are kept for this plan, if any. */
+  private static Optional<Long> partialsVersion(
+      Connection connection, DatasetName dataset, Partials partials) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT version FROM " + META + ".partials WHERE dataset = ? AND fingerprint = ?")) {
+      select.setString(1, dataset.value());
+      select.setString(2, partials.fingerprint().value());
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
+      }
+    }
+  }
+
+  private static void recordPartials(
+      Connection connection, DatasetName dataset, Partials partials, long version)
+      throws SQLException {
+    forgetPartials(connection, dataset);
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO " + META + ".partials (dataset, fingerprint, version) VALUES (?, ?, ?)")) {
+      insert.setString(1, dataset.value());
+      insert.setString(2, partials.fingerprint().value());
+      insert.setLong(3, version);
+      insert.executeUpdate();
+    }
+  }
+
+  private static void forgetPartials(Connection connection, DatasetName dataset)
+      throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM " + META + ".partials WHERE dataset = ?")) {
+      delete.setString(1, dataset.value());
+      delete.executeUpdate();
+    }
   }
 
   /**
@@ -891,13 +1132,22 @@ public final class DatasetStore implements AutoCloseable {
    * writes it; elsewhere it is usually empty).
    */
   private static String inScopedPartitions(String fileIdColumn) {
-    return "(" + quote(fileIdColumn) + " IS NULL OR " + inFileScope(fileIdColumn) + ")";
+    return inScopedPartitionsOf(quote(fileIdColumn));
+  }
+
+  /** {@link #inScopedPartitions} of a column given quoted. */
+  private static String inScopedPartitionsOf(String quotedColumn) {
+    return "(" + quotedColumn + " IS NULL OR " + inFileScopeOf(quotedColumn) + ")";
   }
 
   /** The condition that keeps the rows of the attempt's file ids. */
   private static String inFileScope(String fileIdColumn) {
+    return inFileScopeOf(quote(fileIdColumn));
+  }
+
+  private static String inFileScopeOf(String quotedColumn) {
     return "CAST("
-        + quote(fileIdColumn)
+        + quotedColumn
         + " AS VARCHAR) IN (SELECT "
         + quoteInternal(FILE_SCOPE_COLUMN)
         + " FROM temp."

@@ -152,7 +152,9 @@ public final class RunPlanner {
               && !changes.whole
               && !changes.files.isEmpty();
       walk.actions[position] = action;
-      if (scoped) {
+      // A task kept from partial aggregates rewrites its whole output: not a set of file ids
+      // of it for its readers.
+      if (scoped && !plan.fileScope().partial()) {
         walk.scopedFiles[position] = changes.files;
       }
       String scope = null;
@@ -167,6 +169,9 @@ public final class RunPlanner {
                         plan.fileScope().scopedInputs().keySet().stream()
                             .map(DatasetName::value)
                             .toList())
+                    + (plan.fileScope().partial()
+                        ? ", output recomputed from per-file partial aggregates"
+                        : "")
                 : request.mode() == RunMode.FULL
                     ? "full: a full run"
                     : "full: "

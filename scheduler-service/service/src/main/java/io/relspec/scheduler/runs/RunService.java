@@ -1611,8 +1611,13 @@ public class RunService {
             && runs.run(connection, runId).map(run -> run.mode() != RunMode.FULL).orElse(false);
     InputLocation previousOutput = null;
     Map<DatasetName, String> scopedInputs = Map.of();
+    FileScope.PartialAggregate partialAggregate =
+        plan.fileScope() == null ? null : plan.fileScope().partialAggregate();
     if (!fileIds.isEmpty()) {
-      mode = TaskRunRequested.WriteMode.UPSERT_FILES;
+      mode =
+          partialAggregate != null
+              ? TaskRunRequested.WriteMode.MERGE_PARTIALS
+              : TaskRunRequested.WriteMode.UPSERT_FILES;
       scopedInputs = plan.fileScope().scopedInputs();
       previousOutput =
           runs.materialization(connection, plan.output())
@@ -1648,7 +1653,8 @@ public class RunService {
             now.plus(config.taskTimeout()),
             plan.outputSchema(),
             previousOutput,
-            reportChangedFiles));
+            reportChangedFiles,
+            partialAggregate));
     runs.markDispatched(connection, runId, task.task(), attempt, inputVersions, now);
     // One START per task run; a retry's attempt starting is a RUNNING event of the same run.
     lineage.append(
