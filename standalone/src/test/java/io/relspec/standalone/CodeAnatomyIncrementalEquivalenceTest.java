@@ -61,6 +61,22 @@ class CodeAnatomyIncrementalEquivalenceTest {
     Files.writeString(
         bundle.resolve("tasks/name_counts.sql"),
         "SELECT file_id, origin, COUNT(*) AS names FROM symbol_index GROUP BY file_id, origin\n");
+    // Aggregations grouped by other keys (rule 2c): kept from partial aggregates per file id, one
+    // over a per-file input alone, one over a join with the global dimension.
+    Files.writeString(
+        bundle.resolve("tasks/kind_totals.sql"),
+        "SELECT def_kind, COUNT(*) AS defs, SUM(span_lines) AS lines, MIN(start_line) AS first,\n"
+            + "       MAX(end_line) AS last, AVG(span_lines) AS mean_span\n"
+            + "FROM definitions GROUP BY def_kind HAVING COUNT(*) > 0 ORDER BY def_kind\n");
+    Files.writeString(
+        bundle.resolve("tasks/module_uses.sql"),
+        "SELECT module_name, symbol_kind, COUNT(*) AS uses, COUNT(DISTINCT file_id) AS files\n"
+            + "FROM external_references GROUP BY module_name, symbol_kind\n");
+    Files.writeString(
+        bundle.resolve("tasks/module_totals.sql"),
+        "SELECT x.module_name, COUNT(*) AS uses, MAX(r.line_no) AS last_line\n"
+            + "FROM references_norm AS r JOIN external_symbols AS x ON x.symbol_name = r.ref_name\n"
+            + "GROUP BY x.module_name\n");
     harness.cli("bundle", "push", bundle.toString());
     Path base = generate("base", CodeAnatomyGenerator.Variant.BASE, 0, 0);
     harness.cli("data", "put", "--dir", base.toString());
@@ -77,6 +93,10 @@ class CodeAnatomyIncrementalEquivalenceTest {
           "--from",
           changes.resolve("deleted-file-ids.txt").toString());
     }
+    Map<String, String> scopes =
+        scopes(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(harness.cli("plan", "--json")));
     JsonNode run = assertIncrementalEqualsFull("changed and removed files");
     assertThat(tasksWhere(run, t -> t.path("fileCount").asInt() > 0))
         .as("file-scoped upserts")
@@ -89,6 +109,12 @@ class CodeAnatomyIncrementalEquivalenceTest {
     assertThat(tasksWhere(run, t -> t.path("fileCount").asInt() == 9))
         .as("a union with a global branch, and its reader")
         .contains("symbol_index", "name_counts");
+    assertThat(tasksWhere(run, t -> t.path("fileCount").asInt() == 9))
+        .as("aggregations grouped by other keys, kept from partial aggregates")
+        .contains("kind_totals", "module_totals")
+        .doesNotContain("module_uses");
+    assertThat(scopes.get("kind_totals")).contains("partial aggregates");
+    assertThat(scopes.get("module_uses")).as("COUNT(DISTINCT) runs in full").startsWith("full:");
 
     // 1b. The global dimension changed (a library upgrade): its readers run in full, and say why.
     Path upgrade = work.resolve("dimension-1");
@@ -111,8 +137,9 @@ class CodeAnatomyIncrementalEquivalenceTest {
     assertThat(external.path("scope").asText()).startsWith("full:").contains("external_symbols");
     run = assertIncrementalEqualsFull("changed dimension");
     assertThat(tasksWhere(run, t -> "run".equals(t.path("action").asText())))
-        .contains("external_references", "symbol_index")
-        .isSubsetOf("external_references", "symbol_index", "name_counts");
+        .contains("external_references", "symbol_index", "module_totals")
+        .isSubsetOf(
+            "external_references", "symbol_index", "name_counts", "module_totals", "module_uses");
 
     // 1c. One file re-extracted with other content: resolved_references and resolved_calls join
     // across files and run in full, but their outputs stay keyed by file; their rewrites report
@@ -310,6 +337,13 @@ class CodeAnatomyIncrementalEquivalenceTest {
     Map<String, String> reasons = new TreeMap<>();
     run.path("tasks").forEach(t -> reasons.put(t.path("task").asText(), t.path("reason").asText()));
     return reasons;
+  }
+
+  /** Each planned task's scope line (why it runs scoped or in full). */
+  private static Map<String, String> scopes(JsonNode plan) {
+    Map<String, String> scopes = new TreeMap<>();
+    plan.path("plan").forEach(t -> scopes.put(t.path("task").asText(), t.path("scope").asText()));
+    return scopes;
   }
 
   private static List<String> tasksWhere(

@@ -74,6 +74,11 @@ final class DifferentialCorpus implements AutoCloseable {
     return corpus;
   }
 
+  /** The oracle: an in-memory DuckDB holding every table. */
+  Connection oracle() {
+    return oracle;
+  }
+
   Map<String, String> tasks() {
     return tasks;
   }
@@ -261,7 +266,7 @@ final class DifferentialCorpus implements AutoCloseable {
   }
 
   /** Dataset name → how the oracle names the table. */
-  private Map<String, String> tables() throws SQLException {
+  Map<String, String> tables() throws SQLException {
     Map<String, String> tables = new TreeMap<>();
     try (Statement statement = oracle.createStatement();
         ResultSet rows =

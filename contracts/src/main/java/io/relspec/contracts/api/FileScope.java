@@ -48,10 +48,10 @@ public record FileScope(
   }
 
   /**
-   * A task whose SQL is one aggregation grouped by keys other than the file id, over rows that
-   * stay together by file, with only decomposable aggregates ({@code COUNT}, {@code SUM}, {@code
-   * MIN}, {@code MAX}, {@code AVG}, none {@code DISTINCT}). Its output is not keyed by file, but a
-   * run scoped to some file ids can maintain it: the executor keeps the aggregates per file id and
+   * A task whose SQL is one aggregation grouped by keys other than the file id, over rows that stay
+   * together by file, with only decomposable aggregates ({@code COUNT}, {@code SUM}, {@code MIN},
+   * {@code MAX}, {@code AVG}, none {@code DISTINCT}). Its output is not keyed by file, but a run
+   * scoped to some file ids can maintain it: the executor keeps the aggregates per file id and
    * group ("partials"), recomputes the partials of the changed file ids from their rows, and
    * recomputes the output from all partials instead of from all rows. Such a scope is {@code
    * scopable} with no {@code fileIdColumn}.

@@ -27,6 +27,7 @@ public class CatalogStub implements QuarkusTestResourceLifecycleManager {
 
   /** What the history endpoint names as the newest snapshot; none (an empty history) if null. */
   static volatile String newest;
+
   private HttpServer server;
 
   static CatalogSnapshot snapshot() {

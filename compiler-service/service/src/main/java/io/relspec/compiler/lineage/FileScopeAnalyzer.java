@@ -43,7 +43,10 @@ import org.apache.calcite.sql.SqlKind;
  */
 public final class FileScopeAnalyzer {
   private final Function<DatasetName, Optional<String>> fileIdColumns;
-  private final Map<DatasetName, String> fileKeyed = new TreeMap<>();
+  private final TreeMap<DatasetName, String> fileKeyed = new TreeMap<>();
+
+  /** Why rule 2c (partial aggregates) does not apply to a plan topped by an aggregation. */
+  private String partialRefusal;
 
   /** A UNION has branches without file-keyed rows: they write the rows whose file id is NULL. */
   private boolean globalPartition;
@@ -109,19 +112,29 @@ public final class FileScopeAnalyzer {
         if (partial != null) {
           return partial;
         }
+        if (partialRefusal != null) {
+          return notScopableBecause(
+              root,
+              outputNames,
+              e.getMessage() + "; not kept from partial aggregates: " + partialRefusal);
+        }
       }
-      String partitions =
-          new FileScopeAnalyzer(fileIdColumns, true).partitionColumn(root, outputNames);
-      if (partitions == null) {
-        return FileScope.notScopable(e.getMessage(), fileKeyed);
-      }
-      return new FileScope(
-          false,
-          e.getMessage() + "; its output stays partitioned by file id in column " + partitions,
-          partitions,
-          fileKeyed,
-          Map.of());
+      return notScopableBecause(root, outputNames, e.getMessage());
     }
+  }
+
+  private FileScope notScopableBecause(RelNode root, List<String> outputNames, String reason) {
+    String partitions =
+        new FileScopeAnalyzer(fileIdColumns, true).partitionColumn(root, outputNames);
+    if (partitions == null) {
+      return FileScope.notScopable(reason, fileKeyed);
+    }
+    return new FileScope(
+        false,
+        reason + "; its output stays partitioned by file id in column " + partitions,
+        partitions,
+        fileKeyed,
+        Map.of());
   }
 
   /** The aggregate functions a partial per file id and group decomposes exactly. */
@@ -148,13 +161,27 @@ public final class FileScopeAnalyzer {
         break;
       }
     }
-    if (!(node instanceof Aggregate aggregate) || aggregate.getGroupSets().size() > 1) {
+    if (!(node instanceof Aggregate aggregate)) {
+      if (root instanceof Project || root instanceof Aggregate) {
+        partialRefusal = aboveAggregation(root);
+      }
+      return null;
+    }
+    if (scans(root) != scans(aggregate.getInput())) {
+      partialRefusal = "tables are read above the aggregation";
+      return null;
+    }
+    if (aggregate.getGroupSets().size() > 1) {
+      partialRefusal = "GROUPING SETS, ROLLUP or CUBE";
       return null;
     }
     for (org.apache.calcite.rel.core.AggregateCall call : aggregate.getAggCallList()) {
-      if (call.isDistinct()
-          || !DECOMPOSABLE.contains(call.getAggregation().getKind())
-          || call.getArgList().size() > 1) {
+      if (call.isDistinct()) {
+        partialRefusal = call.getAggregation().getName() + "(DISTINCT) is not decomposable";
+        return null;
+      }
+      if (!DECOMPOSABLE.contains(call.getAggregation().getKind()) || call.getArgList().size() > 1) {
+        partialRefusal = call.getAggregation().getName() + " is not decomposable";
         return null;
       }
     }
@@ -163,24 +190,22 @@ public final class FileScopeAnalyzer {
     try {
       scope = input.visit(aggregate.getInput());
     } catch (NotScopable e) {
+      partialRefusal = "below the aggregation, " + e.getMessage();
       return null;
     }
-    if (!scope.fileData() || scope.fileIdFields().isEmpty() || input.globalPartition) {
+    // The aggregation's input usually drops the file id (Calcite keeps the columns it needs), so
+    // the key is taken from the file-keyed input itself: every row of the aggregation's input
+    // comes from one file (the visit proved it), and carries that file's id unless an outer join
+    // pads the file-keyed side, which is refused.
+    if (!scope.fileData() || input.globalPartition) {
       return null;
     }
-    RelNode aggregated = aggregate.getInput();
-    int key = scope.fileIdFields().stream().min(Integer::compare).get();
-    org.apache.calcite.rel.metadata.RelColumnOrigin origin =
-        aggregated.getCluster().getMetadataQuery().getColumnOrigin(aggregated, key);
-    if (origin == null || origin.isDerived()) {
+    if (padsFileRows(aggregate.getInput())) {
+      partialRefusal = "an outer join pads the file-keyed rows";
       return null;
     }
-    DatasetName keyInput =
-        DatasetName.of(String.join(".", origin.getOriginTable().getQualifiedName()));
+    DatasetName keyInput = input.fileKeyed.firstKey();
     String keyColumn = input.fileKeyed.get(keyInput);
-    if (keyColumn == null) {
-      return null;
-    }
     fileKeyed.putAll(input.fileKeyed);
     return new FileScope(
         true,
@@ -192,6 +217,76 @@ public final class FileScopeAnalyzer {
         fileKeyed,
         input.fileKeyed,
         new FileScope.PartialAggregate(keyInput, keyColumn));
+  }
+
+  /** Why a plan topped by an aggregation is not kept from partials, when something above it is. */
+  private static String aboveAggregation(RelNode root) {
+    RelNode node = root;
+    String problem = null;
+    while (node instanceof Project || node instanceof Filter || node instanceof Sort) {
+      if (problem == null
+          && node instanceof Sort sort
+          && (sort.fetch != null || sort.offset != null)) {
+        problem = "LIMIT/OFFSET picks groups";
+      }
+      if (problem == null
+          && node instanceof Project project
+          && project.getProjects().stream().anyMatch(RexOver::containsOver)) {
+        problem = "a window function over the groups";
+      }
+      if (problem == null
+          && node instanceof Project project
+          && project.getProjects().stream().anyMatch(FileScopeAnalyzer::nested)) {
+        problem = "a sub-query over the groups";
+      }
+      if (problem == null && node instanceof Filter filter && nested(filter.getCondition())) {
+        problem = "a sub-query over the groups";
+      }
+      node = node.getInput(0);
+    }
+    return node instanceof Aggregate ? problem : null;
+  }
+
+  /** How many table scans a plan holds, sub-queries in its expressions included. */
+  private static int scans(RelNode rel) {
+    int[] count = {0};
+    new org.apache.calcite.rel.RelHomogeneousShuttle() {
+      @Override
+      public RelNode visit(RelNode other) {
+        if (other instanceof TableScan) {
+          count[0]++;
+        }
+        other.accept(
+            new RexShuttle() {
+              @Override
+              public RexNode visitSubQuery(RexSubQuery subQuery) {
+                count[0] += scans(subQuery.rel);
+                return subQuery;
+              }
+            });
+        return super.visit(other);
+      }
+    }.visit(rel);
+    return count[0];
+  }
+
+  /** Whether an outer join below {@code rel} pads a side that holds file-keyed rows. */
+  private boolean padsFileRows(RelNode rel) {
+    if (rel instanceof Join join
+        && (join.getJoinType().generatesNullsOnLeft() && readsFileRows(join.getLeft())
+            || join.getJoinType().generatesNullsOnRight() && readsFileRows(join.getRight()))) {
+      return true;
+    }
+    return rel.getInputs().stream().anyMatch(this::padsFileRows);
+  }
+
+  private boolean readsFileRows(RelNode rel) {
+    if (rel instanceof TableScan scan) {
+      return fileIdColumns
+          .apply(DatasetName.of(String.join(".", scan.getTable().getQualifiedName())))
+          .isPresent();
+    }
+    return rel.getInputs().stream().anyMatch(this::readsFileRows);
   }
 
   /** A windowed aggregate or a sub-query in an expression above the aggregation. */

@@ -298,7 +298,12 @@ public final class QueryCompiler {
       }
     }
     return new FileScope(
-        true, logical.reason(), logical.fileIdColumn(), logical.inputFileIdColumns(), scoped);
+        true,
+        logical.reason(),
+        logical.fileIdColumn(),
+        logical.inputFileIdColumns(),
+        scoped,
+        logical.partialAggregate());
   }
 
   /**

@@ -72,7 +72,13 @@ class LineageGoldenTest {
                             .collect(Collectors.joining(", ")))
                     .append('\n'));
     text.append("file scope: ")
-        .append(query.fileScope().scopable() ? "by " + query.fileScope().fileIdColumn() : "no")
+        .append(
+            query.fileScope().partial()
+                ? "partial aggregates by "
+                    + query.fileScope().partialAggregate().keyInput()
+                    + "."
+                    + query.fileScope().partialAggregate().keyColumn()
+                : query.fileScope().scopable() ? "by " + query.fileScope().fileIdColumn() : "no")
         .append(" (")
         .append(query.fileScope().reason())
         .append(")\n");

@@ -6,6 +6,7 @@ import io.relspec.compiler.lineage.LineageWalker;
 import io.relspec.compiler.sql.Fixtures;
 import io.relspec.contracts.api.CatalogSnapshot;
 import io.relspec.contracts.api.ColumnLineage;
+import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.api.LineageGraph;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
@@ -203,11 +204,16 @@ class PlanCompilerTest {
     assertThat(perFile.fileScope().scopedInputs())
         .containsExactly(Map.entry(DatasetName.of("ranked"), "file_id"));
 
-    // grouped by another key, the file id is gone: neither it nor its reader is keyed by file
+    // grouped by another key, the file id is gone: neither it nor its reader is keyed by file;
+    // it is kept from partial aggregates per file id instead
     PlanArtifact byStatus = catalog.plans().get(TaskName.of("by_status"));
     assertThat(byStatus.fileScope().fileIdColumn()).isNull();
     assertThat(byStatus.fileScope().reason())
-        .isEqualTo("an aggregation does not group by the file id");
+        .startsWith("an aggregation does not group by the file id; its aggregates");
+    assertThat(byStatus.fileScope().partialAggregate())
+        .isEqualTo(new FileScope.PartialAggregate(DatasetName.of("orders"), "file_id"));
+    assertThat(byStatus.fileScope().scopedInputs())
+        .containsExactly(Map.entry(DatasetName.of("orders"), "file_id"));
     PlanArtifact total = catalog.plans().get(TaskName.of("status_total"));
     assertThat(total.fileScope().scopable()).isFalse();
     assertThat(total.fileScope().reason()).isEqualTo("reads no input keyed by file id");

@@ -26,12 +26,12 @@ import java.util.Set;
  * minimum/maximum of the partial ones, {@code AVG} the summed sums over the summed counts. So when
  * some files change, only their partials are recomputed from rows.
  *
- * <p>Only the shape the compiler proved decomposable is accepted, and only as DuckDB parsed it:
- * one SELECT with GROUP BY (or none: one group), the file id taken from a table its FROM clause
- * names, aggregates {@code count}, {@code sum}, {@code min}, {@code max}, {@code avg} without
- * DISTINCT, and every other column reference in the select list, HAVING and ORDER BY either a
- * grouping expression or an alias of the select list. Anything else is {@link Unsupported}, and the
- * task then simply runs in full.
+ * <p>Only the shape the compiler proved decomposable is accepted, and only as DuckDB parsed it: one
+ * SELECT with GROUP BY (or none: one group), the file id taken from a table its FROM clause names,
+ * aggregates {@code count}, {@code sum}, {@code min}, {@code max}, {@code avg} without DISTINCT,
+ * and every other column reference in the select list, HAVING and ORDER BY either a grouping
+ * expression or an alias of the select list. Anything else is {@link Unsupported}, and the task
+ * then simply runs in full.
  *
  * <p>Floating-point sums and averages can differ from one pass over the rows in their last digits
  * (addition in another order), as DuckDB's own parallel aggregation does between runs.
@@ -411,8 +411,7 @@ public final class PartialAggregation {
     reference.put("class", "COLUMN_REF");
     reference.put("type", "COLUMN_REF");
     reference.put("alias", "");
-    reference.set(
-        "column_names", texts(alias.isEmpty() ? tableName(found) : alias, keyColumn));
+    reference.set("column_names", texts(alias.isEmpty() ? tableName(found) : alias, keyColumn));
     return reference;
   }
 

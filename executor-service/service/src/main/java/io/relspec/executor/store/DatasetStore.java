@@ -436,8 +436,8 @@ public final class DatasetStore implements AutoCloseable {
    * the query's scoped inputs, and the output as a new version from all partials: rule 2c, an
    * aggregation grouped by other keys kept at the cost of the changed files plus one aggregation
    * over the partials. Returns empty, having written nothing, when this store holds no partials of
-   * the newest version of the output for this plan (another executor built it, or its SQL cannot
-   * be split): the caller then runs the task in full.
+   * the newest version of the output for this plan (another executor built it, or its SQL cannot be
+   * split): the caller then runs the task in full.
    *
    * @param previousVersion the version the scheduler expects to build on, or null
    */
@@ -477,12 +477,24 @@ public final class DatasetStore implements AutoCloseable {
               return Optional.empty();
             }
             fillFileScope(connection, statement, fileIds);
+            String taskSql = bind(connection, statement, query, streams);
             String partialSql =
-                bind(
-                    connection,
-                    statement,
-                    withSql(query, split.partialSql(), null),
-                    streams);
+                NameBinding.bind(
+                    parse(connection, split.partialSql()),
+                    boundNames(query),
+                    "the partial aggregation of the task");
+            // The final query's columns take the task's names, by position.
+            List<String> names =
+                (query.outputSchema() != null
+                        ? query.outputSchema()
+                        : schemaOf(connection, "(" + taskSql + ")"))
+                    .fields().stream().map(ArrowField::name).toList();
+            String merged =
+                "SELECT * FROM ("
+                    + split.finalSql()
+                    + ") AS \"relspec:m\"("
+                    + String.join(", ", names.stream().map(DatasetStore::quoteInternal).toList())
+                    + ")";
             long version = held.get().version() + 1;
             String table = physical(query.output(), version);
             String partialsTable = partialsTable(query.output());
@@ -513,7 +525,7 @@ public final class DatasetStore implements AutoCloseable {
                           "CREATE OR REPLACE TEMP VIEW "
                               + quoteInternal(RESULT_VIEW)
                               + " AS "
-                              + split.finalSql());
+                              + merged);
                       query
                           .cancellation()
                           .execute(
@@ -544,11 +556,7 @@ public final class DatasetStore implements AutoCloseable {
    * none, so the next scoped run of the task runs in full.
    */
   private void keepPartials(
-      Connection connection,
-      Statement statement,
-      TaskQuery query,
-      Partials partials,
-      long version)
+      Connection connection, Statement statement, TaskQuery query, Partials partials, long version)
       throws SQLException, SqlRefusedException {
     PartialAggregation split;
     try {
@@ -556,17 +564,15 @@ public final class DatasetStore implements AutoCloseable {
     } catch (PartialAggregation.Unsupported e) {
       LOG.infof(
           "%s: no partial aggregates kept (%s); its scoped runs will run in full",
-          query.output(),
-          e.getMessage());
+          query.output(), e.getMessage());
       forgetPartials(connection, query.output());
       return;
     }
-    Set<String> bound = new HashSet<>();
-    query.inputs().forEach(input -> bound.add(input.dataset().value()));
-    query.views().forEach(view -> bound.add(view.name().value()));
     String partialSql =
         NameBinding.bind(
-            parse(connection, split.partialSql()), bound, "the partial aggregation of the task");
+            parse(connection, split.partialSql()),
+            boundNames(query),
+            "the partial aggregation of the task");
     query
         .cancellation()
         .execute(
@@ -579,27 +585,18 @@ public final class DatasetStore implements AutoCloseable {
     recordPartials(connection, query.output(), partials, version);
   }
 
-  private static PartialAggregation split(
-      Connection connection, TaskQuery query, Partials partials)
+  private static PartialAggregation split(Connection connection, TaskQuery query, Partials partials)
       throws SQLException, PartialAggregation.Unsupported {
     return PartialAggregation.of(
-        connection,
-        query.sql(),
-        partials.key().keyInput().value(),
-        partials.key().keyColumn());
+        connection, query.sql(), partials.key().keyInput().value(), partials.key().keyColumn());
   }
 
-  private static TaskQuery withSql(TaskQuery query, String sql, ArrowSchema outputSchema) {
-    return new TaskQuery(
-        query.output(),
-        sql,
-        query.macros(),
-        query.views(),
-        query.inputs(),
-        query.scopedInputs(),
-        outputSchema,
-        query.fileIdColumn(),
-        query.cancellation());
+  /** The names {@link #bind} binds for {@code query}: its inputs and views. */
+  private static Set<String> boundNames(TaskQuery query) {
+    Set<String> bound = new HashSet<>();
+    query.inputs().forEach(input -> bound.add(input.dataset().value()));
+    query.views().forEach(view -> bound.add(view.name().value()));
+    return bound;
   }
 
   private String partialsTable(DatasetName dataset) {

@@ -73,8 +73,7 @@ class PartialAggregationTest {
       // recomputed, from the rows of those files, and the final query equals the SQL again.
       statement.execute("DELETE FROM defs WHERE file_id IN ('f1', 'f2')");
       statement.execute("UPDATE defs SET size = size + 40, weight = NULL WHERE file_id = 'f3'");
-      statement.execute(
-          "INSERT INTO defs SELECT 'f99', 'k9', 7, 70, 1.25 FROM range(3)");
+      statement.execute("INSERT INTO defs SELECT 'f99', 'k9', 7, 70, 1.25 FROM range(3)");
       statement.execute(
           "DELETE FROM \"relspec:partials\" WHERE \"relspec:file\" IN ('f1', 'f2', 'f3', 'f99')");
       statement.execute(
@@ -116,8 +115,7 @@ class PartialAggregationTest {
         StringBuilder row = new StringBuilder();
         for (int i = 1; i <= columns; i++) {
           Object value = rows.getObject(i);
-          row.append(
-                  value instanceof Double d ? String.format("%.12g", d) : String.valueOf(value))
+          row.append(value instanceof Double d ? String.format("%.12g", d) : String.valueOf(value))
               .append('|');
         }
         result.add(row.toString());

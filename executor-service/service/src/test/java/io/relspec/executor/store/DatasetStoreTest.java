@@ -3,12 +3,14 @@ package io.relspec.executor.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.arrow.ArrowType;
 import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
 import io.relspec.contracts.messaging.TaskRunRequested.ViewDefinition;
 import io.relspec.contracts.model.DatasetName;
+import io.relspec.contracts.model.Fingerprint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +19,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
@@ -266,6 +269,63 @@ class DatasetStoreTest {
         assertThat(count(export.reader())).isEqualTo(3); // f1|11, f2|21, and NULL|7
       }
     }
+  }
+
+  @Test
+  void anAggregationIsKeptFromPartialsOfTheChangedFilesAndReadsLikeTheSql() throws Exception {
+    DatasetName source = DatasetName.of("src");
+    DatasetName totals = DatasetName.of("totals");
+    String before =
+        "SELECT * FROM (VALUES ('f1', 'a', 10), ('f1', 'b', 5), ('f2', 'a', 20), ('f3', 'b', 7))"
+            + " AS t(file_id, kind, n)";
+    store.replace(query(source, before, List.of(), List.of(), null, "file_id", null));
+    String sql =
+        "SELECT kind, count(*) AS rows_, sum(n) AS total, min(n) AS lo, max(n) AS hi"
+            + " FROM src GROUP BY kind";
+    DatasetStore.Partials partials =
+        new DatasetStore.Partials(
+            new FileScope.PartialAggregate(source, "file_id"), Fingerprint.sha256("plan a"));
+    store.replace(
+        new TaskQuery(
+            totals,
+            sql,
+            List.of(),
+            List.of(),
+            List.of(new TaskQuery.Local(source, 1)),
+            Map.of(),
+            null,
+            null,
+            null),
+        false,
+        partials);
+    // f1 changed its rows, f3 was removed, f4 is new: version 2 of the source.
+    String after =
+        "SELECT * FROM (VALUES ('f1', 'a', 1), ('f2', 'a', 20), ('f4', 'c', 3), ('f4', 'b', 9))"
+            + " AS t(file_id, kind, n)";
+    store.replace(query(source, after, List.of(), List.of(), null, "file_id", null));
+    TaskQuery scoped =
+        new TaskQuery(
+            totals,
+            sql,
+            List.of(),
+            List.of(),
+            List.of(new TaskQuery.Local(source, 2)),
+            Map.of(source, "file_id"),
+            null,
+            null,
+            null);
+    Optional<StoredDataset> merged =
+        store.mergePartials(scoped, List.of("f1", "f3", "f4"), partials, 1L);
+    assertThat(merged).as("merged from the partials kept with version 1").isPresent();
+    assertThat(merged.get().version()).isEqualTo(2);
+    // What the SQL returns over the new source: f1 and f2 in a, f4 in b and c.
+    assertThat(rows("SELECT * FROM \"totals\" ORDER BY kind"))
+        .containsExactly("a|2|21|1|20", "b|1|9|9|9", "c|1|3|3|3");
+    // Partials for another plan, or for a version other than the newest, are not merged into.
+    DatasetStore.Partials otherPlan =
+        new DatasetStore.Partials(partials.key(), Fingerprint.sha256("plan b"));
+    assertThat(store.mergePartials(scoped, List.of("f1"), otherPlan, 2L)).isEmpty();
+    assertThat(store.mergePartials(scoped, List.of("f1"), partials, 1L)).isEmpty();
   }
 
   @Test
