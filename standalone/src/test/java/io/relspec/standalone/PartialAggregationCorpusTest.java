@@ -79,8 +79,13 @@ class PartialAggregationCorpusTest {
         }
       }
       System.out.printf(
-          "partial aggregates: %d of %d corpus queries split and checked, %d refused%n",
-          split.size(), corpus.tasks().size(), refused.size());
+          "partial aggregates: %d of %d corpus queries split and checked, %d refused%n  split: %s%n",
+          split.size(), corpus.tasks().size(), refused.size(), split);
+      Map<String, Integer> reasons = new TreeMap<>();
+      refused
+          .values()
+          .forEach(reason -> reasons.merge(reason.replaceAll("[0-9]+", "N"), 1, Integer::sum));
+      reasons.forEach((reason, count) -> System.out.printf("  refused %3d: %s%n", count, reason));
       assertThat(mismatches).isEmpty();
       // TPC-H q01 and q06 are the classic shapes: one aggregation over lineitem.
       assertThat(split).contains("tpch.q01", "tpch.q06");
