@@ -47,6 +47,10 @@ class CodeAnatomyRandomizedEquivalenceTest {
       List.of(
           "SELECT file_id, COUNT(*) AS n FROM definitions GROUP BY file_id\n",
           "SELECT def_kind, COUNT(*) AS n FROM definitions GROUP BY def_kind\n",
+          "SELECT x.symbol_kind, COUNT(*) AS uses, MIN(r.line_no) AS first_line,"
+              + " AVG(r.line_no) AS mean_line FROM references_norm AS r"
+              + " JOIN external_symbols AS x ON x.symbol_name = r.ref_name"
+              + " GROUP BY x.symbol_kind HAVING COUNT(*) > 1\n",
           "SELECT m.file_id, m.calls, h.hotspot_rank FROM file_metrics AS m"
               + " JOIN hotspots AS h ON h.file_id = m.file_id\n");
 

@@ -173,6 +173,20 @@ public final class Plans {
       return this;
     }
 
+    /** Kept from partial aggregates keyed by {@code input}'s {@code fileIdColumn} (rule 2c). */
+    public Task partial(String input, String fileIdColumn) {
+      Map<DatasetName, String> columns = Map.of(DatasetName.of(input), fileIdColumn);
+      this.fileScope =
+          new FileScope(
+              true,
+              "kept from partial aggregates",
+              null,
+              columns,
+              columns,
+              new FileScope.PartialAggregate(DatasetName.of(input), fileIdColumn));
+      return this;
+    }
+
     /** The task's SQL as registered (what an executor runs). */
     public Task sql(String value) {
       this.sql = value;

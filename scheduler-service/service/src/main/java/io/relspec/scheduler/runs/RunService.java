@@ -1263,6 +1263,11 @@ public class RunService {
     if (column == null) {
       return null;
     }
+    FileScope producerScope = graph.plan(producer).fileScope();
+    if (producerScope != null && producerScope.partial()) {
+      // Kept from partial aggregates: its file ids are its input's, its output is rewritten whole.
+      return null;
+    }
     List<String> scoped = runs.fileIds(connection, runId, producer);
     if (!scoped.isEmpty()) {
       String producerColumn = OutputPartitions.column(graph, producer);

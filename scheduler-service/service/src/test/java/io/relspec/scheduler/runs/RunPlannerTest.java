@@ -225,6 +225,45 @@ class RunPlannerTest {
   }
 
   @Test
+  void anAggregationKeptFromPartialsRunsForTheChangedFilesAndItsReadersInFull() {
+    PlanCatalog catalog =
+        shop()
+            .task(
+                task("totals")
+                    .reads("a", "file_id:utf8", "id:int64")
+                    .columns("n:int64")
+                    .partial("a", "file_id"))
+            // A reader that would be scopable by a file id column of totals, had it one: totals
+            // rewrites its whole output, so no set of file ids of it changed.
+            .task(
+                task("after_totals")
+                    .reads("totals", "n:int64")
+                    .columns("n:int64")
+                    .scopable("file_id", "totals=file_id"))
+            .build();
+    RunPlanner.Plan plan =
+        plan(
+            catalog,
+            request(
+                RunMode.INCREMENTAL,
+                List.of(),
+                Map.of(DatasetName.of("raw"), List.of("f2", "f1")),
+                List.of()),
+            settled(catalog));
+    assertThat(line(plan, "totals"))
+        .extracting(PlannedTask::action, PlannedTask::reason, PlannedTask::fileIds)
+        .containsExactly(TaskAction.RUN, SelectionReason.UPSTREAM_CHANGED, List.of("f1", "f2"));
+    assertThat(line(plan, "totals").scope())
+        .isEqualTo(
+            "scoped to 2 file id(s) of a, output recomputed from per-file partial aggregates");
+    assertThat(line(plan, "after_totals"))
+        .extracting(PlannedTask::action, PlannedTask::fileIds)
+        .containsExactly(TaskAction.RUN, List.of());
+    assertThat(line(plan, "after_totals").scope())
+        .startsWith("full: 'totals' is rebuilt in full in this run");
+  }
+
+  @Test
   void sourceVersionsSinceTheBuildSupplyTheChangedFiles() {
     PlanCatalog catalog = shop().build();
     PlanningState state =
