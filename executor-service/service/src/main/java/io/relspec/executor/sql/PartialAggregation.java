@@ -80,6 +80,26 @@ public final class PartialAggregation {
   public static PartialAggregation of(
       Connection connection, String sql, String keyTable, String keyColumn)
       throws SQLException, Unsupported {
+    return of(connection, sql, keyTable, keyColumn, null);
+  }
+
+  /**
+   * Whether a statement binds where the task's inputs are bound: how {@code GROUP BY k} is told
+   * apart when {@code k} is both an alias of the select list and perhaps a column of the FROM
+   * clause (DuckDB takes the column first).
+   */
+  @FunctionalInterface
+  public interface Probe {
+    boolean binds(String sql) throws SQLException;
+  }
+
+  /**
+   * {@link #of(Connection, String, String, String)}; with a {@code probe}, a GROUP BY naming an
+   * alias of the select list is resolved as DuckDB resolves it.
+   */
+  public static PartialAggregation of(
+      Connection connection, String sql, String keyTable, String keyColumn, Probe probe)
+      throws SQLException, Unsupported {
     ObjectNode parsed = serialize(connection, sql);
     JsonNode statements = parsed.path("statements");
     if (statements.size() != 1) {
@@ -103,7 +123,26 @@ public final class PartialAggregation {
     JsonNode key = keyReference(node.path("from_table"), keyTable, keyColumn);
     List<JsonNode> selectList = new ArrayList<>();
     node.path("select_list").forEach(selectList::add);
-    List<JsonNode> groups = groupExpressions(node, selectList);
+    List<JsonNode> groups =
+        groupExpressions(
+            node,
+            selectList,
+            name -> {
+              if (probe == null) {
+                return null;
+              }
+              ObjectNode column = node.deepCopy();
+              ArrayNode list = RelspecJson.mapper().createArrayNode();
+              list.add(columnReference(connection, name));
+              column.set("select_list", list);
+              column.putNull("where_clause");
+              column.set("group_expressions", emptyArray());
+              column.set("group_sets", emptyArray());
+              column.put("aggregate_handling", "STANDARD_HANDLING");
+              column.putNull("having");
+              column.set("modifiers", emptyArray());
+              return probe.binds(deserialize(connection, parsed, column));
+            });
 
     // The partial query: same FROM and WHERE, grouped by the file id and the keys.
     Rewrite rewrite = new Rewrite(connection, groups);
@@ -178,8 +217,15 @@ public final class PartialAggregation {
    * to the select list's items, an alias of the select list refused (DuckDB would bind a column of
    * the same name first; which one it takes is not visible here).
    */
-  private static List<JsonNode> groupExpressions(ObjectNode node, List<JsonNode> selectList)
-      throws Unsupported {
+  /** Whether a bare name in GROUP BY is a column of the FROM clause; null when unknown. */
+  @FunctionalInterface
+  private interface ColumnTest {
+    Boolean isColumn(String name) throws SQLException, Unsupported;
+  }
+
+  private static List<JsonNode> groupExpressions(
+      ObjectNode node, List<JsonNode> selectList, ColumnTest columns)
+      throws SQLException, Unsupported {
     List<JsonNode> groups = new ArrayList<>();
     String handling = node.path("aggregate_handling").asText("STANDARD_HANDLING");
     if ("FORCE_AGGREGATES".equals(handling)) {
@@ -207,16 +253,21 @@ public final class PartialAggregation {
         groups.add(stripAlias(selectList.get(position - 1)));
         continue;
       }
+      JsonNode resolved = expression;
       if (isColumn(expression) && expression.path("column_names").size() == 1) {
         String name = expression.path("column_names").get(0).asText();
         for (JsonNode item : selectList) {
           if (name.equalsIgnoreCase(item.path("alias").asText(""))
               && !(isColumn(item) && lastName(item).equalsIgnoreCase(name))) {
-            throw new Unsupported("GROUP BY the select-list alias " + name);
+            Boolean column = columns.isColumn(name);
+            if (column == null) {
+              throw new Unsupported("GROUP BY " + name + ", a select-list alias or a column");
+            }
+            resolved = column ? expression : item;
           }
         }
       }
-      groups.add(stripAlias(expression));
+      groups.add(stripAlias(resolved));
     }
     return groups;
   }

@@ -296,10 +296,12 @@ public final class DatasetStore implements AutoCloseable {
           try (Connection connection = connect();
               Statement statement = connection.createStatement()) {
             String select = prepare(connection, statement, query, streams);
+            String partialSql = partials == null ? null : partialSql(connection, query, partials);
             Optional<Version> held = latest(connection, query.output());
             long version = held.map(Version::version).orElse(0L) + 1;
             String table = physical(query.output(), version);
-            if (reportChangedFiles
+            if (partialSql == null
+                && reportChangedFiles
                 && query.fileIdColumn() != null
                 && held.isPresent()
                 && query.fileIdColumn().equals(held.get().fileIdColumn())) {
@@ -312,8 +314,19 @@ public final class DatasetStore implements AutoCloseable {
                   query
                       .cancellation()
                       .execute(statement, createStamped(table, "(" + select + ")", version));
-                  if (partials != null) {
-                    keepPartials(connection, statement, query, partials, version);
+                  if (partialSql != null) {
+                    query
+                        .cancellation()
+                        .execute(
+                            statement,
+                            "CREATE OR REPLACE TABLE "
+                                + partialsTable(query.output())
+                                + " AS SELECT * FROM ("
+                                + partialSql
+                                + ")");
+                    recordPartials(connection, query.output(), partials, version);
+                  } else if (partials != null) {
+                    forgetPartials(connection, query.output());
                   }
                   // Digested even here (no previous version held, or one partitioned by another
                   // column: nothing to compare with), so the next rewrite compares against it.
@@ -469,15 +482,21 @@ public final class DatasetStore implements AutoCloseable {
               LOG.infof("%s: cannot merge partial aggregates (%s)", query.output(), missing);
               return Optional.empty();
             }
+            fillFileScope(connection, statement, fileIds);
+            String taskSql = bind(connection, statement, query, streams);
             PartialAggregation split;
             try {
               split = split(connection, query, partials);
             } catch (PartialAggregation.Unsupported e) {
-              LOG.infof("%s: cannot merge partial aggregates (%s)", query.output(), e.getMessage());
-              return Optional.empty();
+              // The partials were kept by a full run of this very plan, so its SQL did split then.
+              forgetPartials(connection, query.output());
+              throw new IllegalStateException(
+                  "the partials of "
+                      + query.output()
+                      + " were kept, but its SQL no longer splits ("
+                      + e.getMessage()
+                      + "); the next attempt runs it in full");
             }
-            fillFileScope(connection, statement, fileIds);
-            String taskSql = bind(connection, statement, query, streams);
             String partialSql =
                 NameBinding.bind(
                     parse(connection, split.partialSql()),
@@ -551,44 +570,50 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   /**
-   * Computes the output's partials from the inputs bound on {@code connection} (all rows: a full
-   * run) into its partials table, in the caller's transaction; an SQL that cannot be split keeps
-   * none, so the next scoped run of the task runs in full.
+   * The partial query of a full run, bound to the inputs bound on {@code connection} and checked by
+   * DuckDB's binder, or null (logged) when the task's SQL cannot be split: then no partials are
+   * kept, and the task's scoped runs run in full.
    */
-  private void keepPartials(
-      Connection connection, Statement statement, TaskQuery query, Partials partials, long version)
-      throws SQLException, SqlRefusedException {
-    PartialAggregation split;
+  private String partialSql(Connection connection, TaskQuery query, Partials partials)
+      throws SQLException {
     try {
-      split = split(connection, query, partials);
-    } catch (PartialAggregation.Unsupported e) {
+      PartialAggregation split = split(connection, query, partials);
+      String partialSql =
+          NameBinding.bind(
+              parse(connection, split.partialSql()),
+              boundNames(query),
+              "the partial aggregation of the task");
+      try (Statement check = connection.createStatement()) {
+        check.execute("DESCRIBE " + partialSql);
+      }
+      return partialSql;
+    } catch (PartialAggregation.Unsupported | SqlRefusedException | SQLException e) {
       LOG.infof(
           "%s: no partial aggregates kept (%s); its scoped runs will run in full",
-          query.output(), e.getMessage());
-      forgetPartials(connection, query.output());
-      return;
+          query.output(), String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+      return null;
     }
-    String partialSql =
-        NameBinding.bind(
-            parse(connection, split.partialSql()),
-            boundNames(query),
-            "the partial aggregation of the task");
-    query
-        .cancellation()
-        .execute(
-            statement,
-            "CREATE OR REPLACE TABLE "
-                + partialsTable(query.output())
-                + " AS SELECT * FROM ("
-                + partialSql
-                + ")");
-    recordPartials(connection, query.output(), partials, version);
   }
 
-  private static PartialAggregation split(Connection connection, TaskQuery query, Partials partials)
+  /** Splits the task's SQL, with its inputs bound on {@code connection} to resolve names. */
+  private PartialAggregation split(Connection connection, TaskQuery query, Partials partials)
       throws SQLException, PartialAggregation.Unsupported {
+    Set<String> bound = boundNames(query);
     return PartialAggregation.of(
-        connection, query.sql(), partials.key().keyInput().value(), partials.key().keyColumn());
+        connection,
+        query.sql(),
+        partials.key().keyInput().value(),
+        partials.key().keyColumn(),
+        probe -> {
+          // Its own statement: DuckDB's JDBC closes a statement whose execution failed.
+          try (Statement check = connection.createStatement()) {
+            check.execute(
+                "DESCRIBE " + NameBinding.bind(parse(connection, probe), bound, "a probe"));
+            return true;
+          } catch (SqlRefusedException | SQLException e) {
+            return false;
+          }
+        });
   }
 
   /** The names {@link #bind} binds for {@code query}: its inputs and views. */
