@@ -295,7 +295,7 @@ public final class DatasetStore implements AutoCloseable {
           List<AutoCloseable> streams = new ArrayList<>();
           try (Connection connection = connect();
               Statement statement = connection.createStatement()) {
-            String select = prepare(connection, statement, query, streams);
+            String select = prepare(connection, statement, query, streams, partials != null);
             String partialSql = partials == null ? null : partialSql(connection, query, partials);
             Optional<Version> held = latest(connection, query.output());
             long version = held.map(Version::version).orElse(0L) + 1;
@@ -324,8 +324,10 @@ public final class DatasetStore implements AutoCloseable {
                                 + " AS SELECT * FROM ("
                                 + partialSql
                                 + ")");
-                    recordPartials(connection, query.output(), partials, version);
-                  } else if (partials != null) {
+                    keepPartialsIfWorthIt(connection, statement, query, partials, version);
+                  } else if (partials != null
+                      && partialsVersion(connection, query.output(), partials).orElse(0L)
+                          != DECLINED) {
                     forgetPartials(connection, query.output());
                   }
                   // Digested even here (no previous version held, or one partitioned by another
@@ -470,14 +472,16 @@ public final class DatasetStore implements AutoCloseable {
                     ? "the output is not held here"
                     : kept.isEmpty()
                         ? "no partials are kept here for this plan"
-                        : kept.get() != held.get().version()
-                            ? "the partials belong to version " + kept.get()
-                            : previousVersion != null && previousVersion != held.get().version()
-                                ? "the newest version held here is "
-                                    + held.get().version()
-                                    + ", not "
-                                    + previousVersion
-                                : null;
+                        : kept.get() == DECLINED
+                            ? "declined: about as many partials as rows"
+                            : kept.get() != held.get().version()
+                                ? "the partials belong to version " + kept.get()
+                                : previousVersion != null && previousVersion != held.get().version()
+                                    ? "the newest version held here is "
+                                        + held.get().version()
+                                        + ", not "
+                                        + previousVersion
+                                    : null;
             if (missing != null) {
               LOG.infof("%s: cannot merge partial aggregates (%s)", query.output(), missing);
               return Optional.empty();
@@ -576,6 +580,9 @@ public final class DatasetStore implements AutoCloseable {
    */
   private String partialSql(Connection connection, TaskQuery query, Partials partials)
       throws SQLException {
+    if (partialsVersion(connection, query.output(), partials).orElse(0L) == DECLINED) {
+      return null;
+    }
     try {
       PartialAggregation split = split(connection, query, partials);
       String partialSql =
@@ -660,6 +667,45 @@ public final class DatasetStore implements AutoCloseable {
         + "."
         + quoteInternal("partials:" + dataset.value());
   }
+
+  /**
+   * Partial aggregates pay only when they are far fewer than the rows they summarize: a merge
+   * aggregates all partials again. Where they are more than a quarter of the key input's rows (the
+   * groups are nearly as many as the rows, as for a GROUP BY of a per-row id), they are dropped and
+   * the plan is marked {@link #DECLINED}, so its later full runs do not compute them again and its
+   * scoped runs run in full.
+   */
+  private void keepPartialsIfWorthIt(
+      Connection connection, Statement statement, TaskQuery query, Partials partials, long version)
+      throws SQLException {
+    long partialRows;
+    try (ResultSet rows =
+        statement.executeQuery("SELECT count(*) FROM " + partialsTable(query.output()))) {
+      rows.next();
+      partialRows = rows.getLong(1);
+    }
+    long inputRows = -1;
+    for (TaskQuery.Input input : query.inputs()) {
+      if (input instanceof TaskQuery.Local local
+          && local.dataset().equals(partials.key().keyInput())) {
+        inputRows =
+            version(connection, local.dataset(), local.version()).map(Version::rows).orElse(-1L);
+      }
+    }
+    if (inputRows >= 0 && partialRows > Math.max(1_000, inputRows / 4)) {
+      LOG.infof(
+          "%s: partial aggregates declined: %d partials for %d rows of %s; its scoped runs will"
+              + " run in full",
+          query.output(), partialRows, inputRows, partials.key().keyInput());
+      statement.execute("DROP TABLE " + partialsTable(query.output()));
+      recordPartials(connection, query.output(), partials, DECLINED);
+      return;
+    }
+    recordPartials(connection, query.output(), partials, version);
+  }
+
+  /** The ledger's version for a plan whose partials are not worth keeping. */
+  private static final long DECLINED = -1;
 
   /** The output version whose partials are kept for this plan, if any. */
   private static Optional<Long> partialsVersion(
@@ -814,7 +860,21 @@ public final class DatasetStore implements AutoCloseable {
   private String prepare(
       Connection connection, Statement statement, TaskQuery query, List<AutoCloseable> streams)
       throws SQLException, SqlRefusedException {
-    String text = bind(connection, statement, query, streams);
+    return prepare(connection, statement, query, streams, false);
+  }
+
+  /**
+   * @param scannedTwice whether a second statement reads the inputs after the task's SQL (the
+   *     partial aggregates of a full run): a fetched input is then copied, as a stream is read once
+   */
+  private String prepare(
+      Connection connection,
+      Statement statement,
+      TaskQuery query,
+      List<AutoCloseable> streams,
+      boolean scannedTwice)
+      throws SQLException, SqlRefusedException {
+    String text = bind(connection, statement, query, streams, scannedTwice);
     statement.execute("CREATE OR REPLACE TEMP VIEW " + quoteInternal(RESULT_VIEW) + " AS " + text);
     return castTo(query.outputSchema());
   }
@@ -825,6 +885,16 @@ public final class DatasetStore implements AutoCloseable {
    */
   private String bind(
       Connection connection, Statement statement, TaskQuery query, List<AutoCloseable> streams)
+      throws SQLException, SqlRefusedException {
+    return bind(connection, statement, query, streams, false);
+  }
+
+  private String bind(
+      Connection connection,
+      Statement statement,
+      TaskQuery query,
+      List<AutoCloseable> streams,
+      boolean scannedTwice)
       throws SQLException, SqlRefusedException {
     SelectStatement task = parse(connection, query.sql());
     List<SelectStatement> views = new ArrayList<>();
@@ -865,11 +935,12 @@ public final class DatasetStore implements AutoCloseable {
               // A registered Arrow stream can be scanned once and has no push-down: it is copied
               // into a temporary table unless DuckDB's reading of the SQL shows one plain scan.
               boolean copy =
-                  !scannedOnce(
-                      stream.dataset().value(),
-                      task,
-                      views,
-                      query.views().stream().map(ViewDefinition::name).toList());
+                  scannedTwice
+                      || !scannedOnce(
+                          stream.dataset().value(),
+                          task,
+                          views,
+                          query.views().stream().map(ViewDefinition::name).toList());
               streams.add(importStream(connection, statement, name, stream.reader(), copy));
               yield "temp." + quoteInternal(name);
             }

@@ -329,6 +329,53 @@ class DatasetStoreTest {
   }
 
   @Test
+  void partialsAboutAsManyAsTheRowsAreDeclinedAndTheTaskRunsInFull() throws Exception {
+    DatasetName source = DatasetName.of("src");
+    DatasetName perRow = DatasetName.of("per_row");
+    store.replace(
+        query(
+            source,
+            "SELECT 'f' || (i % 10) AS file_id, i AS id FROM range(5000) t(i)",
+            List.of(),
+            List.of(),
+            null,
+            "file_id",
+            null));
+    String sql = "SELECT id, count(*) AS copies FROM src GROUP BY id HAVING count(*) > 1";
+    DatasetStore.Partials partials =
+        new DatasetStore.Partials(
+            new FileScope.PartialAggregate(source, "file_id"), Fingerprint.sha256(sql));
+    TaskQuery full =
+        new TaskQuery(
+            perRow,
+            sql,
+            List.of(),
+            List.of(),
+            List.of(new TaskQuery.Local(source, 1)),
+            Map.of(),
+            null,
+            null,
+            null);
+    store.replace(full, false, partials);
+    assertThat(tables()).noneMatch(table -> table.contains("partials:per_row"));
+    TaskQuery scoped =
+        new TaskQuery(
+            perRow,
+            sql,
+            List.of(),
+            List.of(),
+            List.of(new TaskQuery.Local(source, 1)),
+            Map.of(source, "file_id"),
+            null,
+            null,
+            null);
+    assertThat(store.mergePartials(scoped, List.of("f1"), partials, null)).isEmpty();
+    // A later full run of the same plan does not compute them again.
+    store.replace(full, false, partials);
+    assertThat(tables()).noneMatch(table -> table.contains("partials:per_row"));
+  }
+
+  @Test
   void aFullRewriteReportsWhichPartitionsChangedAgainstThePreviousVersion() throws Exception {
     DatasetName out = DatasetName.of("keyed");
     String before =
