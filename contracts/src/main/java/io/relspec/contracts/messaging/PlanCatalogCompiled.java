@@ -1,5 +1,6 @@
 package io.relspec.contracts.messaging;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.relspec.contracts.api.PlanCatalogDiff;
 import io.relspec.contracts.model.Collections2;
 import io.relspec.contracts.model.Fingerprint;
@@ -34,13 +35,27 @@ public record PlanCatalogCompiled(
     changes = changes == null ? PlanChanges.NONE : changes;
   }
 
-  /** A task that did not compile: stable code, message, position when known. */
+  /**
+   * A task that did not compile: stable code, message, position when known; for a {@code CYCLE},
+   * the cycle's tasks in data-flow order, the first repeated at the end ({@code [a, b, a]}).
+   */
   public record CompileFailure(
-      TaskName task, String code, String message, Integer line, Integer column) {
+      TaskName task,
+      String code,
+      String message,
+      Integer line,
+      Integer column,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TaskName> cycle) {
     public CompileFailure {
       Objects.requireNonNull(task, "task is null");
       Objects.requireNonNull(code, "code is null");
       Objects.requireNonNull(message, "message is null");
+      cycle = Collections2.copy(cycle);
+    }
+
+    public CompileFailure(
+        TaskName task, String code, String message, Integer line, Integer column) {
+      this(task, code, message, line, column, List.of());
     }
   }
 

@@ -91,7 +91,8 @@ final class SampleMessages {
                   DatasetName.of("cpg_nodes"), 3L, "executor-1", "grpc://executor-1:8815"),
               true);
       case TASK_RUN_HEARTBEAT ->
-          new TaskRunHeartbeat(id, AT, "run-1", "run-1/cpg_nodes", 1, "executor-0");
+          new TaskRunHeartbeat(
+              id, AT, "run-1", "run-1/cpg_nodes", 1, "executor-0", TaskName.of("cpg_nodes"));
       case TASK_RUN_SUCCEEDED ->
           new TaskRunSucceeded(
               id,

@@ -72,6 +72,19 @@ public final class Plans {
     return this;
   }
 
+  /** A CYCLE failure with its path, as the compiler reports it. */
+  public Plans cycle(String task, String... path) {
+    failures.add(
+        new CompileFailure(
+            TaskName.of(task),
+            "CYCLE",
+            "tasks read each other's outputs in a cycle: " + String.join(" → ", path),
+            null,
+            null,
+            java.util.Arrays.stream(path).map(TaskName::of).toList()));
+    return this;
+  }
+
   public PlanCatalog build() {
     return new PlanCatalog(id, "snap-" + id, Instant.EPOCH, sources, functions, plans, failures);
   }

@@ -90,7 +90,7 @@ public final class PlanCompiler {
       }
       upstream.put(entry.getKey(), parents);
     }
-    Map<TaskName, String> cycles = cycles(upstream);
+    Map<TaskName, List<TaskName>> cycles = cycles(upstream);
     cycles.forEach(
         (task, path) ->
             failures.put(
@@ -98,9 +98,11 @@ public final class PlanCompiler {
                 new CompileFailure(
                     task,
                     CompilerErrorCode.CYCLE.code(),
-                    "tasks read each other's outputs in a cycle: " + path,
+                    "tasks read each other's outputs in a cycle: "
+                        + String.join(" → ", path.stream().map(TaskName::value).toList()),
                     null,
-                    null)));
+                    null,
+                    path)));
 
     Map<String, String> invalidFunctions = invalidFunctions(snapshot.functions());
     int compiled = 0;
@@ -343,9 +345,9 @@ public final class PlanCompiler {
     return order;
   }
 
-  /** Every task on a cycle, with the cycle's path written out (a → b → a). */
-  static Map<TaskName, String> cycles(Map<TaskName, Set<TaskName>> upstream) {
-    Map<TaskName, String> result = new TreeMap<>();
+  /** Every task on a cycle, with the cycle's path (a → b → a). */
+  static Map<TaskName, List<TaskName>> cycles(Map<TaskName, Set<TaskName>> upstream) {
+    Map<TaskName, List<TaskName>> result = new TreeMap<>();
     Map<TaskName, Integer> state = new HashMap<>(); // 1 = on stack, 2 = done
     Deque<TaskName> stack = new ArrayDeque<>();
     for (TaskName start : upstream.keySet()) {
@@ -359,7 +361,7 @@ public final class PlanCompiler {
       Map<TaskName, Set<TaskName>> upstream,
       Map<TaskName, Integer> state,
       Deque<TaskName> stack,
-      Map<TaskName, String> result) {
+      Map<TaskName, List<TaskName>> result) {
     Integer current = state.get(task);
     if (current != null) {
       if (current == 1) {
@@ -381,9 +383,9 @@ public final class PlanCompiler {
         int first = names.indexOf(names.stream().min(String::compareTo).orElseThrow());
         java.util.Collections.rotate(names, -first);
         names.add(names.get(0));
-        String text = String.join(" → ", names);
+        List<TaskName> cycle = names.stream().map(TaskName::of).toList();
         for (TaskName member : path) {
-          result.putIfAbsent(member, text);
+          result.putIfAbsent(member, cycle);
         }
       }
       return;

@@ -276,6 +276,9 @@ class PlanCompilerTest {
     catalog.failures().forEach(failure -> failures.put(failure.task().value(), failure));
     assertThat(failures.get("a").code()).isEqualTo("CYCLE");
     assertThat(failures.get("a").message()).contains("a → b → a");
+    assertThat(failures.get("a").cycle())
+        .extracting(TaskName::value)
+        .containsExactly("a", "b", "a");
     assertThat(failures.get("b").code()).isEqualTo("CYCLE");
     assertThat(failures.get("c").code()).isEqualTo("UPSTREAM_FAILED");
     assertThat(failures.get("d").code()).isEqualTo("UNKNOWN_TABLE");

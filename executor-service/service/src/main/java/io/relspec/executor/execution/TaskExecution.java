@@ -551,7 +551,8 @@ public class TaskExecution {
                     request.runId(),
                     request.taskRunId(),
                     request.attempt(),
-                    node.id())),
+                    node.id(),
+                    request.task())),
         first,
         interval,
         TimeUnit.MILLISECONDS);

@@ -509,7 +509,8 @@ class RunLifecycleTest {
             runId,
             first.taskRunId(),
             first.attempt(),
-            "executor-that-dies"));
+            "executor-that-dies",
+            first.task()));
     await("heartbeat seen")
         .atMost(Duration.ofSeconds(30))
         .until(() -> "RUNNING".equals(status(runId).getString("tasks[0].state")));

@@ -40,7 +40,7 @@ public final class GraphExport {
               node.kind().wireName(),
               node.name(),
               task && graph.generation(name) >= 0 ? graph.generation(name) : null,
-              task ? graph.blockedBy(name).orElse(null) : null));
+              task ? graph.blockedBy(name).map(Object::toString).orElse(null) : null));
     }
     List<EdgeView> edges =
         sortedEdges(graph).stream()

@@ -65,7 +65,7 @@ public final class TaskGraph {
   private final Map<TaskName, List<TaskName>> physicalParents;
   private final Map<TaskName, List<TaskName>> physicalChildren;
   private final Map<DatasetName, TaskName> producers;
-  private final Map<TaskName, String> blocked;
+  private final Map<TaskName, BlockedReason> blocked;
   private final List<GraphDiagnostic> diagnostics;
   // Position-indexed views of the order for planners that visit every task: no hash lookups.
   private final PlanArtifact[] plansInOrder;
@@ -209,11 +209,11 @@ public final class TaskGraph {
   }
 
   /** Why a task cannot run ({@code CODE: message}), or empty when it can. */
-  public Optional<String> blockedBy(TaskName task) {
+  public Optional<BlockedReason> blockedBy(TaskName task) {
     return Optional.ofNullable(blocked.get(task));
   }
 
-  public Map<TaskName, String> blocked() {
+  public Map<TaskName, BlockedReason> blocked() {
     return Collections.unmodifiableMap(blocked);
   }
 
@@ -360,7 +360,7 @@ public final class TaskGraph {
     private final Map<TaskName, List<TaskName>> physicalParents;
     private final Map<DatasetName, List<TaskName>> producers;
     private final Map<DatasetName, TaskName> firstProducer;
-    private final Map<TaskName, String> blocked = new LinkedHashMap<>();
+    private final Map<TaskName, BlockedReason> blocked = new LinkedHashMap<>();
     private final List<GraphDiagnostic> diagnostics = new ArrayList<>();
 
     Builder(PlanCatalog catalog) {
@@ -412,7 +412,7 @@ public final class TaskGraph {
                   "task",
                   failure.task().value(),
                   failure.message(),
-                  cyclePathFromMessage(failure.message())));
+                  failure.cycle().stream().map(TaskName::value).toList()));
         } else {
           diagnostics.add(
               GraphDiagnostic.taskError(
@@ -446,7 +446,7 @@ public final class TaskGraph {
             for (TaskName task : tasks) {
               diagnostics.add(
                   GraphDiagnostic.taskError("graph", "MULTIPLE_PRODUCERS", task.value(), message));
-              block(task, "MULTIPLE_PRODUCERS: " + message);
+              block(task, "MULTIPLE_PRODUCERS", message);
             }
           });
     }
@@ -467,7 +467,7 @@ public final class TaskGraph {
                     diagnostics.add(
                         GraphDiagnostic.taskError(
                             "graph", "MISSING_SOURCE", task.value(), message));
-                    block(task, "MISSING_SOURCE: " + message);
+                    block(task, "MISSING_SOURCE", message);
                   }
                 }
               });
@@ -580,13 +580,13 @@ public final class TaskGraph {
             diagnostics.add(
                 new GraphDiagnostic(
                     "graph", "CYCLE", Severity.ERROR, "task", member.value(), message, path));
-            block(member, "CYCLE: " + message);
+            block(member, "CYCLE", message);
           }
         }
       }
       for (TaskName task : leftover) {
         if (!reported.contains(task)) {
-          block(task, "CYCLE: downstream of a dependency cycle");
+          block(task, "CYCLE", "downstream of a dependency cycle");
         }
       }
     }
@@ -656,7 +656,7 @@ public final class TaskGraph {
                 + "', which has no such column";
         diagnostics.add(
             GraphDiagnostic.taskError("graph", "EDGE_COLUMN_MISSING", task.value(), message));
-        block(task, "EDGE_COLUMN_MISSING: " + message);
+        block(task, "EDGE_COLUMN_MISSING", message);
       } else if (!field.get().type().equals(column.type())) {
         String message =
             "needs column '"
@@ -669,7 +669,7 @@ public final class TaskGraph {
                 + field.get().type();
         diagnostics.add(
             GraphDiagnostic.taskError("graph", "EDGE_TYPE_MISMATCH", task.value(), message));
-        block(task, "EDGE_TYPE_MISMATCH: " + message);
+        block(task, "EDGE_TYPE_MISMATCH", message);
       }
     }
 
@@ -729,23 +729,21 @@ public final class TaskGraph {
           continue;
         }
         for (TaskName parent : parents.get(task)) {
-          String reason = blocked.get(parent);
+          BlockedReason reason = blocked.get(parent);
           if (reason != null) {
             blocked.put(
                 task,
-                "UPSTREAM_BLOCKED: upstream task '"
-                    + parent
-                    + "' is blocked ("
-                    + reason.substring(0, reason.indexOf(':'))
-                    + ")");
+                new BlockedReason(
+                    "UPSTREAM_BLOCKED",
+                    "upstream task '" + parent + "' is blocked (" + reason.code() + ")"));
             break;
           }
         }
       }
     }
 
-    private void block(TaskName task, String reason) {
-      blocked.putIfAbsent(task, reason);
+    private void block(TaskName task, String code, String message) {
+      blocked.putIfAbsent(task, new BlockedReason(code, message));
     }
 
     private static GraphNode.Kind datasetKind(PlanArtifact plan) {
@@ -775,21 +773,6 @@ public final class TaskGraph {
       } catch (IllegalArgumentException cycle) {
         // Already reported: the Kahn sort found the cycle with its path.
       }
-    }
-
-    /** The compiler reports a cycle as {@code ... a → b → a}; recover the names. */
-    private static List<String> cyclePathFromMessage(String message) {
-      int colon = message.lastIndexOf(':');
-      String tail = colon < 0 ? message : message.substring(colon + 1);
-      String[] parts = tail.split("→|->");
-      if (parts.length < 2) {
-        return List.of();
-      }
-      List<String> path = new ArrayList<>();
-      for (String part : parts) {
-        path.add(part.trim());
-      }
-      return path;
     }
   }
 }

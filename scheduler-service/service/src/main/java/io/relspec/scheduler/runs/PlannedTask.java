@@ -2,6 +2,7 @@ package io.relspec.scheduler.runs;
 
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
+import io.relspec.scheduler.graph.BlockedReason;
 import java.util.List;
 
 /**
@@ -17,7 +18,7 @@ public record PlannedTask(
     TaskAction action,
     SelectionReason reason,
     List<String> fileIds,
-    String blockedBy,
+    BlockedReason blockedBy,
     String scope) {
   public PlannedTask {
     fileIds = fileIds == null ? List.of() : List.copyOf(fileIds);

@@ -9,6 +9,7 @@ import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.CachePolicy;
 import io.relspec.contracts.spec.TaskKind;
+import io.relspec.scheduler.graph.BlockedReason;
 import io.relspec.scheduler.graph.GraphDiagnostic;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.runs.PlanningState.FileChanges;
@@ -103,7 +104,7 @@ public final class RunPlanner {
         continue;
       }
       PlanArtifact plan = graph.planAt(position);
-      String blocked = anyBlocked ? graph.blockedBy(task).orElse(null) : null;
+      BlockedReason blocked = anyBlocked ? graph.blockedBy(task).orElse(null) : null;
       if (blocked != null || plan.kind() == TaskKind.VIEW) {
         walk.actions[position] = TaskAction.SKIP;
         if (blocked != null) {

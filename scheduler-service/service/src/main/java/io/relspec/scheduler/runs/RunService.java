@@ -34,6 +34,7 @@ import io.relspec.platform.messaging.EmitterMessageSender;
 import io.relspec.platform.outbox.Outbox;
 import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.SchedulerErrorCode;
+import io.relspec.scheduler.graph.BlockedReason;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.leadership.Leadership;
 import io.relspec.scheduler.lineage.Lineage;
@@ -195,10 +196,7 @@ public class RunService {
                               ? TaskRunState.SKIPPED
                               : TaskRunState.BLOCKED;
                     };
-                String errorCode =
-                    task.blockedBy() == null
-                        ? null
-                        : task.blockedBy().substring(0, task.blockedBy().indexOf(':'));
+                String errorCode = task.blockedBy() == null ? null : task.blockedBy().code();
                 runs.insertTaskRun(
                     connection,
                     runId,
@@ -217,7 +215,7 @@ public class RunService {
                         null,
                         null,
                         errorCode,
-                        task.blockedBy(),
+                        task.blockedBy() == null ? null : task.blockedBy().toString(),
                         task.fileIds().size(),
                         null),
                     now);
@@ -411,7 +409,7 @@ public class RunService {
   }
 
   public void onHeartbeat(TaskRunHeartbeat event) {
-    TaskName task = TaskName.of(event.taskRunId().substring(event.taskRunId().indexOf('/') + 1));
+    TaskName task = event.taskName();
     Jdbc.inTransaction(
         dataSource,
         connection ->
@@ -1750,8 +1748,14 @@ public class RunService {
               task.action(),
               task.reason(),
               task.fileCount() == 0 ? List.of() : runs.fileIds(connection, runId, task.task()),
-              task.action() == TaskAction.SKIP && task.reason() == SelectionReason.BLOCKED
-                  ? task.error()
+              task.action() == TaskAction.SKIP
+                      && task.reason() == SelectionReason.BLOCKED
+                      && task.errorCode() != null
+                  ? new BlockedReason(
+                      task.errorCode(),
+                      task.error().startsWith(task.errorCode() + ": ")
+                          ? task.error().substring(task.errorCode().length() + 2)
+                          : task.error())
                   : null,
               null));
     }

@@ -320,7 +320,7 @@ public class UiResource {
         .data("lineage", lineage)
         .data("required", plan.requiredColumns())
         .data("generation", graph.generation(task))
-        .data("blockedBy", graph.blockedBy(task).orElse(null))
+        .data("blockedBy", graph.blockedBy(task).map(Object::toString).orElse(null))
         .data("diagnostics", diagnostics)
         .data("upstream", graph.upstreamTasks(task))
         .data("downstream", graph.downstreamTasks(task))
