@@ -148,7 +148,13 @@ public class TaskExecution {
     if (!awaitIdle(config.shutdownGrace())) {
       LOG.warnf(
           "stopping: handing %d unfinished task attempt(s) back to the scheduler", running.size());
-      running.values().forEach(attempt -> attempt.cancellation().cancel(STOPPING));
+      running
+          .values()
+          .forEach(
+              attempt ->
+                  attempt
+                      .cancellation()
+                      .cancel(QueryCancellation.Cause.EXECUTOR_STOPPING, STOPPING));
       if (!awaitIdle(config.publishConfirmTimeout())) {
         LOG.warnf(
             "stopping: %d result(s) unconfirmed; the scheduler's lease covers them", inFlight());
@@ -244,7 +250,8 @@ public class TaskExecution {
     QueryCancellation cancellation = new QueryCancellation();
     running.put(request.taskRunId(), new Running(request.runId(), cancellation));
     if (cancelledRuns.contains(request.runId())) {
-      cancellation.cancel("run " + request.runId() + " was cancelled");
+      cancellation.cancel(
+          QueryCancellation.Cause.RUN_CANCELLED, "run " + request.runId() + " was cancelled");
     }
     ScheduledFuture<?> beating = startHeartbeat(request);
     ScheduledFuture<?> deadline = startDeadline(request, cancellation);
@@ -268,12 +275,29 @@ public class TaskExecution {
         .orTimeout(config.publishConfirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** The failure code of an attempt stopped by {@code cancellation}. */
+  private static ExecutorErrorCode failureCode(QueryCancellation cancellation) {
+    QueryCancellation.Cause cause = cancellation.cause();
+    return cause == null
+        ? ExecutorErrorCode.CANCELLED
+        : switch (cause) {
+          case DEADLINE -> ExecutorErrorCode.DEADLINE_EXCEEDED;
+          case EXECUTOR_STOPPING -> ExecutorErrorCode.EXECUTOR_STOPPING;
+          case RUN_CANCELLED -> ExecutorErrorCode.CANCELLED;
+        };
+  }
+
   /** Interrupts the running attempts of a cancelled run and refuses its queued ones. */
   public void cancelRun(String runId) {
     cancelledRuns.add(runId);
     running.values().stream()
         .filter(attempt -> attempt.runId().equals(runId))
-        .forEach(attempt -> attempt.cancellation().cancel("run " + runId + " was cancelled"));
+        .forEach(
+            attempt ->
+                attempt
+                    .cancellation()
+                    .cancel(
+                        QueryCancellation.Cause.RUN_CANCELLED, "run " + runId + " was cancelled"));
   }
 
   /** How many attempts are running now. */
@@ -286,7 +310,7 @@ public class TaskExecution {
   private RelspecMessage run(
       TaskRunRequested request, Instant started, QueryCancellation cancellation) {
     if (cancellation.cancelled()) {
-      return failure(request, started, ExecutorErrorCode.CANCELLED, cancellation.reason());
+      return failure(request, started, failureCode(cancellation), cancellation.reason());
     }
     if (request.deadline() != null && started.isAfter(request.deadline())) {
       return failure(
@@ -398,14 +422,7 @@ public class TaskExecution {
       return failure(
           request, started, ExecutorErrorCode.INPUT_NOT_AVAILABLE, e.getMessage(), unavailable);
     } catch (QueryCancellation.QueryCancelledException e) {
-      String reason = String.valueOf(e.getMessage());
-      ExecutorErrorCode code =
-          reason.startsWith("deadline")
-              ? ExecutorErrorCode.DEADLINE_EXCEEDED
-              : reason.startsWith(STOPPING)
-                  ? ExecutorErrorCode.EXECUTOR_STOPPING
-                  : ExecutorErrorCode.CANCELLED;
-      return failure(request, started, code, reason);
+      return failure(request, started, failureCode(cancellation), String.valueOf(e.getMessage()));
     } catch (DatasetStore.OutputNotHeldException e) {
       return failure(request, started, ExecutorErrorCode.OUTPUT_NOT_HELD, e.getMessage());
     } catch (DatasetStore.InputNotAvailableException e) {
@@ -565,7 +582,10 @@ public class TaskExecution {
     }
     long delay = Math.max(0, Duration.between(Instant.now(), request.deadline()).toMillis());
     return timers.schedule(
-        () -> cancellation.cancel("deadline " + request.deadline() + " reached; query interrupted"),
+        () ->
+            cancellation.cancel(
+                QueryCancellation.Cause.DEADLINE,
+                "deadline " + request.deadline() + " reached; query interrupted"),
         delay,
         TimeUnit.MILLISECONDS);
   }

@@ -10,11 +10,25 @@ import java.sql.Statement;
 public final class QueryCancellation {
   private volatile Statement running;
   private volatile String reason;
+  private volatile Cause cause;
 
-  /** Stops the running statement, or the next one to start; the first reason wins. */
-  public void cancel(String why) {
-    if (reason == null) {
-      reason = why;
+  /** Why an attempt is stopped: each maps to one failure code of the attempt. */
+  public enum Cause {
+    /** The attempt's deadline passed. */
+    DEADLINE,
+    /** Its run was cancelled. */
+    RUN_CANCELLED,
+    /** The executor is shutting down; another executor runs the attempt. */
+    EXECUTOR_STOPPING
+  }
+
+  /** Stops the running statement, or the next one to start; the first cause wins. */
+  public void cancel(Cause why, String message) {
+    synchronized (this) {
+      if (reason == null) {
+        cause = why;
+        reason = message;
+      }
     }
     Statement statement = running;
     if (statement != null) {
@@ -37,6 +51,11 @@ public final class QueryCancellation {
 
   public String reason() {
     return reason;
+  }
+
+  /** Why the attempt was stopped; null while it was not. */
+  public Cause cause() {
+    return cause;
   }
 
   void execute(Statement statement, String sql) throws SQLException {

@@ -765,7 +765,7 @@ class DatasetStoreTest {
     org.awaitility.Awaitility.await()
         .atMost(30, TimeUnit.SECONDS)
         .until(() -> cancellationHasAStatement(cancellation));
-    cancellation.cancel("deadline reached");
+    cancellation.cancel(QueryCancellation.Cause.DEADLINE, "deadline reached");
     assertThatThrownBy(() -> running.get(60, TimeUnit.SECONDS))
         .hasCauseInstanceOf(QueryCancellation.QueryCancelledException.class)
         .hasMessageContaining("deadline reached");
