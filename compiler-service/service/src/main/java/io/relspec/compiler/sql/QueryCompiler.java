@@ -66,7 +66,30 @@ public final class QueryCompiler {
   /** Bumped whenever normalization changes, so fingerprints of old and new code never collide. */
   public static final String NORMALIZER_VERSION = "plan-3";
 
-  public static final String CALCITE_VERSION = "1.42.0";
+  /**
+   * The Calcite version the compiler runs with, part of every fingerprint: the build writes it from
+   * the dependency's version ({@code calcite.properties}), so upgrading Calcite changes every
+   * fingerprint, visibly, instead of leaving a stale constant behind.
+   */
+  public static final String CALCITE_VERSION = calciteVersion();
+
+  private static String calciteVersion() {
+    java.util.Properties properties = new java.util.Properties();
+    try (java.io.InputStream in =
+        QueryCompiler.class.getResourceAsStream("/io/relspec/compiler/calcite.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("calcite.properties is missing from the compiler's jar");
+      }
+      properties.load(in);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    String version = properties.getProperty("calcite.version", "");
+    if (version.isEmpty() || version.startsWith("${")) {
+      throw new IllegalStateException("calcite.properties was not filled in by the build");
+    }
+    return version;
+  }
 
   private static final CalciteConnectionConfig CONNECTION = connectionConfig();
 
