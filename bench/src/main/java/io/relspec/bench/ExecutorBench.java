@@ -340,12 +340,18 @@ public final class ExecutorBench {
         null);
   }
 
-  /** The same task for 1% of the file ids: their partitions replaced, the rest kept. */
-  private static void scopedWrite(DatasetStore store) throws Exception {
+  /** Every hundredth file id: 1% of the files. */
+  private static List<String> onePercentOfFileIds() {
     List<String> fileIds = new ArrayList<>();
     for (int f = 0; f < FILE_COUNT / 100; f++) {
       fileIds.add(String.format(Locale.ROOT, "f%05d", f * 100));
     }
+    return fileIds;
+  }
+
+  /** The same task for 1% of the file ids: their partitions replaced, the rest kept. */
+  private static void scopedWrite(DatasetStore store) throws Exception {
+    List<String> fileIds = onePercentOfFileIds();
     store.upsertFiles(filesTask(store, Map.of(FILES_INPUT, "file_id")), "file_id", fileIds, null);
   }
 
@@ -390,10 +396,7 @@ public final class ExecutorBench {
 
   /** The same for 1% of the file ids, from the partials the previous write kept. */
   private static void mergeAggregate(DatasetStore store) throws Exception {
-    List<String> fileIds = new ArrayList<>();
-    for (int f = 0; f < FILE_COUNT / 100; f++) {
-      fileIds.add(String.format(Locale.ROOT, "f%05d", f * 100));
-    }
+    List<String> fileIds = onePercentOfFileIds();
     if (store
         .mergePartials(
             groupsTask(store, Map.of(FILES_INPUT, "file_id")), fileIds, GROUPS_PARTIALS, null)

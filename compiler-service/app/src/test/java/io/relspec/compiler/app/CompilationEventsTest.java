@@ -45,18 +45,7 @@ class CompilationEventsTest {
     PlanCatalogCompiled compiled;
     try (Connection connection = factory.newConnection("compilation-events-test");
         Channel channel = connection.createChannel()) {
-      String queue = channel.queueDeclare().getQueue();
-      channel.queueBind(queue, exchange, MessageType.PLAN_CATALOG_COMPILED.routingKey());
-      BlockingQueue<PlanCatalogCompiled> received = new LinkedBlockingQueue<>();
-      channel.basicConsume(
-          queue,
-          true,
-          (tag, delivery) ->
-              received.add(
-                  RelspecJson.read(
-                      new String(delivery.getBody(), StandardCharsets.UTF_8),
-                      PlanCatalogCompiled.class)),
-          tag -> {});
+      BlockingQueue<PlanCatalogCompiled> received = compiledEvents(channel);
       // Snapshots the catalog does not know (another catalog database, or pruned) come first:
       // each is dead-lettered at once. Were they retried, the ordered consumer would wait out at
       // least the first 1 s redelivery backoff of each, past the 60 s this test waits.
@@ -148,18 +137,7 @@ class CompilationEventsTest {
     factory.setHost("localhost");
     try (Connection connection = factory.newConnection("compilation-events-test-late");
         Channel channel = connection.createChannel()) {
-      String queue = channel.queueDeclare().getQueue();
-      channel.queueBind(queue, exchange, MessageType.PLAN_CATALOG_COMPILED.routingKey());
-      BlockingQueue<PlanCatalogCompiled> received = new LinkedBlockingQueue<>();
-      channel.basicConsume(
-          queue,
-          true,
-          (tag, delivery) ->
-              received.add(
-                  RelspecJson.read(
-                      new String(delivery.getBody(), StandardCharsets.UTF_8),
-                      PlanCatalogCompiled.class)),
-          tag -> {});
+      BlockingQueue<PlanCatalogCompiled> received = compiledEvents(channel);
       // The catalog no longer serves the superseded snapshot; compiling it would fail, and
       // compiling an older one would hand the scheduler a plan catalog older than its latest.
       publish(
@@ -172,6 +150,23 @@ class CompilationEventsTest {
     } finally {
       CatalogStub.newest = null;
     }
+  }
+
+  /** The PlanCatalogCompiled events published from now on, on a queue of the test's own. */
+  private BlockingQueue<PlanCatalogCompiled> compiledEvents(Channel channel) throws Exception {
+    String queue = channel.queueDeclare().getQueue();
+    channel.queueBind(queue, exchange, MessageType.PLAN_CATALOG_COMPILED.routingKey());
+    BlockingQueue<PlanCatalogCompiled> received = new LinkedBlockingQueue<>();
+    channel.basicConsume(
+        queue,
+        true,
+        (tag, delivery) ->
+            received.add(
+                RelspecJson.read(
+                    new String(delivery.getBody(), StandardCharsets.UTF_8),
+                    PlanCatalogCompiled.class)),
+        tag -> {});
+    return received;
   }
 
   private void publish(Channel channel, SnapshotPublished event) throws Exception {

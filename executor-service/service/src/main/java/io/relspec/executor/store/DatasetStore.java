@@ -443,6 +443,28 @@ public final class DatasetStore implements AutoCloseable {
         });
   }
 
+  /** Why the kept partials cannot be merged into, or null when they can. */
+  private static String whyNoMerge(
+      Optional<Version> held, Optional<Long> kept, Long previousVersion) {
+    if (held.isEmpty()) {
+      return "the output is not held here";
+    }
+    long newest = held.get().version();
+    if (kept.isEmpty()) {
+      return "no partials are kept here for this plan";
+    }
+    if (kept.get() == DECLINED) {
+      return "declined: about as many partials as rows";
+    }
+    if (kept.get() != newest) {
+      return "the partials belong to version " + kept.get();
+    }
+    if (previousVersion != null && previousVersion != newest) {
+      return "the newest version held here is " + newest + ", not " + previousVersion;
+    }
+    return null;
+  }
+
   /** Which partial aggregates to keep for an output: their key, and the plan they belong to. */
   public record Partials(FileScope.PartialAggregate key, Fingerprint fingerprint) {}
 
@@ -467,21 +489,7 @@ public final class DatasetStore implements AutoCloseable {
               Statement statement = connection.createStatement()) {
             Optional<Version> held = latest(connection, query.output());
             Optional<Long> kept = partialsVersion(connection, query.output(), partials);
-            String missing =
-                held.isEmpty()
-                    ? "the output is not held here"
-                    : kept.isEmpty()
-                        ? "no partials are kept here for this plan"
-                        : kept.get() == DECLINED
-                            ? "declined: about as many partials as rows"
-                            : kept.get() != held.get().version()
-                                ? "the partials belong to version " + kept.get()
-                                : previousVersion != null && previousVersion != held.get().version()
-                                    ? "the newest version held here is "
-                                        + held.get().version()
-                                        + ", not "
-                                        + previousVersion
-                                    : null;
+            String missing = whyNoMerge(held, kept, previousVersion);
             if (missing != null) {
               LOG.infof("%s: cannot merge partial aggregates (%s)", query.output(), missing);
               return Optional.empty();
