@@ -12,6 +12,7 @@ import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.arrow.ArrowType;
 import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.RelspecJson;
+import io.relspec.contracts.messaging.TaskFailureCode;
 import io.relspec.contracts.messaging.TaskRunFailed;
 import io.relspec.contracts.messaging.TaskRunRequested;
 import io.relspec.contracts.messaging.TaskRunSucceeded;
@@ -112,7 +113,7 @@ class ExecutorGracefulShutdownTest {
       assertThat(succeeded.rows()).isEqualTo(1);
       TaskRunFailed failed =
           RelspecJson.read(outcomes.get(handedBack.taskRunId()), TaskRunFailed.class);
-      assertThat(failed.errorCode()).isEqualTo("EXECUTOR_STOPPING");
+      assertThat(failed.errorCode()).isEqualTo(TaskFailureCode.EXECUTOR_STOPPING);
       assertThat(failed.retryable()).isTrue();
       assertThat(executor.logTail())
           .contains("waiting up to 20000 ms for 2 running task attempt(s)")

@@ -1,9 +1,11 @@
 package io.relspec.standalone;
 
+import static io.relspec.contracts.duckdb.DuckDbSql.quote;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.relspec.cli.examples.TpchGenerator;
+import io.relspec.contracts.duckdb.DuckDbTypes;
 import io.relspec.contracts.messaging.RelspecJson;
-import io.relspec.executor.store.DuckDbTypes;
 import io.trino.tpcds.Results;
 import io.trino.tpcds.Session;
 import io.trino.tpcds.Table;
@@ -313,10 +315,6 @@ final class DifferentialCorpus implements AutoCloseable {
   private static void write(Path file, String text) throws IOException {
     Files.createDirectories(file.getParent());
     Files.writeString(file, text);
-  }
-
-  private static String quote(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
   private static String resource(String name) throws IOException {

@@ -1,7 +1,10 @@
 package io.relspec.bench.system;
 
+import static io.relspec.contracts.duckdb.DuckDbSql.quote;
+
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.duckdb.DuckDbSql;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.spec.FunctionSpec;
 import io.relspec.contracts.spec.TaskKind;
@@ -145,10 +148,7 @@ final class DuckDbBaseline implements AutoCloseable {
       Set<String> tasksToRun,
       Set<String> scopedTasks)
       throws Exception {
-    String ids =
-        fileIds.stream()
-            .map(id -> "'" + id.replace("'", "''") + "'")
-            .collect(Collectors.joining(", "));
+    String ids = fileIds.stream().map(DuckDbSql::literal).collect(Collectors.joining(", "));
     long start = System.nanoTime();
     try (var files = Files.list(changedSources);
         Statement statement = duckdb.createStatement()) {
@@ -261,10 +261,6 @@ final class DuckDbBaseline implements AutoCloseable {
       }
     }
     return order;
-  }
-
-  static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
   }
 
   @Override

@@ -1,7 +1,10 @@
 package io.relspec.cli.data;
 
+import static io.relspec.contracts.duckdb.DuckDbSql.quote;
+
 import io.relspec.contracts.arrow.ArrowField;
-import io.relspec.contracts.arrow.DuckDbTypeNames;
+import io.relspec.contracts.duckdb.DuckDbSql;
+import io.relspec.contracts.duckdb.DuckDbTypes;
 import io.relspec.contracts.spec.DatasetContract;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -173,7 +176,7 @@ public final class FileFormats {
     Set<String> remaining = new LinkedHashSet<>(fileColumns);
     List<String> select = new ArrayList<>();
     for (ArrowField field : contract.schema().fields()) {
-      String type = DuckDbTypeNames.of(field.type());
+      String type = DuckDbTypes.toDuckDb(field.type());
       if (remaining.remove(field.name())) {
         select.add("CAST(" + quote(field.name()) + " AS " + type + ") AS " + quote(field.name()));
       } else if (field.nullable()) {
@@ -299,12 +302,8 @@ public final class FileFormats {
     return value;
   }
 
-  static String quote(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
-  }
-
   static String literal(Path file) {
-    return "'" + file.toString().replace("'", "''") + "'";
+    return DuckDbSql.literal(file.toString());
   }
 
   private FileFormats() {}

@@ -9,7 +9,8 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * A task attempt failed; {@code retryable} says whether another attempt may succeed. With {@code
+ * A task attempt failed; {@code retryable} says whether another attempt may succeed (the code's own
+ * {@link TaskFailureCode#retryable()} unless the executor knows better). With {@code
  * INPUT_NOT_AVAILABLE}, {@code unavailableInputs} names the inputs that could not be read (their
  * holder unreachable, or the version pruned): the scheduler rebuilds a task output elsewhere, or
  * waits for a source's holder to come back.
@@ -22,7 +23,7 @@ public record TaskRunFailed(
     TaskName task,
     int attempt,
     String executorId,
-    String errorCode,
+    TaskFailureCode errorCode,
     String message,
     boolean retryable,
     long durationMillis,

@@ -124,7 +124,7 @@ final class SampleMessages {
               TaskName.of("cpg_nodes"),
               2,
               "executor-1",
-              "INPUT_NOT_AVAILABLE",
+              TaskFailureCode.INPUT_NOT_AVAILABLE,
               "cannot fetch 'cst_defs' version 4 from grpc://executor-0:8815: UNAVAILABLE",
               true,
               1500,

@@ -10,7 +10,7 @@ import io.relspec.compiler.sql.SqlCompileException;
 import io.relspec.contracts.api.CatalogSnapshot;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
-import io.relspec.contracts.arrow.DuckDbTypeNames;
+import io.relspec.contracts.duckdb.DuckDbTypes;
 import io.relspec.contracts.messaging.PlanCatalogCompiled.CompileFailure;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;
@@ -193,7 +193,7 @@ public final class PlanCompiler {
           probe
               .append(i == 0 ? "" : ", ")
               .append("CAST(NULL AS ")
-              .append(DuckDbTypeNames.of(function.parameters().get(i).type()))
+              .append(DuckDbTypes.toDuckDb(function.parameters().get(i).type()))
               .append(')');
         }
         probe.append(")) AS p(");

@@ -2,8 +2,10 @@ package io.relspec.executor.execution;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.relspec.contracts.duckdb.DuckDbError;
 import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.RelspecMessage;
+import io.relspec.contracts.messaging.TaskFailureCode;
 import io.relspec.contracts.messaging.TaskRunFailed;
 import io.relspec.contracts.messaging.TaskRunHeartbeat;
 import io.relspec.contracts.messaging.TaskRunRequested;
@@ -11,7 +13,6 @@ import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
 import io.relspec.contracts.messaging.TaskRunSucceeded;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.executor.ExecutorConfig;
-import io.relspec.executor.ExecutorErrorCode;
 import io.relspec.executor.ExecutorNode;
 import io.relspec.executor.flight.FlightFetcher;
 import io.relspec.executor.flight.FlightStreamReader;
@@ -238,7 +239,7 @@ public class TaskExecution {
           failure(
               request,
               Instant.now(),
-              ExecutorErrorCode.EXECUTOR_STOPPING,
+              TaskFailureCode.EXECUTOR_STOPPING,
               "executor " + node.id() + " is stopping; another executor runs this attempt"));
     }
     try {
@@ -276,14 +277,14 @@ public class TaskExecution {
   }
 
   /** The failure code of an attempt stopped by {@code cancellation}. */
-  private static ExecutorErrorCode failureCode(QueryCancellation cancellation) {
+  private static TaskFailureCode failureCode(QueryCancellation cancellation) {
     QueryCancellation.Cause cause = cancellation.cause();
     return cause == null
-        ? ExecutorErrorCode.CANCELLED
+        ? TaskFailureCode.CANCELLED
         : switch (cause) {
-          case DEADLINE -> ExecutorErrorCode.DEADLINE_EXCEEDED;
-          case EXECUTOR_STOPPING -> ExecutorErrorCode.EXECUTOR_STOPPING;
-          case RUN_CANCELLED -> ExecutorErrorCode.CANCELLED;
+          case DEADLINE -> TaskFailureCode.DEADLINE_EXCEEDED;
+          case EXECUTOR_STOPPING -> TaskFailureCode.EXECUTOR_STOPPING;
+          case RUN_CANCELLED -> TaskFailureCode.CANCELLED;
         };
   }
 
@@ -316,7 +317,7 @@ public class TaskExecution {
       return failure(
           request,
           started,
-          ExecutorErrorCode.DEADLINE_EXCEEDED,
+          TaskFailureCode.DEADLINE_EXCEEDED,
           "the attempt's deadline " + request.deadline() + " has passed");
     }
     DatasetStore store = node.store();
@@ -417,34 +418,34 @@ public class TaskExecution {
           stored.contentHash(),
           stored.changedFileIds());
     } catch (SqlRefusedException e) {
-      return failure(request, started, ExecutorErrorCode.SQL_REFUSED, e.getMessage());
+      return failure(request, started, TaskFailureCode.SQL_REFUSED, e.getMessage());
     } catch (FlightFetcher.FetchException e) {
       return failure(
-          request, started, ExecutorErrorCode.INPUT_NOT_AVAILABLE, e.getMessage(), unavailable);
+          request, started, TaskFailureCode.INPUT_NOT_AVAILABLE, e.getMessage(), unavailable);
     } catch (QueryCancellation.QueryCancelledException e) {
       return failure(request, started, failureCode(cancellation), String.valueOf(e.getMessage()));
     } catch (DatasetStore.OutputNotHeldException e) {
-      return failure(request, started, ExecutorErrorCode.OUTPUT_NOT_HELD, e.getMessage());
+      return failure(request, started, TaskFailureCode.OUTPUT_NOT_HELD, e.getMessage());
     } catch (DatasetStore.InputNotAvailableException e) {
       return failure(
-          request, started, ExecutorErrorCode.INPUT_NOT_AVAILABLE, e.getMessage(), unavailable);
+          request, started, TaskFailureCode.INPUT_NOT_AVAILABLE, e.getMessage(), unavailable);
     } catch (SQLException e) {
       String message = firstLine(e.getMessage());
       // An input's stream that broke mid-query (its executor died) surfaces as DuckDB's error:
       // the input is unavailable, not the SQL wrong.
       List<DatasetName> broken = brokenStreams(request, fetched);
       if (!broken.isEmpty()) {
-        return failure(request, started, ExecutorErrorCode.INPUT_NOT_AVAILABLE, message, broken);
+        return failure(request, started, TaskFailureCode.INPUT_NOT_AVAILABLE, message, broken);
       }
-      ExecutorErrorCode code =
-          message.contains("Out of Memory")
-              ? ExecutorErrorCode.OUT_OF_MEMORY
-              : ExecutorErrorCode.SQL_ERROR;
+      TaskFailureCode code =
+          DuckDbError.typeOf(e) == DuckDbError.Type.OUT_OF_MEMORY
+              ? TaskFailureCode.OUT_OF_MEMORY
+              : TaskFailureCode.SQL_ERROR;
       return failure(request, started, code, message);
     } catch (RuntimeException e) {
       LOG.errorf(e, "%s failed unexpectedly", request.taskRunId());
       return failure(
-          request, started, ExecutorErrorCode.INTERNAL_ERROR, String.valueOf(e.getMessage()));
+          request, started, TaskFailureCode.INTERNAL_ERROR, String.valueOf(e.getMessage()));
     } finally {
       closeQuietly(fetched);
     }
@@ -528,14 +529,14 @@ public class TaskExecution {
   }
 
   private TaskRunFailed failure(
-      TaskRunRequested request, Instant started, ExecutorErrorCode code, String message) {
+      TaskRunRequested request, Instant started, TaskFailureCode code, String message) {
     return failure(request, started, code, message, List.of());
   }
 
   private TaskRunFailed failure(
       TaskRunRequested request,
       Instant started,
-      ExecutorErrorCode code,
+      TaskFailureCode code,
       String message,
       List<DatasetName> unavailableInputs) {
     LOG.warnf("%s failed: %s %s", request.taskRunId(), code, message);
@@ -547,7 +548,7 @@ public class TaskExecution {
         request.task(),
         request.attempt(),
         node.id(),
-        code.name(),
+        code,
         message,
         code.retryable(),
         Duration.between(started, Instant.now()).toMillis(),

@@ -1,5 +1,7 @@
 package io.relspec.executor.flightsql;
 
+import static io.relspec.contracts.duckdb.DuckDbSql.quote;
+
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -734,10 +736,6 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
       }
     }
     return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-  }
-
-  private static String quote(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
   private static CallStatus invalid(SQLException e) {

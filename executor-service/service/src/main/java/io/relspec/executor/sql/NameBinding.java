@@ -1,5 +1,6 @@
 package io.relspec.executor.sql;
 
+import io.relspec.contracts.duckdb.DuckDbSql;
 import io.relspec.executor.sql.SelectStatement.TableReference;
 import io.relspec.executor.store.SqlRefusedException;
 import java.nio.charset.StandardCharsets;
@@ -91,8 +92,7 @@ public final class NameBinding {
         throw new SqlRefusedException(
             "cannot locate the name " + String.join(".", table.path()) + " in the SQL text");
       }
-      byte[] name =
-          ("\"" + table.name().replace("\"", "\"\"") + "\"").getBytes(StandardCharsets.UTF_8);
+      byte[] name = DuckDbSql.quote(table.name()).getBytes(StandardCharsets.UTF_8);
       byte[] next = new byte[out.length - (end - start) + name.length];
       System.arraycopy(out, 0, next, 0, start);
       System.arraycopy(name, 0, next, start, name.length);

@@ -1,5 +1,7 @@
 package io.relspec.executor.sql;
 
+import static io.relspec.contracts.duckdb.DuckDbSql.quote;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -586,10 +588,6 @@ public final class PartialAggregation {
     List<String> result = new ArrayList<>();
     array.forEach(value -> result.add(value.asText()));
     return result;
-  }
-
-  private static String quote(String name) {
-    return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
   private static JsonNode serializeSelect(Connection connection, String sql)

@@ -8,6 +8,8 @@ import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.arrow.ArrowType;
+import io.relspec.contracts.duckdb.DuckDbSql;
+import io.relspec.contracts.duckdb.DuckDbTypes;
 import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
 import io.relspec.contracts.messaging.TaskRunRequested.ViewDefinition;
@@ -2180,14 +2182,14 @@ public final class DatasetStore implements AutoCloseable {
 
   /** Quotes a name the store chose, or a column name of a result (any text, escaped). */
   static String quoteInternal(String name) {
-    return "\"" + name.replace("\"", "\"\"") + "\"";
+    return DuckDbSql.quote(name);
   }
 
   static String quote(String identifier) {
     if (!Identifiers.isIdentifier(identifier) && !Identifiers.isName(identifier)) {
       throw new IllegalArgumentException("'" + identifier + "' is not a valid identifier");
     }
-    return "\"" + identifier + "\"";
+    return DuckDbSql.quote(identifier);
   }
 
   @Override

@@ -5,6 +5,7 @@ import static io.relspec.executor.store.DatasetStore.quoteInternal;
 
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
+import io.relspec.contracts.duckdb.DuckDbTypes;
 import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;

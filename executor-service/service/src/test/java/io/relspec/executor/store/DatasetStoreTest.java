@@ -7,6 +7,7 @@ import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.arrow.ArrowType;
+import io.relspec.contracts.duckdb.DuckDbError;
 import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
 import io.relspec.contracts.messaging.TaskRunRequested.ViewDefinition;
 import io.relspec.contracts.model.DatasetName;
@@ -96,6 +97,27 @@ class DatasetStoreTest {
         .containsExactly("id:int32", "label:utf8");
     // the dataset's name reads the newest version
     assertThat(rows("SELECT id FROM \"t\" ORDER BY id")).containsExactly("2", "3");
+  }
+
+  @Test
+  void aQueryPastTheMemoryLimitFailsWithDuckDbsOutOfMemoryTypeAndKeepsTheStoredVersion()
+      throws Exception {
+    DatasetName output = DatasetName.of("big");
+    StoredDataset kept = store.replace(TaskQuery.of(output, "SELECT 1 AS v"));
+    store.close();
+    store = DatasetStore.open(dataDir, new DatasetStore.Settings("24MB", 1, 2), allocator);
+    // One value of about 100 MB: DuckDB cannot spill a single string, so it runs out of memory.
+    assertThatThrownBy(
+            () ->
+                store.replace(
+                    TaskQuery.of(
+                        output,
+                        "SELECT string_agg(repeat('x', 100), ',') AS v FROM range(1000000)")))
+        .isInstanceOf(SQLException.class)
+        .satisfies(
+            error ->
+                assertThat(DuckDbError.typeOf(error)).isEqualTo(DuckDbError.Type.OUT_OF_MEMORY));
+    assertThat(store.describe(output)).map(StoredDataset::version).contains(kept.version());
   }
 
   @Test

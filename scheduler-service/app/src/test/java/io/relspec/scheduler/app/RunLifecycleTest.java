@@ -15,6 +15,7 @@ import io.relspec.contracts.messaging.PlanCatalogCompiled;
 import io.relspec.contracts.messaging.RunFinished;
 import io.relspec.contracts.messaging.RunState;
 import io.relspec.contracts.messaging.SourceDataUpdated;
+import io.relspec.contracts.messaging.TaskFailureCode;
 import io.relspec.contracts.messaging.TaskRunFailed;
 import io.relspec.contracts.messaging.TaskRunHeartbeat;
 import io.relspec.contracts.messaging.TaskRunRequested;
@@ -344,7 +345,7 @@ class RunLifecycleTest {
     assertThat(first.task().value()).isEqualTo("r_a");
     assertThat(first.attempt()).isEqualTo(1);
     Instant failedAt = Instant.now();
-    executor.publish(failed(first, "OUT_OF_MEMORY", true));
+    executor.publish(failed(first, TaskFailureCode.OUT_OF_MEMORY));
     TaskRunRequested second = executor.next(runId);
     assertThat(second.task().value()).isEqualTo("r_a");
     assertThat(second.attempt()).isEqualTo(2);
@@ -354,7 +355,7 @@ class RunLifecycleTest {
     executor.publish(succeeded(second, 5));
     TaskRunRequested b = executor.next(runId);
     assertThat(b.task().value()).isEqualTo("r_b");
-    executor.publish(failed(b, "SQL_ERROR", false));
+    executor.publish(failed(b, TaskFailureCode.SQL_ERROR));
 
     RunFinished finished = executor.finished(runId);
     assertThat(finished.state()).isEqualTo(RunState.FAILED);
@@ -476,7 +477,7 @@ class RunLifecycleTest {
             .build());
     String runId = startRun("{\"mode\":\"full\"}");
     TaskRunRequested first = executor.next(runId);
-    executor.publish(failed(first, "OUT_OF_MEMORY", true));
+    executor.publish(failed(first, TaskFailureCode.OUT_OF_MEMORY));
     TaskRunRequested second = executor.next(runId);
     assertThat(second.attempt()).isEqualTo(2);
 
@@ -923,14 +924,14 @@ class RunLifecycleTest {
         request.task(),
         request.attempt(),
         "scripted",
-        "INPUT_NOT_AVAILABLE",
+        TaskFailureCode.INPUT_NOT_AVAILABLE,
         "cannot fetch '" + input + "' from grpc://gone:8815: UNAVAILABLE",
         true,
         2,
         List.of(DatasetName.of(input)));
   }
 
-  private static TaskRunFailed failed(TaskRunRequested request, String code, boolean retryable) {
+  private static TaskRunFailed failed(TaskRunRequested request, TaskFailureCode code) {
     return new TaskRunFailed(
         UUID.randomUUID(),
         Instant.now(),
@@ -941,7 +942,7 @@ class RunLifecycleTest {
         "scripted",
         code,
         code + " in a scripted attempt",
-        retryable,
+        code.retryable(),
         2,
         List.of());
   }

@@ -31,8 +31,21 @@ public record GraphDiagnostic(
     path = path == null ? List.of() : List.copyOf(path);
   }
 
-  static GraphDiagnostic taskError(String source, String code, String task, String message) {
-    return new GraphDiagnostic(source, code, Severity.ERROR, "task", task, message, null);
+  /** A finding of the scheduler's own, its severity the code's. */
+  static GraphDiagnostic of(
+      String source,
+      GraphDiagnosticCode code,
+      String subjectKind,
+      String subject,
+      String message,
+      List<String> path) {
+    return new GraphDiagnostic(
+        source, code.name(), code.severity(), subjectKind, subject, message, path);
+  }
+
+  static GraphDiagnostic taskError(
+      String source, GraphDiagnosticCode code, String task, String message) {
+    return of(source, code, "task", task, message, null);
   }
 
   public boolean isError() {

@@ -10,7 +10,6 @@ import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.contracts.spec.TaskKind;
-import io.relspec.scheduler.graph.GraphDiagnostic.Severity;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -405,10 +404,9 @@ public final class TaskGraph {
                 : " (line " + failure.line() + ", column " + failure.column() + ")";
         if ("CYCLE".equals(failure.code())) {
           diagnostics.add(
-              new GraphDiagnostic(
+              GraphDiagnostic.of(
                   "compiler",
-                  "CYCLE",
-                  Severity.ERROR,
+                  GraphDiagnosticCode.CYCLE,
                   "task",
                   failure.task().value(),
                   failure.message(),
@@ -417,7 +415,7 @@ public final class TaskGraph {
           diagnostics.add(
               GraphDiagnostic.taskError(
                   "compiler",
-                  "COMPILE_FAILED",
+                  GraphDiagnosticCode.COMPILE_FAILED,
                   failure.task().value(),
                   failure.code() + ": " + failure.message() + where));
         }
@@ -445,8 +443,9 @@ public final class TaskGraph {
                     + String.join(", ", names);
             for (TaskName task : tasks) {
               diagnostics.add(
-                  GraphDiagnostic.taskError("graph", "MULTIPLE_PRODUCERS", task.value(), message));
-              block(task, "MULTIPLE_PRODUCERS", message);
+                  GraphDiagnostic.taskError(
+                      "graph", GraphDiagnosticCode.MULTIPLE_PRODUCERS, task.value(), message));
+              block(task, GraphDiagnosticCode.MULTIPLE_PRODUCERS, message);
             }
           });
     }
@@ -466,8 +465,8 @@ public final class TaskGraph {
                             + "', which is neither a source dataset contract nor any task's output";
                     diagnostics.add(
                         GraphDiagnostic.taskError(
-                            "graph", "MISSING_SOURCE", task.value(), message));
-                    block(task, "MISSING_SOURCE", message);
+                            "graph", GraphDiagnosticCode.MISSING_SOURCE, task.value(), message));
+                    block(task, GraphDiagnosticCode.MISSING_SOURCE, message);
                   }
                 }
               });
@@ -578,15 +577,15 @@ public final class TaskGraph {
         for (TaskName member : cycle.subList(0, cycle.size() - 1)) {
           if (reported.add(member)) {
             diagnostics.add(
-                new GraphDiagnostic(
-                    "graph", "CYCLE", Severity.ERROR, "task", member.value(), message, path));
-            block(member, "CYCLE", message);
+                GraphDiagnostic.of(
+                    "graph", GraphDiagnosticCode.CYCLE, "task", member.value(), message, path));
+            block(member, GraphDiagnosticCode.CYCLE, message);
           }
         }
       }
       for (TaskName task : leftover) {
         if (!reported.contains(task)) {
-          block(task, "CYCLE", "downstream of a dependency cycle");
+          block(task, GraphDiagnosticCode.CYCLE, "downstream of a dependency cycle");
         }
       }
     }
@@ -655,8 +654,9 @@ public final class TaskGraph {
                 + input
                 + "', which has no such column";
         diagnostics.add(
-            GraphDiagnostic.taskError("graph", "EDGE_COLUMN_MISSING", task.value(), message));
-        block(task, "EDGE_COLUMN_MISSING", message);
+            GraphDiagnostic.taskError(
+                "graph", GraphDiagnosticCode.EDGE_COLUMN_MISSING, task.value(), message));
+        block(task, GraphDiagnosticCode.EDGE_COLUMN_MISSING, message);
       } else if (!field.get().type().equals(column.type())) {
         String message =
             "needs column '"
@@ -668,8 +668,9 @@ public final class TaskGraph {
                 + ", but it is "
                 + field.get().type();
         diagnostics.add(
-            GraphDiagnostic.taskError("graph", "EDGE_TYPE_MISMATCH", task.value(), message));
-        block(task, "EDGE_TYPE_MISMATCH", message);
+            GraphDiagnostic.taskError(
+                "graph", GraphDiagnosticCode.EDGE_TYPE_MISMATCH, task.value(), message));
+        block(task, GraphDiagnosticCode.EDGE_TYPE_MISMATCH, message);
       }
     }
 
@@ -691,10 +692,9 @@ public final class TaskGraph {
               (task, plan) -> {
                 if (plan.kind() == TaskKind.VIEW && !read.contains(plan.output())) {
                   diagnostics.add(
-                      new GraphDiagnostic(
+                      GraphDiagnostic.of(
                           "graph",
-                          "UNREAD_OUTPUT",
-                          Severity.WARNING,
+                          GraphDiagnosticCode.UNREAD_OUTPUT,
                           "task",
                           task.value(),
                           "view '"
@@ -710,10 +710,9 @@ public final class TaskGraph {
               source -> {
                 if (!read.contains(source)) {
                   diagnostics.add(
-                      new GraphDiagnostic(
+                      GraphDiagnostic.of(
                           "graph",
-                          "UNUSED_SOURCE",
-                          Severity.WARNING,
+                          GraphDiagnosticCode.UNUSED_SOURCE,
                           "dataset",
                           source.value(),
                           "source '" + source + "' is read by no task",
@@ -734,7 +733,7 @@ public final class TaskGraph {
             blocked.put(
                 task,
                 new BlockedReason(
-                    "UPSTREAM_BLOCKED",
+                    GraphDiagnosticCode.UPSTREAM_BLOCKED,
                     "upstream task '" + parent + "' is blocked (" + reason.code() + ")"));
             break;
           }
@@ -742,7 +741,7 @@ public final class TaskGraph {
       }
     }
 
-    private void block(TaskName task, String code, String message) {
+    private void block(TaskName task, GraphDiagnosticCode code, String message) {
       blocked.putIfAbsent(task, new BlockedReason(code, message));
     }
 

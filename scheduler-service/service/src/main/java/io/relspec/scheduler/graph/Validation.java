@@ -72,13 +72,7 @@ public class Validation {
 
   private static List<GraphDiagnostic> unavailable(String message) {
     return List.of(
-        new GraphDiagnostic(
-            "catalog",
-            "CATALOG_UNAVAILABLE",
-            GraphDiagnostic.Severity.WARNING,
-            null,
-            null,
-            message,
-            null));
+        GraphDiagnostic.of(
+            "catalog", GraphDiagnosticCode.CATALOG_UNAVAILABLE, null, null, message, null));
   }
 }

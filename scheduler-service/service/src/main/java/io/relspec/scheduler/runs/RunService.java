@@ -16,6 +16,7 @@ import io.relspec.contracts.messaging.RunMode;
 import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.messaging.RunState;
 import io.relspec.contracts.messaging.SourceDataUpdated;
+import io.relspec.contracts.messaging.TaskFailureCode;
 import io.relspec.contracts.messaging.TaskRunFailed;
 import io.relspec.contracts.messaging.TaskRunHeartbeat;
 import io.relspec.contracts.messaging.TaskRunRequested;
@@ -35,6 +36,7 @@ import io.relspec.platform.outbox.Outbox;
 import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.SchedulerErrorCode;
 import io.relspec.scheduler.graph.BlockedReason;
+import io.relspec.scheduler.graph.GraphDiagnosticCode;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.leadership.Leadership;
 import io.relspec.scheduler.lineage.Lineage;
@@ -196,7 +198,7 @@ public class RunService {
                               ? TaskRunState.SKIPPED
                               : TaskRunState.BLOCKED;
                     };
-                String errorCode = task.blockedBy() == null ? null : task.blockedBy().code();
+                String errorCode = task.blockedBy() == null ? null : task.blockedBy().code().name();
                 runs.insertTaskRun(
                     connection,
                     runId,
@@ -393,7 +395,8 @@ public class RunService {
         event.task(),
         event.attempt(),
         (task, graph, connection, now) ->
-            "INPUT_NOT_AVAILABLE".equals(event.errorCode()) && !event.unavailableInputs().isEmpty()
+            event.errorCode() == TaskFailureCode.INPUT_NOT_AVAILABLE
+                    && !event.unavailableInputs().isEmpty()
                 ? inputsLost(connection, event, task, graph, now)
                 : failed(
                     connection,
@@ -445,7 +448,10 @@ public class RunService {
                           runId,
                           graph.plan(task.task()),
                           graph.catalog(),
-                          attemptOf(task, task.executorId(), "CANCELLED: run cancelled"),
+                          attemptOf(
+                              task,
+                              task.executorId(),
+                              TaskFailureCode.CANCELLED + ": run cancelled"),
                           now));
               runs.updateTaskRun(
                   connection,
@@ -457,7 +463,7 @@ public class RunService {
                       null,
                       null,
                       null,
-                      "CANCELLED",
+                      TaskFailureCode.CANCELLED.name(),
                       "run cancelled"),
                   now);
             }
@@ -682,9 +688,9 @@ public class RunService {
                   graph,
                   attempt.executorId(),
                   null,
-                  "EXECUTOR_LOST",
+                  TaskFailureCode.EXECUTOR_LOST,
                   message,
-                  true,
+                  TaskFailureCode.EXECUTOR_LOST.retryable(),
                   at));
     }
     List<String> due =
@@ -823,7 +829,7 @@ public class RunService {
             null,
             event.durationMillis(),
             null,
-            event.errorCode(),
+            event.errorCode().name(),
             event.message());
     updates.add(waitForSource ? waiting.retryAt(now.plus(backoff(task.attempt()))) : waiting);
     return updates;
@@ -837,7 +843,7 @@ public class RunService {
       TaskGraph graph,
       String executorId,
       Long durationMillis,
-      String errorCode,
+      TaskFailureCode errorCode,
       String message,
       boolean retryable,
       Instant now)
@@ -851,7 +857,7 @@ public class RunService {
             null,
             durationMillis,
             null,
-            errorCode,
+            errorCode.name(),
             message);
     lineage.append(
         connection,
@@ -888,7 +894,12 @@ public class RunService {
                     graph.plan(other.task()),
                     graph.catalog(),
                     attemptOf(
-                        other, null, "UPSTREAM_FAILED: upstream task '" + task.task() + "' failed"),
+                        other,
+                        null,
+                        TaskFailureCode.UPSTREAM_FAILED
+                            + ": upstream task '"
+                            + task.task()
+                            + "' failed"),
                     now));
         updates.add(
             other.progress(
@@ -898,7 +909,7 @@ public class RunService {
                 null,
                 null,
                 null,
-                "UPSTREAM_FAILED",
+                TaskFailureCode.UPSTREAM_FAILED.name(),
                 "upstream task '" + task.task() + "' failed"));
       }
     }
@@ -1752,7 +1763,7 @@ public class RunService {
                       && task.reason() == SelectionReason.BLOCKED
                       && task.errorCode() != null
                   ? new BlockedReason(
-                      task.errorCode(),
+                      GraphDiagnosticCode.valueOf(task.errorCode()),
                       task.error().startsWith(task.errorCode() + ": ")
                           ? task.error().substring(task.errorCode().length() + 2)
                           : task.error())

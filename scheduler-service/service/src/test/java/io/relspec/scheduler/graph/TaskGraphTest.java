@@ -150,8 +150,10 @@ class TaskGraphTest {
               assertThat(d.path()).containsExactly("a", "b", "a");
               assertThat(d.message()).isEqualTo("dependency cycle: a -> b -> a");
             });
-    assertThat(graph.blockedBy(t("a")).map(BlockedReason::code)).hasValue("CYCLE");
-    assertThat(graph.blockedBy(t("c")).map(BlockedReason::code)).hasValue("CYCLE");
+    assertThat(graph.blockedBy(t("a")).map(BlockedReason::code))
+        .hasValue(GraphDiagnosticCode.CYCLE);
+    assertThat(graph.blockedBy(t("c")).map(BlockedReason::code))
+        .hasValue(GraphDiagnosticCode.CYCLE);
     assertThat(graph.blockedBy(t("ok"))).isEmpty();
     assertThat(graph.topologicalOrder()).containsExactly(t("ok"));
   }

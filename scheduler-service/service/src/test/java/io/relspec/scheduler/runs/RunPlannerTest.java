@@ -13,6 +13,7 @@ import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.CachePolicy;
 import io.relspec.contracts.spec.TaskKind;
 import io.relspec.scheduler.Plans;
+import io.relspec.scheduler.graph.GraphDiagnosticCode;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.runs.PlanningState.FileChanges;
 import java.time.Instant;
@@ -388,7 +389,8 @@ class RunPlannerTest {
     assertThat(line(plan, "bad"))
         .extracting(PlannedTask::action, PlannedTask::reason)
         .containsExactly(TaskAction.SKIP, SelectionReason.BLOCKED);
-    assertThat(line(plan, "after_bad").blockedBy().code()).isEqualTo("UPSTREAM_BLOCKED");
+    assertThat(line(plan, "after_bad").blockedBy().code())
+        .isEqualTo(GraphDiagnosticCode.UPSTREAM_BLOCKED);
     assertThat(line(plan, "a").action()).isEqualTo(TaskAction.RUN);
     assertThat(plan.problems())
         .extracting(RunPlanner.Problem::code)

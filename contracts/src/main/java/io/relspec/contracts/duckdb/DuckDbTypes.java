@@ -1,17 +1,59 @@
-package io.relspec.executor.store;
+package io.relspec.contracts.duckdb;
 
 import io.relspec.contracts.arrow.ArrowType;
-import io.relspec.contracts.arrow.DuckDbTypeNames;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Maps DuckDB column types (as DESCRIBE prints them) to the Arrow type model. */
+/**
+ * DuckDB column types and Relspec's Arrow type model, both ways: the executor casts results to a
+ * plan's output schema and reads stored columns back, the compiler declares function parameters,
+ * the CLI casts an uploaded file to a dataset contract.
+ */
 public final class DuckDbTypes {
   private static final Pattern DECIMAL = Pattern.compile("DECIMAL\\((\\d+),\\s*(\\d+)\\)");
 
   private DuckDbTypes() {}
 
+  /** The DuckDB column type that holds values of an Arrow type. */
+  public static String toDuckDb(ArrowType type) {
+    return switch (type) {
+      case ArrowType.Primitive primitive ->
+          switch (primitive.kind()) {
+            case NULL -> "INTEGER";
+            case BOOL -> "BOOLEAN";
+            case INT8 -> "TINYINT";
+            case INT16 -> "SMALLINT";
+            case INT32 -> "INTEGER";
+            case INT64 -> "BIGINT";
+            case UINT8 -> "UTINYINT";
+            case UINT16 -> "USMALLINT";
+            case UINT32 -> "UINTEGER";
+            case UINT64 -> "UBIGINT";
+            case FLOAT16, FLOAT32 -> "FLOAT";
+            case FLOAT64 -> "DOUBLE";
+            case UTF8, LARGE_UTF8 -> "VARCHAR";
+            case BINARY, LARGE_BINARY -> "BLOB";
+            case DATE32, DATE64 -> "DATE";
+          };
+      case ArrowType.Timestamp timestamp ->
+          timestamp.timezone() != null
+              ? "TIMESTAMP WITH TIME ZONE"
+              : switch (timestamp.unit()) {
+                case SECOND -> "TIMESTAMP_S";
+                case MILLISECOND -> "TIMESTAMP_MS";
+                case MICROSECOND -> "TIMESTAMP";
+                case NANOSECOND -> "TIMESTAMP_NS";
+              };
+      case ArrowType.Time ignored -> "TIME";
+      case ArrowType.Duration ignored -> "INTERVAL";
+      case ArrowType.Decimal decimal ->
+          "DECIMAL(" + decimal.precision() + ", " + decimal.scale() + ")";
+      case ArrowType.ListOf list -> toDuckDb(list.element()) + "[]";
+    };
+  }
+
+  /** The Arrow type of a DuckDB column type as DESCRIBE prints it. */
   public static ArrowType toArrow(String duckDbType) {
     String type = duckDbType.trim().toUpperCase(Locale.ROOT);
     if (type.endsWith("[]")) {
@@ -53,13 +95,8 @@ public final class DuckDbTypes {
     return ArrowType.parse(arrow);
   }
 
-  /** The DuckDB type a result column is cast to so it matches the plan's Arrow type. */
-  public static String toDuckDb(ArrowType type) {
-    return DuckDbTypeNames.of(type);
-  }
-
   /** Bytes per value of a fixed-width DuckDB column, or -1 for variable-width ones. */
-  static int fixedWidth(String duckDbType) {
+  public static int fixedWidth(String duckDbType) {
     String type = duckDbType.trim().toUpperCase(Locale.ROOT);
     if (type.startsWith("DECIMAL")) {
       return 16;
