@@ -43,7 +43,7 @@ public class BundleResource {
   @Path("{name}")
   @RolesAllowed(Roles.READER)
   public BundleSummary get(@PathParam("name") String name) {
-    return catalog.bundle(Names.require(name, "bundle", true));
+    return catalog.bundle(RequestChecks.require(name, "bundle", true));
   }
 
   /** Registers or replaces a bundle: all of it or, on any error, nothing. */
@@ -51,7 +51,7 @@ public class BundleResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Roles.WRITER)
   public CatalogService.Change post(TaskBundle bundle) {
-    Names.requireBody(bundle, "bundle");
+    RequestChecks.requireBody(bundle, "bundle");
     return catalog.putBundle(bundle, null);
   }
 
@@ -67,7 +67,8 @@ public class BundleResource {
   })
   @RolesAllowed(Roles.WRITER)
   public CatalogService.Change postArchive(byte[] archive) {
-    Names.requireBody(archive == null || archive.length == 0 ? null : archive, "bundle archive");
+    RequestChecks.requireBody(
+        archive == null || archive.length == 0 ? null : archive, "bundle archive");
     return catalog.putBundle(
         BundleArchive.read(
             archive,
@@ -82,6 +83,6 @@ public class BundleResource {
   @Path("{name}")
   @RolesAllowed(Roles.WRITER)
   public CatalogService.Change delete(@PathParam("name") String name) {
-    return catalog.deleteBundle(Names.require(name, "bundle", true));
+    return catalog.deleteBundle(RequestChecks.require(name, "bundle", true));
   }
 }

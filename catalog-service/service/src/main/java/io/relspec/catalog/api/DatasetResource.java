@@ -47,7 +47,7 @@ public class DatasetResource {
   @Path("{name}")
   @RolesAllowed(Roles.WRITER)
   public CatalogService.Change put(@PathParam("name") String name, DatasetContract contract) {
-    Names.requireBody(contract, "dataset contract");
+    RequestChecks.requireBody(contract, "dataset contract");
     return catalog.putDataset(DatasetName.of(name), contract);
   }
 

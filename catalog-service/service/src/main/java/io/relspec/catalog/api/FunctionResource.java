@@ -39,21 +39,21 @@ public class FunctionResource {
   @Path("{name}")
   @RolesAllowed(Roles.READER)
   public FunctionSpec get(@PathParam("name") String name) {
-    return catalog.function(Names.require(name, "function", false));
+    return catalog.function(RequestChecks.require(name, "function", false));
   }
 
   @PUT
   @Path("{name}")
   @RolesAllowed(Roles.WRITER)
   public CatalogService.Change put(@PathParam("name") String name, FunctionSpec body) {
-    Names.requireBody(body, "function");
-    return catalog.putFunction(Names.require(name, "function", false), body);
+    RequestChecks.requireBody(body, "function");
+    return catalog.putFunction(RequestChecks.require(name, "function", false), body);
   }
 
   @DELETE
   @Path("{name}")
   @RolesAllowed(Roles.WRITER)
   public CatalogService.Change delete(@PathParam("name") String name) {
-    return catalog.deleteFunction(Names.require(name, "function", false));
+    return catalog.deleteFunction(RequestChecks.require(name, "function", false));
   }
 }

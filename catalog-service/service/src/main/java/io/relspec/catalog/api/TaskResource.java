@@ -47,7 +47,7 @@ public class TaskResource {
   @Path("{name}")
   @RolesAllowed(Roles.WRITER)
   public CatalogService.Change put(@PathParam("name") String name, TaskSpec spec) {
-    Names.requireBody(spec, "task spec");
+    RequestChecks.requireBody(spec, "task spec");
     return catalog.putTask(TaskName.of(name), spec);
   }
 

@@ -39,21 +39,21 @@ public class TemplateResource {
   @Path("{name}")
   @RolesAllowed(Roles.READER)
   public TaskTemplate get(@PathParam("name") String name) {
-    return catalog.template(Names.require(name, "template", true));
+    return catalog.template(RequestChecks.require(name, "template", true));
   }
 
   @PUT
   @Path("{name}")
   @RolesAllowed(Roles.WRITER)
   public CatalogService.Change put(@PathParam("name") String name, TaskTemplate body) {
-    Names.requireBody(body, "template");
-    return catalog.putTemplate(Names.require(name, "template", true), body);
+    RequestChecks.requireBody(body, "template");
+    return catalog.putTemplate(RequestChecks.require(name, "template", true), body);
   }
 
   @DELETE
   @Path("{name}")
   @RolesAllowed(Roles.WRITER)
   public CatalogService.Change delete(@PathParam("name") String name) {
-    return catalog.deleteTemplate(Names.require(name, "template", true));
+    return catalog.deleteTemplate(RequestChecks.require(name, "template", true));
   }
 }

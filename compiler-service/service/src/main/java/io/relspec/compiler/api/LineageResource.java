@@ -51,7 +51,7 @@ public class LineageResource {
     }
     PlanCatalog catalog = compilation.planCatalog(planCatalog, null);
     LineageWalker walker = new LineageWalker(catalog);
-    Column start = new Column(Names.dataset(dataset), column);
+    Column start = new Column(PathParameters.dataset(dataset), column);
     if (!walker.knows(start)) {
       throw new RelspecException(
           CompilerErrorCode.UNKNOWN_LINEAGE_COLUMN,

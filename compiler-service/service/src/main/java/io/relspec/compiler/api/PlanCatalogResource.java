@@ -50,7 +50,7 @@ public class PlanCatalogResource {
   @Operation(summary = "One task's plan: schema, inputs, required columns, lineage, fingerprint")
   public PlanArtifact plan(@PathParam("id") String id, @PathParam("task") String task) {
     PlanCatalog catalog = compilation.planCatalog(id, null);
-    TaskName name = Names.task(task);
+    TaskName name = PathParameters.task(task);
     PlanArtifact plan = catalog.plans().get(name);
     if (plan == null) {
       String failure =

@@ -66,7 +66,7 @@ final class CatalogFunctions implements SqlOperatorTable {
       super(
           name,
           SqlKind.OTHER_FUNCTION,
-          ReturnTypes.explicit(factory -> ArrowTypes.toSql(factory, spec.returns(), true))
+          ReturnTypes.explicit(factory -> CalciteTypes.toSql(factory, spec.returns(), true))
               .andThen(SqlTypeTransforms.TO_NULLABLE),
           null,
           OperandTypes.family(families(spec)),
@@ -88,7 +88,7 @@ final class CatalogFunctions implements SqlOperatorTable {
 
     private static SqlTypeFamily family(ArrowType type) {
       SqlTypeFamily family =
-          ArrowTypes.toSql(FAMILY_TYPES, type, true).getSqlTypeName().getFamily();
+          CalciteTypes.toSql(FAMILY_TYPES, type, true).getSqlTypeName().getFamily();
       return family == null ? SqlTypeFamily.ANY : family;
     }
   }

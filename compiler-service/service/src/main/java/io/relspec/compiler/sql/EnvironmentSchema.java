@@ -55,7 +55,7 @@ final class EnvironmentSchema extends AbstractSchema {
 
     @Override
     public RelDataType getRowType(RelDataTypeFactory typeFactory) {
-      return ArrowTypes.rowType(typeFactory, input.schema());
+      return CalciteTypes.rowType(typeFactory, input.schema());
     }
   }
 

@@ -186,7 +186,7 @@ public final class QueryCompiler {
 
     RelNode logicalRel = logicalRoot.project();
     RelDataType rowType = logicalRoot.validatedRowType;
-    ArrowSchema outputSchema = ArrowTypes.schema(rowType);
+    ArrowSchema outputSchema = CalciteTypes.schema(rowType);
     List<String> outputNames = rowType.getFieldNames();
 
     LineageAnalyzer.Result lineage = new LineageAnalyzer(deadline).analyze(logicalRel, outputNames);

@@ -19,6 +19,7 @@ import io.relspec.executor.flight.FlightStreamReader;
 import io.relspec.executor.store.DatasetStore;
 import io.relspec.executor.store.QueryCancellation;
 import io.relspec.executor.store.SqlRefusedException;
+import io.relspec.executor.store.StoreException;
 import io.relspec.executor.store.StoredDataset;
 import io.relspec.executor.store.TaskQuery;
 import io.relspec.platform.messaging.EmitterMessageSender;
@@ -328,8 +329,13 @@ public class TaskExecution {
       for (InputLocation input : request.inputs()) {
         try {
           inputs.add(bind(store, input, fetched));
-        } catch (FlightFetcher.FetchException | DatasetStore.InputNotAvailableException e) {
+        } catch (FlightFetcher.FetchException e) {
           unavailable.add(input.dataset());
+          throw e;
+        } catch (StoreException e) {
+          if (e.reason() == StoreException.Reason.INPUT_NOT_AVAILABLE) {
+            unavailable.add(input.dataset());
+          }
           throw e;
         }
       }
@@ -424,11 +430,8 @@ public class TaskExecution {
           request, started, TaskFailureCode.INPUT_NOT_AVAILABLE, e.getMessage(), unavailable);
     } catch (QueryCancellation.QueryCancelledException e) {
       return failure(request, started, failureCode(cancellation), String.valueOf(e.getMessage()));
-    } catch (DatasetStore.OutputNotHeldException e) {
-      return failure(request, started, TaskFailureCode.OUTPUT_NOT_HELD, e.getMessage());
-    } catch (DatasetStore.InputNotAvailableException e) {
-      return failure(
-          request, started, TaskFailureCode.INPUT_NOT_AVAILABLE, e.getMessage(), unavailable);
+    } catch (StoreException e) {
+      return failure(request, started, e.reason().failureCode(), e.getMessage(), unavailable);
     } catch (SQLException e) {
       String message = firstLine(e.getMessage());
       // An input's stream that broke mid-query (its executor died) surfaces as DuckDB's error:
@@ -465,7 +468,8 @@ public class TaskExecution {
               ? store.describe(input.dataset())
               : store.describe(input.dataset(), input.version());
       if (held.isEmpty()) {
-        throw new DatasetStore.InputNotAvailableException(
+        throw new StoreException(
+            StoreException.Reason.INPUT_NOT_AVAILABLE,
             "input '"
                 + input.dataset()
                 + "'"
@@ -481,7 +485,8 @@ public class TaskExecution {
       return new TaskQuery.Local(input.dataset(), held.get().version());
     }
     if (input.flightUri() == null) {
-      throw new DatasetStore.InputNotAvailableException(
+      throw new StoreException(
+          StoreException.Reason.INPUT_NOT_AVAILABLE,
           "input '" + input.dataset() + "' lives on " + input.executorId() + " with no Flight URI");
     }
     ArrowReader reader = node.fetcher().fetch(input.flightUri(), input.dataset(), input.version());

@@ -10,6 +10,7 @@ import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Identifiers;
 import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.executor.store.DatasetStore;
+import io.relspec.executor.store.StoreException;
 import io.relspec.executor.store.StoredDataset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -302,7 +303,7 @@ public final class DatasetFlightProducer implements FlightProducer {
                     + "' is missing from the upload")
             .toRuntimeException();
       }
-      ArrowType type = ArrowTypes.of(actual);
+      ArrowType type = ArrowFieldTypes.of(actual);
       if (!expected.type().equals(type)) {
         throw CallStatus.INVALID_ARGUMENT
             .withDescription(
@@ -509,11 +510,13 @@ public final class DatasetFlightProducer implements FlightProducer {
   }
 
   private static CallStatus status(SQLException e, String what) {
-    if (e instanceof DatasetStore.DatasetNotHeldException) {
-      return CallStatus.NOT_FOUND.withDescription(e.getMessage());
-    }
-    if (e instanceof DatasetStore.InvalidDataException) {
-      return CallStatus.INVALID_ARGUMENT.withDescription(e.getMessage());
+    if (e instanceof StoreException refusal) {
+      return switch (refusal.reason()) {
+        case NOT_HELD -> CallStatus.NOT_FOUND.withDescription(e.getMessage());
+        case INVALID_DATA -> CallStatus.INVALID_ARGUMENT.withDescription(e.getMessage());
+        case INPUT_NOT_AVAILABLE, OUTPUT_NOT_HELD ->
+            CallStatus.UNAVAILABLE.withDescription(e.getMessage());
+      };
     }
     return CallStatus.INTERNAL.withDescription(what + " failed: " + firstLine(e.getMessage()));
   }

@@ -4,8 +4,10 @@ import io.relspec.contracts.messaging.TaskRunRequested.ViewDefinition;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.executor.flight.FlightFetcher;
 import io.relspec.executor.sql.SelectStatement;
+import io.relspec.executor.store.AdHocQuery;
 import io.relspec.executor.store.DatasetStore;
 import io.relspec.executor.store.SqlRefusedException;
+import io.relspec.executor.store.StoreException;
 import io.relspec.executor.store.TaskQuery;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -51,8 +53,7 @@ final class AdHocQueries {
    * @throws FlightRuntimeException INVALID_ARGUMENT for anything but one SELECT over names in
    *     scope, UNAVAILABLE when an input held elsewhere cannot be fetched
    */
-  DatasetStore.AdHocQuery bind(String sql, QueryNames.Scope scope, boolean dataNeeded)
-      throws SQLException {
+  AdHocQuery bind(String sql, QueryNames.Scope scope, boolean dataNeeded) throws SQLException {
     SelectStatement statement = parse(sql);
     // Every dataset the query reads, directly or through views, and the views in catalog order.
     Set<String> datasets = new LinkedHashSet<>();
@@ -86,7 +87,7 @@ final class AdHocQueries {
         QueryNames.Located located = scope.datasets().get(name);
         inputs.add(input(located, dataNeeded));
       }
-      DatasetStore.AdHocQuery query =
+      AdHocQuery query =
           store.openQuery(
               new TaskQuery(
                   QUERY, sql, scope.macros(), boundViews, inputs, Map.of(), null, null, null));
@@ -95,7 +96,7 @@ final class AdHocQueries {
     } catch (SqlRefusedException e) {
       throw CallStatus.INVALID_ARGUMENT.withDescription(e.getMessage()).toRuntimeException();
     } catch (SQLException e) {
-      if (e instanceof DatasetStore.InputNotAvailableException) {
+      if (StoreException.is(e, StoreException.Reason.INPUT_NOT_AVAILABLE)) {
         throw CallStatus.UNAVAILABLE.withDescription(e.getMessage()).toRuntimeException();
       }
       // DuckDB's binder: an unknown column, a type error. The client's SQL is at fault.
@@ -111,7 +112,7 @@ final class AdHocQueries {
 
   /** The Arrow schema of {@code sql}'s result, computing nothing and fetching no data. */
   Schema schema(String sql, QueryNames.Scope scope) throws SQLException {
-    try (DatasetStore.AdHocQuery query = bind(sql, scope, false)) {
+    try (AdHocQuery query = bind(sql, scope, false)) {
       return query.schema(allocator);
     } catch (SQLException e) {
       throw CallStatus.INVALID_ARGUMENT

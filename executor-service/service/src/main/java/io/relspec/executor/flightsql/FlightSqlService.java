@@ -8,6 +8,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.executor.flight.BearerTokenFlightAuthenticator;
+import io.relspec.executor.store.AdHocQuery;
 import io.relspec.executor.store.DatasetStore;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -214,7 +215,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
       QueryNames.Pin pin = pin(context);
       Schema schema;
       List<Field> parameters = new ArrayList<>();
-      try (DatasetStore.AdHocQuery query = queries.bind(sql, names.scope(pin), false)) {
+      try (AdHocQuery query = queries.bind(sql, names.scope(pin), false)) {
         schema = query.schema(allocator);
         for (int i = 1; i <= query.parameterCount(); i++) {
           parameters.add(parameterField(i, query.parameterType(i)));
@@ -562,7 +563,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
     ScheduledFuture<?> deadline = null;
     long started = System.nanoTime();
     long rows = 0;
-    try (DatasetStore.AdHocQuery query = queries.bind(sql, names.scope(pin), true)) {
+    try (AdHocQuery query = queries.bind(sql, names.scope(pin), true)) {
       for (int i = 0; i < parameters.size(); i++) {
         query.setParameter(i + 1, parameters.get(i));
       }

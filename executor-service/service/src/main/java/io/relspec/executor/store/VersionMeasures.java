@@ -1,7 +1,7 @@
 package io.relspec.executor.store;
 
-import static io.relspec.executor.store.DatasetStore.META;
-import static io.relspec.executor.store.DatasetStore.quoteInternal;
+import static io.relspec.executor.store.StoreDatabase.META;
+import static io.relspec.executor.store.StoreDatabase.quoteInternal;
 
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
@@ -9,7 +9,7 @@ import io.relspec.contracts.duckdb.DuckDbTypes;
 import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;
-import io.relspec.executor.store.DatasetStore.Version;
+import io.relspec.executor.store.VersionLedger.Version;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -154,7 +154,9 @@ class DatasetStoreTest {
                         null,
                         null,
                         null)))
-        .isInstanceOf(DatasetStore.InputNotAvailableException.class)
+        .isInstanceOfSatisfying(
+            StoreException.class,
+            e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.INPUT_NOT_AVAILABLE))
         .hasMessageContaining("keeps the last 2 versions");
   }
 

@@ -7,8 +7,8 @@ import io.relspec.contracts.model.TaskName;
 import io.relspec.platform.error.RelspecException;
 
 /** Path parameters checked before use, so a malformed name is a 400 naming the parameter. */
-final class Names {
-  private Names() {}
+final class PathParameters {
+  private PathParameters() {}
 
   static TaskName task(String value) {
     return TaskName.of(checked(value, "task"));

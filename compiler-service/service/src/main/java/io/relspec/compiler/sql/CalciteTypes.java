@@ -20,8 +20,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * Arrow types of contracts and outputs to Calcite's SQL types and back. Unsigned integers widen to
  * the next signed type; every Arrow string type is VARCHAR.
  */
-public final class ArrowTypes {
-  private ArrowTypes() {}
+public final class CalciteTypes {
+  private CalciteTypes() {}
 
   /** The row type of a dataset with this schema. */
   public static RelDataType rowType(RelDataTypeFactory factory, ArrowSchema schema) {

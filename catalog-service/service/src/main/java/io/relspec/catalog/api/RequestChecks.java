@@ -7,8 +7,8 @@ import io.relspec.platform.error.RelspecException;
 import java.util.List;
 
 /** Path-segment names checked before they reach the catalog. */
-final class Names {
-  private Names() {}
+final class RequestChecks {
+  private RequestChecks() {}
 
   /** A function, template or bundle name; functions additionally have no namespace. */
   static String require(String name, String what, boolean dotted) {

@@ -7,8 +7,8 @@ import org.apache.arrow.vector.types.pojo.ArrowType.ArrowTypeID;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /** Arrow Java's field types in Relspec's type model, to compare uploads with contracts. */
-final class ArrowTypes {
-  private ArrowTypes() {}
+final class ArrowFieldTypes {
+  private ArrowFieldTypes() {}
 
   /** The contract type of a field; null when the type has no place in the model (struct, map). */
   static ArrowType of(Field field) {
