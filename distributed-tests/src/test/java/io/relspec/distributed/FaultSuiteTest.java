@@ -42,7 +42,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * RabbitMQ stopped for 5 s and for 40 s, PostgreSQL restarted, the compiler SIGKILLed while it
  * compiles. After every trial the run has SUCCEEDED, every output equals the clean run's (a digest
  * of its sorted rows), and no dead-letter queue holds a message. The table of faults, trials and
- * outcomes is written to {@code target/fault-suite.md} (README's operations section shows it).
+ * outcomes is written to {@code target/fault-suite.md} (docs/operations.md shows it).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteTest {

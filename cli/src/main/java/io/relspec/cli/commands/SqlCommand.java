@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Query datasets and views with SQL (Arrow Flight SQL; one SELECT, read-only).",
       "The result is a table, CSV, Parquet or Arrow IPC. Any JDBC or ADBC Flight SQL client",
-      "reaches the same service: see the README section Querying with SQL."
+      "reaches the same service: see docs/executor.md, Querying with SQL."
     })
 public final class SqlCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;

@@ -55,7 +55,7 @@ public class BundleResource {
     return catalog.putBundle(bundle, null);
   }
 
-  /** The same from a zip or tar.gz of the bundle directory format (see README). */
+  /** The same from a zip or tar.gz of the bundle directory format (see docs/catalog.md). */
   @POST
   @Path("archive")
   @Consumes({

@@ -9,7 +9,7 @@ import io.relspec.scheduler.graph.GraphExport;
 import io.relspec.scheduler.graph.GraphNode;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.plans.PlanCatalogs;
-import io.relspec.scheduler.runs.RunService;
+import io.relspec.scheduler.runs.RunQueries;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -31,11 +31,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "bearer")
 public class GraphResource {
   private final PlanCatalogs planCatalogs;
-  private final RunService runs;
+  private final RunQueries queries;
 
-  public GraphResource(PlanCatalogs planCatalogs, RunService runs) {
+  public GraphResource(PlanCatalogs planCatalogs, RunQueries queries) {
     this.planCatalogs = planCatalogs;
-    this.runs = runs;
+    this.queries = queries;
   }
 
   public record Generation(int generation, List<String> tasks) {}
@@ -89,7 +89,7 @@ public class GraphResource {
   @Produces(MediaType.APPLICATION_JSON)
   public CriticalPath criticalPath() {
     TaskGraph graph = planCatalogs.latest();
-    var durations = runs.lastDurations();
+    var durations = queries.lastDurations();
     TaskGraph.CriticalPath path = graph.criticalPath(durations, 1);
     return new CriticalPath(
         graph.planCatalogId(),

@@ -6,7 +6,7 @@ import io.relspec.contracts.model.DatasetName;
 import io.relspec.platform.error.PlatformErrorCode;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.security.Roles;
-import io.relspec.scheduler.runs.RunService;
+import io.relspec.scheduler.runs.RunQueries;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -28,10 +28,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "scheduler")
 @SecurityRequirement(name = "bearer")
 public class LocationResource {
-  private final RunService runs;
+  private final RunQueries queries;
 
-  public LocationResource(RunService runs) {
-    this.runs = runs;
+  public LocationResource(RunQueries queries) {
+    this.queries = queries;
   }
 
   @GET
@@ -55,7 +55,9 @@ public class LocationResource {
       throw new RelspecException(
           PlatformErrorCode.INVALID_REQUEST, "pin a run or a catalog snapshot, not both");
     }
-    return bySnapshot ? runs.directoryOfSnapshot(snapshot) : runs.directory(byRun ? run : null);
+    return bySnapshot
+        ? queries.directoryOfSnapshot(snapshot)
+        : queries.directory(byRun ? run : null);
   }
 
   @GET
@@ -63,6 +65,6 @@ public class LocationResource {
   @RolesAllowed(Roles.READER)
   @Operation(summary = "The executor holding a dataset's newest version, and its Flight URI")
   public InputLocation location(@PathParam("dataset") String dataset) {
-    return runs.location(DatasetName.of(dataset));
+    return queries.location(DatasetName.of(dataset));
   }
 }

@@ -4,6 +4,7 @@ import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.platform.security.Roles;
 import io.relspec.scheduler.runs.RunAccepted;
+import io.relspec.scheduler.runs.RunQueries;
 import io.relspec.scheduler.runs.RunService;
 import io.relspec.scheduler.runs.RunStatus;
 import jakarta.annotation.security.RolesAllowed;
@@ -34,9 +35,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "bearer")
 public class RunResource {
   private final RunService runs;
+  private final RunQueries queries;
 
-  public RunResource(RunService runs) {
+  public RunResource(RunService runs, RunQueries queries) {
     this.runs = runs;
+    this.queries = queries;
   }
 
   @POST
@@ -83,7 +86,7 @@ public class RunResource {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
     }
-    return runs.recent(limit);
+    return queries.recent(limit);
   }
 
   @GET
@@ -92,7 +95,7 @@ public class RunResource {
   public RunStatus get(
       @PathParam("id") String id, @QueryParam("tasks") @DefaultValue("true") boolean tasks) {
     // tasks=false: the run's state alone, for clients that poll for completion of large runs.
-    return tasks ? runs.status(id) : runs.summary(id);
+    return tasks ? queries.status(id) : queries.summary(id);
   }
 
   @POST

@@ -2,7 +2,7 @@ package io.relspec.scheduler.api;
 
 import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
 import io.relspec.platform.security.Roles;
-import io.relspec.scheduler.runs.RunService;
+import io.relspec.scheduler.runs.RunQueries;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -23,16 +23,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "scheduler")
 @SecurityRequirement(name = "bearer")
 public class SourceVersionResource {
-  private final RunService runs;
+  private final RunQueries queries;
 
-  public SourceVersionResource(RunService runs) {
-    this.runs = runs;
+  public SourceVersionResource(RunQueries queries) {
+    this.queries = queries;
   }
 
   @GET
   @RolesAllowed(Roles.READER)
   @Operation(summary = "Newest recorded version of each source, and the executor holding it")
   public List<InputLocation> list() {
-    return runs.sourceVersions();
+    return queries.sourceVersions();
   }
 }

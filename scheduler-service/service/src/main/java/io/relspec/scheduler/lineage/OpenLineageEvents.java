@@ -24,11 +24,12 @@ import java.util.UUID;
 
 /**
  * OpenLineage 2-0-2 events of Relspec's runs and catalogs, built as JSON trees (no model library:
- * see README "OpenLineage"). The run is the parent job {@value #RUN_JOB}; each task run is a child
- * job named after its output, prefixed by its bundle (or domain), with a {@code parent} run facet.
- * Column lineage comes from the compiler's plan: per output column its {@code DIRECT} inputs, and
- * the {@code INDIRECT} fields (join, filter, group by, sort, window, conditional) as dataset-level
- * lineage. Every dataset a lineage facet names is listed with a schema facet holding that field.
+ * see docs/events.md, "OpenLineage"). The run is the parent job {@value #RUN_JOB}; each task run is
+ * a child job named after its output, prefixed by its bundle (or domain), with a {@code parent} run
+ * facet. Column lineage comes from the compiler's plan: per output column its {@code DIRECT}
+ * inputs, and the {@code INDIRECT} fields (join, filter, group by, sort, window, conditional) as
+ * dataset-level lineage. Every dataset a lineage facet names is listed with a schema facet holding
+ * that field.
  */
 public final class OpenLineageEvents {
   /** The parent job of every task run. */

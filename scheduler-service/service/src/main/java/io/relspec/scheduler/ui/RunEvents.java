@@ -1,7 +1,7 @@
 package io.relspec.scheduler.ui;
 
 import io.relspec.platform.security.UiSessions;
-import io.relspec.scheduler.runs.RunService;
+import io.relspec.scheduler.runs.RunQueries;
 import io.relspec.scheduler.runs.RunStatus;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -38,7 +38,7 @@ public class RunEvents {
 
   private final UiAccess access;
   private final UiConfig config;
-  private final RunService runs;
+  private final RunQueries queries;
   private final LiveRunView live;
   private final AtomicInteger open = new AtomicInteger();
   private final ScheduledExecutorService poller =
@@ -50,10 +50,10 @@ public class RunEvents {
             return thread;
           });
 
-  public RunEvents(UiAccess access, UiConfig config, RunService runs, LiveRunView live) {
+  public RunEvents(UiAccess access, UiConfig config, RunQueries queries, LiveRunView live) {
     this.access = access;
     this.config = config;
-    this.runs = runs;
+    this.queries = queries;
     this.live = live;
   }
 
@@ -64,7 +64,7 @@ public class RunEvents {
       @PathParam("id") String id,
       @Context Sse sse) {
     UiAccess.Viewer viewer = access.viewer(session);
-    runs.summary(id); // an unknown run fails here, before the stream opens
+    queries.summary(id); // an unknown run fails here, before the stream opens
     if (open.incrementAndGet() > config.maxLiveStreams()) {
       open.decrementAndGet();
       throw new jakarta.ws.rs.ServiceUnavailableException(
@@ -92,7 +92,7 @@ public class RunEvents {
             return;
           }
           try {
-            RunStatus run = runs.status(id);
+            RunStatus run = queries.status(id);
             String fragment = live.render(run, viewer).replace("\r", "").replace("\n", "&#10;");
             if (!fragment.equals(last.getAndSet(fragment))) {
               emitter.emit(sse.newEventBuilder().name("run").data(fragment).build());

@@ -21,6 +21,7 @@ import io.relspec.scheduler.plans.PlanCatalogs;
 import io.relspec.scheduler.runs.RunAccepted;
 import io.relspec.scheduler.runs.RunHistory;
 import io.relspec.scheduler.runs.RunPreview;
+import io.relspec.scheduler.runs.RunQueries;
 import io.relspec.scheduler.runs.RunService;
 import io.relspec.scheduler.runs.RunStatus;
 import io.relspec.scheduler.runs.TaskRunState;
@@ -76,6 +77,7 @@ public class UiResource {
   private final UiConfig config;
   private final PlanCatalogs planCatalogs;
   private final RunService runs;
+  private final RunQueries queries;
   private final RunHistory history;
   private final Validation validation;
   private final LiveRunView live;
@@ -130,6 +132,7 @@ public class UiResource {
       UiConfig config,
       PlanCatalogs planCatalogs,
       RunService runs,
+      RunQueries queries,
       RunHistory history,
       Validation validation,
       LiveRunView live) {
@@ -138,6 +141,7 @@ public class UiResource {
     this.config = config;
     this.planCatalogs = planCatalogs;
     this.runs = runs;
+    this.queries = queries;
     this.history = history;
     this.validation = validation;
     this.live = live;
@@ -346,7 +350,7 @@ public class UiResource {
   @Path("runs")
   public TemplateInstance runList(@CookieParam(UiSessions.COOKIE) String session) {
     UiAccess.Viewer viewer = access.viewer(session);
-    List<RunStatus> recent = runs.recent(RUNS_LISTED);
+    List<RunStatus> recent = queries.recent(RUNS_LISTED);
     Map<String, Map<TaskName, TaskRunState>> states =
         history.states(recent.stream().map(RunStatus::runId).toList());
     Instant now = Instant.now();
@@ -440,7 +444,7 @@ public class UiResource {
   public TemplateInstance run(
       @CookieParam(UiSessions.COOKIE) String session, @PathParam("id") String id) {
     UiAccess.Viewer viewer = access.viewer(session);
-    RunStatus run = runs.status(id);
+    RunStatus run = queries.status(id);
     return page(runPage, viewer, "runs")
         .data("run", run)
         .data("live", new RawString(live.render(run, viewer)))
@@ -451,7 +455,7 @@ public class UiResource {
   @Path("runs/{id}/live")
   public String runFragment(
       @CookieParam(UiSessions.COOKIE) String session, @PathParam("id") String id) {
-    return live.render(runs.status(id), access.viewer(session));
+    return live.render(queries.status(id), access.viewer(session));
   }
 
   @POST
