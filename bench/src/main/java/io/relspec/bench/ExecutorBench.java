@@ -68,6 +68,9 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.relspec.bench.ExecutorBench [rows]
  * [repetitions] [results.md]}. Medians, minima and maxima over the repetitions are written to the
  * results file as a Markdown table.
+ *
+ * <p>Over 400 lines on purpose: a harness for figure 6: each row's setup, measurement and baseline
+ * in the same run, then the table.
  */
 public final class ExecutorBench {
   private static final String TOKEN = "bench-token-0123456789abcdef";

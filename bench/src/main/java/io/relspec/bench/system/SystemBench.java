@@ -40,6 +40,9 @@ import org.apache.arrow.memory.RootAllocator;
  *   [--repetitions 5] \
  *   [--out bench/target/results]
  * </pre>
+ *
+ * <p>Over 400 lines on purpose: a harness for figures 3, 4, 7 and 8: start the suite, load, run,
+ * measure beside the DuckDB baseline, write the tables.
  */
 public final class SystemBench {
   private final Options options;

@@ -43,6 +43,22 @@ public final class ApiClient {
     return Json.read(send("GET", path, HttpRequest.BodyPublishers.noBody(), null));
   }
 
+  /** A GET whose answer is one of the API's records (the types in {@code contracts/api}). */
+  public <T> T get(String path, Class<T> type) {
+    return Json.read(send("GET", path, HttpRequest.BodyPublishers.noBody(), null), type);
+  }
+
+  /** A POST whose answer is one of the API's records. */
+  public <T> T post(String path, Object body, Class<T> type) {
+    return Json.read(
+        send(
+            "POST",
+            path,
+            HttpRequest.BodyPublishers.ofString(Json.write(body)),
+            "application/json"),
+        type);
+  }
+
   public String getText(String path) {
     return send("GET", path, HttpRequest.BodyPublishers.noBody(), null);
   }

@@ -3,7 +3,13 @@ package io.relspec.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.relspec.cli.ConnectionOptions;
 import io.relspec.cli.RelspecCli;
+import io.relspec.cli.api.Json;
+import io.relspec.contracts.api.runs.PlannedTask;
+import io.relspec.contracts.api.runs.RunPreview;
+import io.relspec.contracts.api.runs.RunProblem;
+import io.relspec.contracts.api.runs.TaskAction;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,61 +48,62 @@ public final class PlanCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Object> body = options.body();
     body.put("dryRun", true);
-    JsonNode preview = connection.api().post("api/v1/runs", body);
+    JsonNode answer = connection.api().post("api/v1/runs", body);
     if (json) {
-      out.println(preview.toPrettyString());
+      out.println(answer.toPrettyString());
       out.flush();
-      return preview.path("refused").asBoolean() ? RelspecCli.FAILED : 0;
+      return answer.path("refused").asBoolean() ? RelspecCli.FAILED : 0;
     }
+    RunPreview preview = Json.read(answer.toString(), RunPreview.class);
     Table table = new Table("task", "action", "reason", "files", "scope");
     int running = 0;
-    for (JsonNode task : preview.path("plan")) {
-      String action = task.path("action").asText();
-      running += "run".equals(action) ? 1 : 0;
-      if (!all && !"run".equals(action)) {
+    for (PlannedTask task : preview.plan()) {
+      boolean runs = task.action() == TaskAction.RUN;
+      running += runs ? 1 : 0;
+      if (!all && !runs) {
         continue;
       }
       table.row(
-          task.path("task").asText(),
-          action,
-          task.path("reason").asText(),
-          files(task.path("fileIds")),
-          task.hasNonNull("scope")
-              ? task.path("scope").asText()
-              : task.path("blockedBy").asText(""));
+          task.task().value(),
+          task.action().wireName(),
+          task.reason().wireName(),
+          files(task.fileIds()),
+          task.scope() != null
+              ? task.scope()
+              : task.blockedBy() == null ? "" : task.blockedBy().toString());
     }
     out.printf(
         "dry run against plan catalog %s: %d of %d tasks would run%n",
-        abbreviate(preview.path("planCatalogId").asText()), running, preview.path("plan").size());
+        abbreviate(preview.planCatalogId()), running, preview.plan().size());
     if (table.size() > 0) {
       table.print(out);
     }
-    if (preview.path("retired").size() > 0) {
-      out.println("outputs that would be retired: " + preview.path("retired"));
+    if (!preview.retired().isEmpty()) {
+      out.println("outputs that would be retired: " + answer.path("retired"));
     }
-    for (JsonNode problem : preview.path("problems")) {
+    for (RunProblem problem : preview.problems()) {
       out.println(
           "problem "
-              + problem.path("code").asText()
-              + (problem.hasNonNull("task") ? " (" + problem.path("task").asText() + ")" : "")
+              + problem.code()
+              + (problem.task() != null ? " (" + problem.task().value() + ")" : "")
               + ": "
-              + problem.path("message").asText());
+              + problem.message());
     }
-    if (preview.path("refused").asBoolean()) {
+    if (preview.refused()) {
       out.println("a run with these options would be refused (see the problems above)");
     }
     out.flush();
-    return preview.path("refused").asBoolean() ? RelspecCli.FAILED : 0;
+    return preview.refused() ? RelspecCli.FAILED : 0;
   }
 
   /** "all" for a whole output, else the first file ids and how many more. */
-  static String files(JsonNode fileIds) {
+  static String files(List<String> fileIds) {
     if (fileIds.isEmpty()) {
       return "all";
     }
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < Math.min(FILES_SHOWN, fileIds.size()); i++) {
-      text.append(i == 0 ? "" : ",").append(fileIds.get(i).asText());
+      text.append(i == 0 ? "" : ",").append(fileIds.get(i));
     }
     if (fileIds.size() > FILES_SHOWN) {
       text.append(" (+").append(fileIds.size() - FILES_SHOWN).append(" more)");

@@ -1,9 +1,10 @@
 package io.relspec.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.relspec.cli.ConnectionOptions;
 import io.relspec.cli.RelspecCli;
 import io.relspec.cli.api.ApiClient;
+import io.relspec.contracts.api.runs.RunAccepted;
+import io.relspec.contracts.api.runs.RunStatus;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,15 +42,15 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     ApiClient api = connection.api();
-    JsonNode accepted = api.post("api/v1/runs", options.body());
-    String runId = accepted.path("runId").asText();
-    RunProgress.printPlan(out, runId, accepted);
+    RunAccepted accepted = api.post("api/v1/runs", options.body(), RunAccepted.class);
+    String runId = accepted.runId();
+    RunProgress.printPlan(out, accepted);
     if (!await) {
       out.println("follow it with: relspec run show " + runId);
       return 0;
     }
-    JsonNode finished = new RunProgress(api, out, quiet).follow(runId, accepted);
-    return "SUCCEEDED".equals(finished.path("state").asText()) ? 0 : RelspecCli.FAILED;
+    RunStatus finished = new RunProgress(api, out, quiet).follow(runId);
+    return RunProgress.succeeded(finished) ? 0 : RelspecCli.FAILED;
   }
 
   @Command(name = "show", description = "Show a run and each of its tasks.")
@@ -63,7 +64,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       ApiClient api = connection.api();
-      JsonNode run = api.get("api/v1/runs/" + ApiClient.segment(runId));
+      RunStatus run = api.get("api/v1/runs/" + ApiClient.segment(runId), RunStatus.class);
       new RunProgress(api, spec.commandLine().getOut(), true).summary(run);
       return 0;
     }
@@ -79,9 +80,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      JsonNode run =
-          connection.api().post("api/v1/runs/" + ApiClient.segment(runId) + "/cancel", Map.of());
-      spec.commandLine().getOut().println(runId + ": " + run.path("state").asText());
+      RunStatus run =
+          connection
+              .api()
+              .post(
+                  "api/v1/runs/" + ApiClient.segment(runId) + "/cancel", Map.of(), RunStatus.class);
+      spec.commandLine().getOut().println(runId + ": " + run.state());
       return 0;
     }
   }

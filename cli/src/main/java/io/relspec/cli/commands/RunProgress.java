@@ -1,20 +1,26 @@
 package io.relspec.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.relspec.cli.api.ApiClient;
 import io.relspec.cli.api.ProblemException;
+import io.relspec.contracts.api.runs.PlannedTask;
+import io.relspec.contracts.api.runs.RunAccepted;
+import io.relspec.contracts.api.runs.RunStatus;
+import io.relspec.contracts.api.runs.TaskAction;
+import io.relspec.contracts.api.runs.TaskRunState;
+import io.relspec.contracts.api.runs.TaskRunStatus;
+import io.relspec.contracts.messaging.RunState;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /** Follows a run: a live progress line while it runs, then a per-task summary. */
 public final class RunProgress {
-  private static final Set<String> TERMINAL_TASK_STATES =
-      Set.of("SUCCEEDED", "FAILED", "SKIPPED", "BLOCKED");
   private static final long POLL_MILLIS = 250;
 
   private final ApiClient api;
@@ -29,54 +35,58 @@ public final class RunProgress {
     this.quiet = quiet;
   }
 
-  /** What the run will do, in one or two lines. */
   /** Tasks whose scope (file ids only, or in full and why) a run's first lines explain. */
   static final int SCOPES_SHOWN = 15;
 
-  static void printPlan(PrintWriter out, String runId, JsonNode accepted) {
+  /** What the run will do, in one or two lines. */
+  static void printPlan(PrintWriter out, RunAccepted accepted) {
     Map<String, Integer> byReason = new TreeMap<>();
     int run = 0;
-    for (JsonNode task : accepted.path("plan")) {
-      String action = task.path("action").asText();
-      byReason.merge(action + " (" + task.path("reason").asText() + ")", 1, Integer::sum);
-      if ("run".equals(action)) {
+    for (PlannedTask task : accepted.plan()) {
+      String action = task.action().wireName();
+      byReason.merge(action + " (" + task.reason().wireName() + ")", 1, Integer::sum);
+      if (task.action() == TaskAction.RUN) {
         run++;
       }
     }
-    out.printf("run %s: %d of %d tasks to run%n", runId, run, accepted.path("plan").size());
+    out.printf("run %s: %d of %d tasks to run%n", accepted.runId(), run, accepted.plan().size());
     out.println(
         "  "
             + String.join(
                 ", ",
                 byReason.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList()));
     int scopes = 0;
-    for (JsonNode task : accepted.path("plan")) {
-      if (task.hasNonNull("scope") && scopes++ < SCOPES_SHOWN) {
-        out.println("  " + task.path("task").asText() + ": " + task.path("scope").asText());
+    for (PlannedTask task : accepted.plan()) {
+      if (task.scope() != null && scopes++ < SCOPES_SHOWN) {
+        out.println("  " + task.task().value() + ": " + task.scope());
       }
     }
     if (scopes > SCOPES_SHOWN) {
       out.println("  … and " + (scopes - SCOPES_SHOWN) + " more (relspec plan lists every task)");
     }
-    if (accepted.path("retired").size() > 0) {
-      out.println("  retired outputs: " + accepted.path("retired"));
+    if (!accepted.retired().isEmpty()) {
+      out.println(
+          "  retired outputs: ["
+              + String.join(
+                  ",", accepted.retired().stream().map(name -> "\"" + name.value() + "\"").toList())
+              + "]");
     }
     out.flush();
   }
 
   /** Polls until the run ends; returns its final status. */
-  public JsonNode follow(String runId, JsonNode accepted) throws InterruptedException {
+  public RunStatus follow(String runId) throws InterruptedException {
     loadGenerations();
     Progress progress = new Progress(out, "run " + runId);
     String lastLine = "";
     while (true) {
-      JsonNode run = api.get("api/v1/runs/" + ApiClient.segment(runId));
+      RunStatus run = api.get("api/v1/runs/" + ApiClient.segment(runId), RunStatus.class);
       String line = progressLine(run);
       if (!quiet && !line.equals(lastLine)) {
         progress.show(line, false);
         lastLine = line;
       }
-      if (isTerminal(run.path("state").asText())) {
+      if (run.state().isTerminal()) {
         progress.done();
         summary(run);
         return run;
@@ -85,14 +95,19 @@ public final class RunProgress {
     }
   }
 
+  /** The graph's generations, an answer the CLI only reads two fields of. */
+  private record Generations(List<Generation> generations) {}
+
+  private record Generation(int generation, List<String> tasks) {}
+
   private void loadGenerations() {
     try {
-      JsonNode answer = api.get("api/v1/graph/generations");
-      for (JsonNode generation : answer.path("generations")) {
-        for (JsonNode task : generation.path("tasks")) {
-          generationOf.put(task.asText(), generation.path("generation").asInt());
+      Generations answer = api.get("api/v1/graph/generations", Generations.class);
+      for (Generation generation : answer.generations()) {
+        for (String task : generation.tasks()) {
+          generationOf.put(task, generation.generation());
         }
-        generations = Math.max(generations, generation.path("generation").asInt() + 1);
+        generations = Math.max(generations, generation.generation() + 1);
       }
     } catch (ProblemException e) {
       // Generations only decorate the progress line; the run is followed without them.
@@ -100,28 +115,26 @@ public final class RunProgress {
     }
   }
 
-  String progressLine(JsonNode run) {
+  String progressLine(RunStatus run) {
     int total = 0;
     int done = 0;
     int running = 0;
     long rows = 0;
     int current = Integer.MAX_VALUE;
-    for (JsonNode task : run.path("tasks")) {
-      if (!"run".equals(task.path("action").asText())) {
+    for (TaskRunStatus task : run.tasks()) {
+      if (task.action() != TaskAction.RUN) {
         continue;
       }
       total++;
-      String state = task.path("state").asText();
-      rows += task.path("rows").asLong(0);
-      if (TERMINAL_TASK_STATES.contains(state)) {
+      rows += task.rows() == null ? 0 : task.rows();
+      if (task.state().isTerminal() && task.state() != TaskRunState.REUSED) {
         done++;
       } else {
-        if ("RUNNING".equals(state) || "DISPATCHED".equals(state)) {
+        if (task.state() == TaskRunState.RUNNING || task.state() == TaskRunState.DISPATCHED) {
           running++;
         }
         current =
-            Math.min(
-                current, generationOf.getOrDefault(task.path("task").asText(), Integer.MAX_VALUE));
+            Math.min(current, generationOf.getOrDefault(task.task().value(), Integer.MAX_VALUE));
       }
     }
     String generation =
@@ -134,7 +147,7 @@ public final class RunProgress {
   }
 
   /** Per-task table of what ran, then one line with the totals. */
-  public void summary(JsonNode run) {
+  public void summary(RunStatus run) {
     if (generationOf.isEmpty()) {
       loadGenerations();
     }
@@ -144,87 +157,62 @@ public final class RunProgress {
     int reused = 0;
     int failed = 0;
     long rows = 0;
-    var tasks = new java.util.ArrayList<JsonNode>();
-    run.path("tasks").forEach(tasks::add);
+    List<TaskRunStatus> tasks = new ArrayList<>(run.tasks());
     tasks.sort(
-        java.util.Comparator.comparingInt(
-                (JsonNode t) ->
-                    generationOf.getOrDefault(t.path("task").asText(), Integer.MAX_VALUE))
-            .thenComparing(t -> t.path("task").asText()));
-    for (JsonNode task : tasks) {
-      String action = task.path("action").asText();
-      String state = task.path("state").asText();
-      if (!"run".equals(action)) {
-        if ("reuse".equals(action)) {
+        Comparator.comparingInt(
+                (TaskRunStatus t) -> generationOf.getOrDefault(t.task().value(), Integer.MAX_VALUE))
+            .thenComparing(t -> t.task().value()));
+    for (TaskRunStatus task : tasks) {
+      if (task.action() != TaskAction.RUN) {
+        if (task.action() == TaskAction.REUSE) {
           reused++;
         }
         continue;
       }
       ran++;
-      int files = task.path("fileCount").asInt();
+      int files = task.fileCount();
       if (files > 0) {
         scoped++;
       }
-      if ("FAILED".equals(state)) {
+      if (task.state() == TaskRunState.FAILED) {
         failed++;
       }
-      rows += task.path("rows").asLong(0);
-      Integer generation = generationOf.get(task.path("task").asText());
+      rows += task.rows() == null ? 0 : task.rows();
+      Integer generation = generationOf.get(task.task().value());
       table.row(
           generation == null ? "" : String.valueOf(generation + 1),
-          task.path("task").asText(),
-          task.path("reason").asText(),
+          task.task().value(),
+          task.reason().wireName(),
           files > 0 ? String.valueOf(files) : "all",
-          state + (task.path("errorCode").isTextual() ? " " + task.path("errorCode").asText() : ""),
-          task.path("rows").isNumber() ? String.format("%,d", task.path("rows").asLong()) : "",
-          task.path("durationMillis").isNumber()
-              ? task.path("durationMillis").asLong() + " ms"
-              : "");
+          task.state() + (task.errorCode() != null ? " " + task.errorCode() : ""),
+          task.rows() != null ? String.format("%,d", task.rows()) : "",
+          task.durationMillis() != null ? task.durationMillis() + " ms" : "");
     }
     if (table.size() > 0) {
       table.print(out);
     }
-    for (JsonNode task : tasks) {
-      if (task.path("error").isTextual()) {
-        out.println("  " + task.path("task").asText() + ": " + task.path("error").asText());
+    for (TaskRunStatus task : tasks) {
+      if (task.error() != null) {
+        out.println("  " + task.task().value() + ": " + task.error());
       }
     }
     out.printf(
         "run %s %s in %s: %d tasks ran (%d scoped to changed files), %d reused, %d failed, %,d rows written%n",
-        run.path("runId").asText(),
-        run.path("state").asText(),
-        elapsed(run),
-        ran,
-        scoped,
-        reused,
-        failed,
-        rows);
+        run.runId(), run.state(), elapsed(run), ran, scoped, reused, failed, rows);
     out.flush();
   }
 
-  private static String elapsed(JsonNode run) {
-    Instant created = instant(run.path("createdAt"));
+  private static String elapsed(RunStatus run) {
+    Instant created = run.createdAt();
     if (created == null) {
       return "";
     }
-    Instant end = instant(run.path("finishedAt"));
+    Instant end = run.finishedAt();
     Duration took = Duration.between(created, end == null ? Instant.now() : end);
     return Progress.duration(Math.max(0, took.toNanos()));
   }
 
-  private static Instant instant(JsonNode node) {
-    if (node.isTextual()) {
-      return Instant.parse(node.asText());
-    }
-    if (node.isNumber()) {
-      // Jackson may write instants as seconds with a fraction.
-      double seconds = node.asDouble();
-      return Instant.ofEpochSecond((long) seconds, (long) ((seconds % 1) * 1e9));
-    }
-    return null;
-  }
-
-  static boolean isTerminal(String state) {
-    return "SUCCEEDED".equals(state) || "FAILED".equals(state) || "CANCELLED".equals(state);
+  static boolean succeeded(RunStatus run) {
+    return run.state() == RunState.SUCCEEDED;
   }
 }

@@ -1,7 +1,7 @@
 package io.relspec.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.relspec.cli.ConnectionOptions;
+import io.relspec.contracts.api.runs.RunStatus;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,19 +23,19 @@ public final class RunsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JsonNode runs = connection.api().get("api/v1/runs");
+    RunStatus[] runs = connection.api().get("api/v1/runs", RunStatus[].class);
     Table table = new Table("run", "state", "mode", "created", "finished");
     int shown = 0;
-    for (JsonNode run : runs) {
+    for (RunStatus run : runs) {
       if (shown++ == limit) {
         break;
       }
       table.row(
-          run.path("runId").asText(),
-          run.path("state").asText(),
-          run.path("mode").asText(),
-          run.path("createdAt").asText(),
-          run.path("finishedAt").asText(""));
+          run.runId(),
+          run.state().name(),
+          run.mode().wireName(),
+          String.valueOf(run.createdAt()),
+          run.finishedAt() == null ? "" : run.finishedAt().toString());
     }
     table.print(spec.commandLine().getOut());
     return 0;

@@ -1,8 +1,9 @@
 package io.relspec.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.relspec.cli.ConnectionOptions;
 import io.relspec.cli.RelspecCli;
+import io.relspec.contracts.api.validation.GraphDiagnostic;
+import io.relspec.contracts.api.validation.ValidationReport;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,25 +21,25 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JsonNode report = connection.api().get("api/v1/validation");
+    ValidationReport report = connection.api().get("api/v1/validation", ValidationReport.class);
     PrintWriter out = spec.commandLine().getOut();
-    for (JsonNode diagnostic : report.path("diagnostics")) {
+    for (GraphDiagnostic diagnostic : report.diagnostics()) {
       out.printf(
           "%-7s %-22s %s %s: %s%n",
-          diagnostic.path("severity").asText(),
-          diagnostic.path("code").asText(),
-          diagnostic.path("subjectKind").asText(),
-          diagnostic.path("subject").asText(),
-          diagnostic.path("message").asText());
+          diagnostic.severity(),
+          diagnostic.code(),
+          diagnostic.subjectKind() == null ? "" : diagnostic.subjectKind(),
+          diagnostic.subject() == null ? "" : diagnostic.subject(),
+          diagnostic.message());
     }
     out.printf(
         "%s: %d errors, %d warnings (plan catalog %s, graph %s)%n",
-        report.path("valid").asBoolean() ? "valid" : "invalid",
-        report.path("errorCount").asInt(),
-        report.path("warningCount").asInt(),
-        report.path("planCatalogId").asText(),
-        abbreviate(report.path("graphSignature").asText()));
-    return report.path("valid").asBoolean() ? 0 : RelspecCli.FAILED;
+        report.valid() ? "valid" : "invalid",
+        report.errorCount(),
+        report.warningCount(),
+        report.planCatalogId(),
+        abbreviate(report.graphSignature()));
+    return report.valid() ? 0 : RelspecCli.FAILED;
   }
 
   private static String abbreviate(String signature) {

@@ -11,6 +11,21 @@ import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
 import io.relspec.contracts.api.PlanCatalogDiff;
 import io.relspec.contracts.api.RequiredColumn;
+import io.relspec.contracts.api.runs.PlannedTask;
+import io.relspec.contracts.api.runs.RunAccepted;
+import io.relspec.contracts.api.runs.RunPreview;
+import io.relspec.contracts.api.runs.RunProblem;
+import io.relspec.contracts.api.runs.RunStatus;
+import io.relspec.contracts.api.runs.SelectionReason;
+import io.relspec.contracts.api.runs.TaskAction;
+import io.relspec.contracts.api.runs.TaskRunState;
+import io.relspec.contracts.api.runs.TaskRunStatus;
+import io.relspec.contracts.api.validation.BlockedReason;
+import io.relspec.contracts.api.validation.CatalogDiagnostic;
+import io.relspec.contracts.api.validation.CatalogValidationReport;
+import io.relspec.contracts.api.validation.GraphDiagnostic;
+import io.relspec.contracts.api.validation.GraphDiagnosticCode;
+import io.relspec.contracts.api.validation.ValidationReport;
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.arrow.ArrowType;
@@ -22,6 +37,7 @@ import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.messaging.RunState;
 import io.relspec.contracts.messaging.SnapshotPublished;
 import io.relspec.contracts.messaging.SourceDataUpdated;
+import io.relspec.contracts.messaging.TaskFailureCode;
 import io.relspec.contracts.messaging.TaskRunFailed;
 import io.relspec.contracts.messaging.TaskRunHeartbeat;
 import io.relspec.contracts.messaging.TaskRunRequested;
@@ -56,6 +72,21 @@ import io.relspec.contracts.spec.TemplateInstance;
       PlanCatalog.class,
       PlanCatalogDiff.class,
       RequiredColumn.class,
+      PlannedTask.class,
+      RunAccepted.class,
+      RunPreview.class,
+      RunProblem.class,
+      RunStatus.class,
+      SelectionReason.class,
+      TaskAction.class,
+      TaskRunState.class,
+      TaskRunStatus.class,
+      BlockedReason.class,
+      CatalogDiagnostic.class,
+      CatalogValidationReport.class,
+      GraphDiagnostic.class,
+      GraphDiagnosticCode.class,
+      ValidationReport.class,
       ArrowField.class,
       ArrowSchema.class,
       ArrowType.class,
@@ -67,6 +98,7 @@ import io.relspec.contracts.spec.TemplateInstance;
       RunState.class,
       SnapshotPublished.class,
       SourceDataUpdated.class,
+      TaskFailureCode.class,
       TaskRunFailed.class,
       TaskRunHeartbeat.class,
       TaskRunRequested.class,

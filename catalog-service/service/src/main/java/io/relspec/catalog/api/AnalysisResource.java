@@ -1,7 +1,8 @@
 package io.relspec.catalog.api;
 
+import io.relspec.catalog.CatalogService;
 import io.relspec.catalog.model.CatalogAnalysis;
-import io.relspec.catalog.snapshot.CatalogService;
+import io.relspec.contracts.api.validation.CatalogValidationReport;
 import io.relspec.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -26,7 +27,7 @@ public class AnalysisResource {
   @GET
   @Path("validation/catalog")
   @RolesAllowed(Roles.READER)
-  public CatalogAnalysis.ValidationReport validation() {
+  public CatalogValidationReport validation() {
     return new CatalogAnalysis(catalog.state()).validation();
   }
 

@@ -1,8 +1,8 @@
 package io.relspec.catalog.api;
 
 import io.relspec.catalog.CatalogConfig;
+import io.relspec.catalog.CatalogService;
 import io.relspec.catalog.bundle.BundleArchive;
-import io.relspec.catalog.snapshot.CatalogService;
 import io.relspec.contracts.api.BundleSummary;
 import io.relspec.contracts.spec.TaskBundle;
 import io.relspec.platform.security.Roles;

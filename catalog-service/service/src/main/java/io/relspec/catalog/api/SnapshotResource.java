@@ -1,9 +1,9 @@
 package io.relspec.catalog.api;
 
 import io.relspec.catalog.CatalogErrorCode;
+import io.relspec.catalog.CatalogService;
 import io.relspec.catalog.export.SpecTables;
 import io.relspec.catalog.model.SnapshotDiff;
-import io.relspec.catalog.snapshot.CatalogService;
 import io.relspec.catalog.store.CatalogStore;
 import io.relspec.contracts.api.CatalogSnapshot;
 import io.relspec.platform.error.RelspecException;

@@ -1,6 +1,6 @@
 package io.relspec.catalog.api;
 
-import io.relspec.catalog.snapshot.CatalogService;
+import io.relspec.catalog.CatalogService;
 import io.relspec.contracts.spec.TaskTemplate;
 import io.relspec.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;

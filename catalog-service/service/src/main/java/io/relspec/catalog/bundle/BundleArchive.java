@@ -49,6 +49,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  *
  * A front matter is a leading {@code /*--- … ---*&#47;} comment holding YAML. The archive may wrap
  * everything in one top-level folder. Every problem found is reported, each naming its file.
+ *
+ * <p>Over 400 lines on purpose: reading a zip or tar.gz bundle under size and entry limits, and
+ * reporting every problem of an archive at once.
  */
 public final class BundleArchive {
   /** Bounds on what an archive may expand to, against archive bombs. */

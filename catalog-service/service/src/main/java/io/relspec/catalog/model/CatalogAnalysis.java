@@ -1,6 +1,9 @@
 package io.relspec.catalog.model;
 
 import io.relspec.contracts.api.BundleSummary;
+import io.relspec.contracts.api.validation.CatalogDiagnostic;
+import io.relspec.contracts.api.validation.CatalogValidationReport;
+import io.relspec.contracts.api.validation.GraphDiagnostic.Severity;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.DatasetContract;
@@ -51,20 +54,8 @@ public final class CatalogAnalysis {
     }
   }
 
-  public enum Severity {
-    ERROR,
-    WARNING
-  }
-
-  /** One finding: a stable code, what it is about, and a one-line explanation. */
-  public record Diagnostic(
-      String code, Severity severity, String kind, String name, String message) {}
-
-  public record ValidationReport(
-      boolean valid, int errorCount, int warningCount, List<Diagnostic> diagnostics) {}
-
-  public ValidationReport validation() {
-    List<Diagnostic> found = new ArrayList<>();
+  public CatalogValidationReport validation() {
+    List<CatalogDiagnostic> found = new ArrayList<>();
     Set<String> producible = new TreeSet<>();
     state.datasets().keySet().forEach(name -> producible.add(name.value()));
     tasks.values().forEach(spec -> producible.add(spec.output().value()));
@@ -72,13 +63,13 @@ public final class CatalogAnalysis {
       String task = entry.getKey().value();
       if (refused.containsKey(entry.getKey())) {
         found.add(
-            new Diagnostic(
+            new CatalogDiagnostic(
                 "SQL_REFUSED", Severity.ERROR, "task", task, refused.get(entry.getKey())));
       }
       for (String input : reads.get(entry.getKey())) {
         if (input.equals(entry.getValue().output().value())) {
           found.add(
-              new Diagnostic(
+              new CatalogDiagnostic(
                   "SELF_REFERENCE",
                   Severity.ERROR,
                   "task",
@@ -86,7 +77,7 @@ public final class CatalogAnalysis {
                   "reads its own output '" + input + "'"));
         } else if (!producible.contains(input)) {
           found.add(
-              new Diagnostic(
+              new CatalogDiagnostic(
                   "UNKNOWN_INPUT",
                   Severity.ERROR,
                   "task",
@@ -101,7 +92,7 @@ public final class CatalogAnalysis {
     for (Map.Entry<DatasetName, DatasetContract> entry : state.datasets().entrySet()) {
       if (!read.contains(entry.getKey().value())) {
         found.add(
-            new Diagnostic(
+            new CatalogDiagnostic(
                 "DATASET_NEVER_READ",
                 Severity.WARNING,
                 "dataset",
@@ -112,7 +103,7 @@ public final class CatalogAnalysis {
       if (fileId != null
           && entry.getValue().schema().field(fileId).map(field -> field.nullable()).orElse(false)) {
         found.add(
-            new Diagnostic(
+            new CatalogDiagnostic(
                 "FILE_ID_COLUMN_NULLABLE",
                 Severity.WARNING,
                 "dataset",
@@ -126,7 +117,7 @@ public final class CatalogAnalysis {
       if (entry.getValue().kind() == TaskKind.VIEW
           && !read.contains(entry.getValue().output().value())) {
         found.add(
-            new Diagnostic(
+            new CatalogDiagnostic(
                 "VIEW_NEVER_READ",
                 Severity.WARNING,
                 "task",
@@ -142,7 +133,7 @@ public final class CatalogAnalysis {
     for (String template : state.templates().keySet()) {
       if (!usedTemplates.contains(template)) {
         found.add(
-            new Diagnostic(
+            new CatalogDiagnostic(
                 "TEMPLATE_NEVER_USED",
                 Severity.WARNING,
                 "template",
@@ -155,7 +146,7 @@ public final class CatalogAnalysis {
     for (String function : state.functions().keySet()) {
       if (!called.contains(function)) {
         found.add(
-            new Diagnostic(
+            new CatalogDiagnostic(
                 "FUNCTION_NEVER_USED",
                 Severity.WARNING,
                 "function",
@@ -164,7 +155,8 @@ public final class CatalogAnalysis {
       }
     }
     int errors = (int) found.stream().filter(d -> d.severity() == Severity.ERROR).count();
-    return new ValidationReport(errors == 0, errors, found.size() - errors, List.copyOf(found));
+    return new CatalogValidationReport(
+        errors == 0, errors, found.size() - errors, List.copyOf(found));
   }
 
   /** Coverage of one domain or bundle. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.relspec.catalog.CatalogErrorCode;
+import io.relspec.contracts.api.validation.CatalogDiagnostic;
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.model.DatasetName;
@@ -298,7 +299,7 @@ class CatalogStateTest {
     var report = analysis.validation();
     assertThat(report.valid()).isFalse();
     assertThat(report.diagnostics())
-        .extracting(CatalogAnalysis.Diagnostic::code, CatalogAnalysis.Diagnostic::name)
+        .extracting(CatalogDiagnostic::code, CatalogDiagnostic::name)
         .contains(
             org.assertj.core.groups.Tuple.tuple("UNKNOWN_INPUT", "orphan"),
             org.assertj.core.groups.Tuple.tuple("DATASET_NEVER_READ", "unused"));

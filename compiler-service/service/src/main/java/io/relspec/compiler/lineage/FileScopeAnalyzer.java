@@ -40,6 +40,10 @@ import org.apache.calcite.sql.SqlKind;
  * files, a LIMIT all keep the column). Its {@link FileScope#fileIdColumn()} then names that column,
  * so readers can be scoped by it: they run for the changed partitions when the task is not rebuilt,
  * in full when it is, narrowed at run time to the partitions its rewrite reports changed.
+ *
+ * <p>Over 400 lines on purpose: one proof by cases over Calcite's relational operators (rows kept
+ * apart by file, a partition column, partial aggregates), each case beside the others it must agree
+ * with.
  */
 public final class FileScopeAnalyzer {
   private final Function<DatasetName, Optional<String>> fileIdColumns;

@@ -61,6 +61,9 @@ import org.apache.calcite.sql2rel.StandardConvertletTable;
  * <p>A query that reads {@code view} tasks is converted twice: with views as tables (lineage and
  * required columns name the view, as written) and with views inlined (the physical inputs and the
  * fingerprint, so that a change to a view changes every reader's fingerprint).
+ *
+ * <p>Over 400 lines on purpose: one pipeline (parse, validate, plan, lineage, file scope,
+ * fingerprint) whose steps share the validator and planner of one compile.
  */
 public final class QueryCompiler {
   /** Bumped whenever normalization changes, so fingerprints of old and new code never collide. */

@@ -59,6 +59,10 @@ import org.jboss.logging.Logger;
  * message is acknowledged only after the output is committed and the result event confirmed by the
  * broker; if the confirm fails the message is redelivered and the (idempotent) attempt runs again.
  * A running query is interrupted at its deadline or when its run is cancelled.
+ *
+ * <p>Over 400 lines on purpose: the lifecycle of one attempt (deadline, heartbeats, inputs bound or
+ * fetched, the write, the result message) and the one catch chain that maps every failure to its
+ * code.
  */
 @ApplicationScoped
 public class TaskExecution {

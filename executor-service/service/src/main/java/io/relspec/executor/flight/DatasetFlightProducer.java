@@ -61,6 +61,9 @@ import org.jboss.logging.Logger;
  *       column) in one commit, then announces {@link SourceDataUpdated}.
  *   <li>{@code DoAction("delete-files", {"dataset": name, "fileIds": [...]})}: removes partitions.
  * </ul>
+ *
+ * <p>Over 400 lines on purpose: one override per Flight call (ListFlights, GetFlightInfo, DoGet,
+ * DoPut, DoAction), each with its checks and the status it answers.
  */
 public final class DatasetFlightProducer implements FlightProducer {
   static final String DELETE_FILES = "delete-files";

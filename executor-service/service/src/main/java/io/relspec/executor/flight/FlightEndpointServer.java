@@ -2,6 +2,7 @@ package io.relspec.executor.flight;
 
 import io.relspec.executor.ExecutorConfig;
 import io.relspec.executor.flightsql.FlightRouter;
+import io.relspec.executor.flightsql.FlightSqlCallOptions;
 import io.relspec.executor.flightsql.FlightSqlService;
 import io.relspec.executor.flightsql.QueryNames;
 import io.relspec.executor.store.DatasetStore;
@@ -110,8 +111,7 @@ public final class FlightEndpointServer implements AutoCloseable {
       FlightServer.Builder builder =
           FlightServer.builder(allocator, bind, new FlightRouter(producer, sqlService))
               .headerAuthenticator(authenticator)
-              .middleware(
-                  FlightSqlService.CallOptions.KEY, new FlightSqlService.CallOptions.Factory())
+              .middleware(FlightSqlCallOptions.KEY, new FlightSqlCallOptions.Factory())
               .maxInboundMessageSize(options.maxMessageSize());
       if (secure) {
         builder.useTls(

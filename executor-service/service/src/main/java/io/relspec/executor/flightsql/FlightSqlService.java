@@ -1,12 +1,9 @@
 package io.relspec.executor.flightsql;
 
-import static io.relspec.contracts.duckdb.DuckDbSql.quote;
-
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.executor.flight.BearerTokenFlightAuthenticator;
 import io.relspec.executor.store.AdHocQuery;
 import io.relspec.executor.store.DatasetStore;
@@ -18,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,17 +23,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.arrow.flight.CallHeaders;
-import org.apache.arrow.flight.CallInfo;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
-import org.apache.arrow.flight.FlightServerMiddleware;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.PutResult;
-import org.apache.arrow.flight.RequestContext;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
@@ -47,8 +39,6 @@ import org.apache.arrow.flight.sql.impl.FlightSql;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VarBinaryVector;
-import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.DateUnit;
@@ -74,6 +64,10 @@ import org.jboss.logging.Logger;
  *
  * <p>Dataset names map to SQL names as written: {@code raw.orders} is table {@code orders} in
  * schema {@code raw}, {@code file_metrics} a table outside any schema. There is no catalog level.
+ *
+ * <p>Over 400 lines on purpose: one override per command of the Flight SQL protocol, each short;
+ * the catalog commands live in {@link FlightSqlMetadata}, the per-call headers in {@link
+ * FlightSqlCallOptions}.
  */
 public final class FlightSqlService extends BasicFlightSqlProducer {
   private static final Logger LOG = Logger.getLogger(FlightSqlService.class);
@@ -94,13 +88,14 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
 
   private final QueryNames names;
   private final AdHocQueries queries;
+  private final FlightSqlMetadata metadata;
   private final DatasetStore store;
   private final BufferAllocator allocator;
   private final BearerTokenFlightAuthenticator authenticator;
   private final Limits limits;
   private final SqlInfoBuilder sqlInfo;
   private final ScheduledExecutorService timers;
-  private final Map<ByteString, Prepared> prepared;
+  private final Map<ByteString, PreparedStatementState> prepared;
 
   /** What one query may take and return. */
   public record Limits(
@@ -123,6 +118,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
     this.store = store;
     this.queries = new AdHocQueries(store, fetcher, allocator);
     this.allocator = allocator;
+    this.metadata = new FlightSqlMetadata(store, queries, allocator);
     this.authenticator = authenticator;
     this.limits = limits;
     this.sqlInfo =
@@ -143,7 +139,8 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
         java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
               @Override
-              protected boolean removeEldestEntry(Map.Entry<ByteString, Prepared> eldest) {
+              protected boolean removeEldestEntry(
+                  Map.Entry<ByteString, PreparedStatementState> eldest) {
                 return size() > capacity;
               }
             });
@@ -222,7 +219,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
         }
       }
       ByteString handle = ByteString.copyFromUtf8(UUID.randomUUID().toString());
-      prepared.put(handle, new Prepared(sql, pin, schema, parameters.size()));
+      prepared.put(handle, new PreparedStatementState(sql, pin, schema, parameters.size()));
       FlightSql.ActionCreatePreparedStatementResult result =
           FlightSql.ActionCreatePreparedStatementResult.newBuilder()
               .setPreparedStatementHandle(handle)
@@ -256,7 +253,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
     return () -> {
       try {
         requireReader(context);
-        Prepared statement = preparedStatement(command.getPreparedStatementHandle());
+        PreparedStatementState statement = preparedStatement(command.getPreparedStatementHandle());
         List<Object> values = null;
         while (flightStream.next()) {
           VectorSchemaRoot root = flightStream.getRoot();
@@ -311,7 +308,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
       CallContext context,
       FlightDescriptor descriptor) {
     requireReader(context);
-    Prepared statement = preparedStatement(command.getPreparedStatementHandle());
+    PreparedStatementState statement = preparedStatement(command.getPreparedStatementHandle());
     Ticket ticket = new Ticket(Any.pack(command).toByteArray());
     return new FlightInfo(
         statement.schema(), descriptor, List.of(new FlightEndpoint(ticket)), -1, -1);
@@ -333,7 +330,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
       ServerStreamListener listener) {
     try {
       requireReader(context);
-      Prepared statement = preparedStatement(command.getPreparedStatementHandle());
+      PreparedStatementState statement = preparedStatement(command.getPreparedStatementHandle());
       List<Object> values = statement.values();
       if (values.size() != statement.parameterCount()) {
         throw CallStatus.INVALID_ARGUMENT
@@ -368,13 +365,9 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
 
   @Override
   public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
-    // Datasets live in no catalog; an empty list is the standard answer.
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(Schemas.GET_CATALOGS_SCHEMA, allocator)) {
+    try {
       requireReader(context);
-      root.setRowCount(0);
-      listener.start(root);
-      listener.putNext();
-      listener.completed();
+      metadata.catalogs(listener);
     } catch (FlightRuntimeException e) {
       listener.error(e);
     }
@@ -385,26 +378,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
       FlightSql.CommandGetDbSchemas request, CallContext context, ServerStreamListener listener) {
     try {
       requireReader(context);
-      Pattern filter =
-          request.hasDbSchemaFilterPattern() ? like(request.getDbSchemaFilterPattern()) : null;
-      TreeSet<String> schemas = new TreeSet<>();
-      for (TableName table : tables(names.scope(pin(context)))) {
-        if (table.schema() != null
-            && (filter == null || filter.matcher(table.schema()).matches())) {
-          schemas.add(table.schema());
-        }
-      }
-      try (VectorSchemaRoot root = VectorSchemaRoot.create(Schemas.GET_SCHEMAS_SCHEMA, allocator)) {
-        VarCharVector schemaNames = (VarCharVector) root.getVector("db_schema_name");
-        int row = 0;
-        for (String schema : schemas) {
-          schemaNames.setSafe(row++, new Text(schema));
-        }
-        root.setRowCount(row);
-        listener.start(root);
-        listener.putNext();
-        listener.completed();
-      }
+      metadata.schemas(request, names.scope(pin(context)), listener);
     } catch (FlightRuntimeException e) {
       listener.error(e);
     } catch (SQLException e) {
@@ -417,29 +391,7 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
       FlightSql.CommandGetTables request, CallContext context, ServerStreamListener listener) {
     try {
       requireReader(context);
-      if (request.hasCatalog() && !request.getCatalog().isEmpty()) {
-        sendTables(List.of(), request.getIncludeSchema(), null, listener);
-        return;
-      }
-      Pattern schemaFilter =
-          request.hasDbSchemaFilterPattern() ? like(request.getDbSchemaFilterPattern()) : null;
-      Pattern tableFilter =
-          request.hasTableNameFilterPattern() ? like(request.getTableNameFilterPattern()) : null;
-      List<String> types =
-          request.getTableTypesList().stream().map(t -> t.toUpperCase(Locale.ROOT)).toList();
-      QueryNames.Scope scope = names.scope(pin(context));
-      List<TableName> selected = new ArrayList<>();
-      for (TableName table : tables(scope)) {
-        boolean schemaMatches =
-            schemaFilter == null
-                || (table.schema() != null && schemaFilter.matcher(table.schema()).matches());
-        if (schemaMatches
-            && (tableFilter == null || tableFilter.matcher(table.table()).matches())
-            && (types.isEmpty() || types.contains(table.type()))) {
-          selected.add(table);
-        }
-      }
-      sendTables(selected, request.getIncludeSchema(), scope, listener);
+      metadata.tables(request, names.scope(pin(context)), listener);
     } catch (FlightRuntimeException e) {
       listener.error(e);
     } catch (SQLException e) {
@@ -447,99 +399,14 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
     }
   }
 
-  private void sendTables(
-      List<TableName> tables,
-      boolean includeSchema,
-      QueryNames.Scope scope,
-      ServerStreamListener listener)
-      throws SQLException {
-    Schema shape = includeSchema ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA;
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(shape, allocator)) {
-      VarCharVector schemaNames = (VarCharVector) root.getVector("db_schema_name");
-      VarCharVector tableNames = (VarCharVector) root.getVector("table_name");
-      VarCharVector tableTypes = (VarCharVector) root.getVector("table_type");
-      VarBinaryVector tableSchemas =
-          includeSchema ? (VarBinaryVector) root.getVector("table_schema") : null;
-      int row = 0;
-      for (TableName table : tables) {
-        if (table.schema() != null) {
-          schemaNames.setSafe(row, new Text(table.schema()));
-        }
-        tableNames.setSafe(row, new Text(table.table()));
-        tableTypes.setSafe(row, new Text(table.type()));
-        if (tableSchemas != null) {
-          tableSchemas.setSafe(row, tableSchema(table, scope).serializeAsMessage());
-        }
-        row++;
-      }
-      root.setRowCount(row);
-      listener.start(root);
-      listener.putNext();
-      listener.completed();
-    }
-  }
-
   @Override
   public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
-    try (VectorSchemaRoot root =
-        VectorSchemaRoot.create(Schemas.GET_TABLE_TYPES_SCHEMA, allocator)) {
+    try {
       requireReader(context);
-      VarCharVector types = (VarCharVector) root.getVector("table_type");
-      types.setSafe(0, new Text("TABLE"));
-      types.setSafe(1, new Text("VIEW"));
-      root.setRowCount(2);
-      listener.start(root);
-      listener.putNext();
-      listener.completed();
+      metadata.tableTypes(listener);
     } catch (FlightRuntimeException e) {
       listener.error(e);
     }
-  }
-
-  /** A dataset or view as SQL tools see it. */
-  private record TableName(String key, String schema, String table, String type) {}
-
-  private static List<TableName> tables(QueryNames.Scope scope) {
-    List<TableName> tables = new ArrayList<>();
-    for (String key : scope.datasets().keySet()) {
-      tables.add(tableName(key, "TABLE"));
-    }
-    for (String key : scope.views().keySet()) {
-      if (!scope.datasets().containsKey(key)) {
-        tables.add(tableName(key, "VIEW"));
-      }
-    }
-    tables.sort(
-        java.util.Comparator.comparing((TableName t) -> t.schema() == null ? "" : t.schema())
-            .thenComparing(TableName::table));
-    return tables;
-  }
-
-  private static TableName tableName(String key, String type) {
-    int dot = key.lastIndexOf('.');
-    return dot < 0
-        ? new TableName(key, null, key, type)
-        : new TableName(key, key.substring(0, dot), key.substring(dot + 1), type);
-  }
-
-  /** A table's columns: stored datasets from the store, the rest from binding a scan of them. */
-  private Schema tableSchema(TableName table, QueryNames.Scope scope) throws SQLException {
-    QueryNames.Located located = scope.datasets().get(table.key());
-    if (located != null && located.local()) {
-      try (DatasetStore.Export export =
-          store.export(located.dataset(), located.version(), null, allocator, 1)) {
-        return export.reader().getVectorSchemaRoot().getSchema();
-      } catch (SQLException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new SQLException("cannot read the schema of '" + table.key() + "'", e);
-      }
-    }
-    String reference =
-        table.schema() == null
-            ? quote(table.table())
-            : quote(table.schema()) + "." + quote(table.table());
-    return queries.schema("SELECT * FROM " + reference, scope);
   }
 
   // ---------------------------------------------------------------- execution
@@ -666,21 +533,21 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
   }
 
   private static QueryNames.Pin pin(CallContext context) {
-    CallOptions options = context.getMiddleware(CallOptions.KEY);
+    FlightSqlCallOptions options = context.getMiddleware(FlightSqlCallOptions.KEY);
     return options == null ? QueryNames.Pin.NONE : options.pin();
   }
 
   /** The configured deadline, or the shorter one the call asked for. */
   private Duration deadline(CallContext context) {
-    CallOptions options = context.getMiddleware(CallOptions.KEY);
+    FlightSqlCallOptions options = context.getMiddleware(FlightSqlCallOptions.KEY);
     Duration asked = options == null ? null : options.timeout();
     return asked != null && asked.compareTo(limits.queryTimeout()) < 0
         ? asked
         : limits.queryTimeout();
   }
 
-  private Prepared preparedStatement(ByteString handle) {
-    Prepared statement = prepared.get(handle);
+  private PreparedStatementState preparedStatement(ByteString handle) {
+    PreparedStatementState statement = prepared.get(handle);
     if (statement == null) {
       throw CallStatus.NOT_FOUND
           .withDescription(
@@ -721,24 +588,6 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
     return value instanceof Text text ? text.toString() : value;
   }
 
-  /** SQL LIKE ({@code %}, {@code _}, backslash escapes) as a regular expression. */
-  private static Pattern like(String pattern) {
-    StringBuilder regex = new StringBuilder();
-    for (int i = 0; i < pattern.length(); i++) {
-      char c = pattern.charAt(i);
-      if (c == '\\' && i + 1 < pattern.length()) {
-        regex.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
-      } else if (c == '%') {
-        regex.append(".*");
-      } else if (c == '_') {
-        regex.append('.');
-      } else {
-        regex.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-  }
-
   private static CallStatus invalid(SQLException e) {
     return CallStatus.INVALID_ARGUMENT.withDescription(AdHocQueries.firstLine(e.getMessage()));
   }
@@ -752,154 +601,5 @@ public final class FlightSqlService extends BasicFlightSqlProducer {
   public void close() {
     timers.shutdownNow();
     prepared.clear();
-  }
-
-  /** A statement's SQL and pin, carried in its ticket so any call can run it. */
-  private record StatementHandle(String sql, String run, String snapshot) {
-    QueryNames.Pin pin() {
-      return new QueryNames.Pin(run, snapshot);
-    }
-
-    /** JSON built as a tree: no reflection over this record (native images). */
-    byte[] encode() {
-      com.fasterxml.jackson.databind.node.ObjectNode json = RelspecJson.mapper().createObjectNode();
-      json.put("sql", sql);
-      json.put("run", run);
-      json.put("snapshot", snapshot);
-      try {
-        return RelspecJson.mapper().writeValueAsBytes(json);
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot encode a statement handle", e);
-      }
-    }
-
-    static StatementHandle decode(ByteString bytes) {
-      try {
-        com.fasterxml.jackson.databind.JsonNode json =
-            RelspecJson.mapper().readTree(bytes.toByteArray());
-        if (json == null || !json.path("sql").isTextual()) {
-          throw new IOException("no SQL");
-        }
-        return new StatementHandle(
-            json.path("sql").asText(), text(json.get("run")), text(json.get("snapshot")));
-      } catch (IOException e) {
-        throw CallStatus.INVALID_ARGUMENT
-            .withDescription("the statement ticket is not one this server issued")
-            .toRuntimeException();
-      }
-    }
-
-    private static String text(com.fasterxml.jackson.databind.JsonNode node) {
-      return node == null || !node.isTextual() ? null : node.asText();
-    }
-  }
-
-  /** An open prepared statement: its SQL, pin, result schema and bound parameters. */
-  private static final class Prepared {
-    private final String sql;
-    private final QueryNames.Pin pin;
-    private final Schema schema;
-    private final int parameterCount;
-    private volatile List<Object> values = List.of();
-
-    Prepared(String sql, QueryNames.Pin pin, Schema schema, int parameterCount) {
-      this.sql = sql;
-      this.pin = pin;
-      this.schema = schema;
-      this.parameterCount = parameterCount;
-    }
-
-    String sql() {
-      return sql;
-    }
-
-    QueryNames.Pin pin() {
-      return pin;
-    }
-
-    Schema schema() {
-      return schema;
-    }
-
-    int parameterCount() {
-      return parameterCount;
-    }
-
-    List<Object> values() {
-      return values;
-    }
-
-    void bind(List<Object> bound) {
-      values = java.util.Collections.unmodifiableList(new ArrayList<>(bound));
-    }
-  }
-
-  /** Reads the pin and deadline headers of each call. */
-  public static final class CallOptions implements FlightServerMiddleware {
-    public static final FlightServerMiddleware.Key<CallOptions> KEY =
-        FlightServerMiddleware.Key.of("relspec-sql-options");
-
-    private final QueryNames.Pin pin;
-    private final Duration timeout;
-
-    private CallOptions(QueryNames.Pin pin, Duration timeout) {
-      this.pin = pin;
-      this.timeout = timeout;
-    }
-
-    QueryNames.Pin pin() {
-      return pin;
-    }
-
-    Duration timeout() {
-      return timeout;
-    }
-
-    private static Duration timeout(String seconds) {
-      if (seconds == null || seconds.isBlank()) {
-        return null;
-      }
-      try {
-        double value = Double.parseDouble(seconds.strip());
-        if (value > 0 && value <= 365 * 86_400) {
-          return Duration.ofMillis(Math.max(1, Math.round(value * 1000)));
-        }
-      } catch (NumberFormatException ignored) {
-        // reported below
-      }
-      throw CallStatus.INVALID_ARGUMENT
-          .withDescription(TIMEOUT_HEADER + " is a positive number of seconds")
-          .toRuntimeException();
-    }
-
-    /** Creates the middleware of each call. */
-    public static final class Factory implements FlightServerMiddleware.Factory<CallOptions> {
-      @Override
-      public CallOptions onCallStarted(
-          CallInfo info, CallHeaders incomingHeaders, RequestContext context) {
-        String run = blankToNull(incomingHeaders.get(RUN_HEADER));
-        String snapshot = blankToNull(incomingHeaders.get(SNAPSHOT_HEADER));
-        if (run != null && snapshot != null) {
-          throw CallStatus.INVALID_ARGUMENT
-              .withDescription("pin a run or a catalog snapshot, not both")
-              .toRuntimeException();
-        }
-        return new CallOptions(
-            new QueryNames.Pin(run, snapshot), timeout(incomingHeaders.get(TIMEOUT_HEADER)));
-      }
-
-      private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
-      }
-    }
-
-    @Override
-    public void onBeforeSendingHeaders(CallHeaders outgoingHeaders) {}
-
-    @Override
-    public void onCallCompleted(CallStatus status) {}
-
-    @Override
-    public void onCallErrored(Throwable err) {}
   }
 }

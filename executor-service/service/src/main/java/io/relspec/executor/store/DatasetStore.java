@@ -65,8 +65,10 @@ import org.jboss.logging.Logger;
  * StoreDatabase} (the locked-down database, locks, transactions), {@link QueryBinder} (what a
  * task's SQL may read), {@link VersionLedger} (versions, retention, reads, outbox), {@link
  * SourceIngest} (uploads and deletes), {@link KeptPartials} (rule 2c: partials and merges), {@link
- * StampedRows} and {@link ScopedPartitions} (the SQL of stamped rows and scoped partitions). It is
- * over 400 lines because each task write is one transaction whose steps read best in one method.
+ * StampedRows} and {@link ScopedPartitions} (the SQL of stamped rows and scoped partitions).
+ *
+ * <p>Over 400 lines on purpose: each task write is one transaction whose steps read best in one
+ * method.
  */
 public final class DatasetStore implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DatasetStore.class);

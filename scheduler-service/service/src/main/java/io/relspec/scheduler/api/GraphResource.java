@@ -90,7 +90,7 @@ public class GraphResource {
   public CriticalPath criticalPath() {
     TaskGraph graph = planCatalogs.latest();
     var durations = queries.lastDurations();
-    TaskGraph.CriticalPath path = graph.criticalPath(durations, 1);
+    io.relspec.scheduler.graph.CriticalPath path = graph.criticalPath(durations, 1);
     return new CriticalPath(
         graph.planCatalogId(),
         path.tasks().stream().map(TaskName::value).toList(),

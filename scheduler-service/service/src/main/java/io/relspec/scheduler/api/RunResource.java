@@ -1,12 +1,12 @@
 package io.relspec.scheduler.api;
 
+import io.relspec.contracts.api.runs.RunAccepted;
+import io.relspec.contracts.api.runs.RunStatus;
 import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.platform.security.Roles;
-import io.relspec.scheduler.runs.RunAccepted;
 import io.relspec.scheduler.runs.RunQueries;
 import io.relspec.scheduler.runs.RunService;
-import io.relspec.scheduler.runs.RunStatus;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;

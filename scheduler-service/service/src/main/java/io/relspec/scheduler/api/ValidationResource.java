@@ -1,8 +1,8 @@
 package io.relspec.scheduler.api;
 
+import io.relspec.contracts.api.validation.ValidationReport;
 import io.relspec.platform.security.Roles;
 import io.relspec.scheduler.graph.Validation;
-import io.relspec.scheduler.graph.ValidationReport;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

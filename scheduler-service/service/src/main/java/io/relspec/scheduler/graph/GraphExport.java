@@ -1,6 +1,7 @@
 package io.relspec.scheduler.graph;
 
 import io.relspec.contracts.api.RequiredColumn;
+import io.relspec.contracts.api.validation.GraphDiagnostic;
 import io.relspec.contracts.model.TaskName;
 import java.util.ArrayList;
 import java.util.Comparator;

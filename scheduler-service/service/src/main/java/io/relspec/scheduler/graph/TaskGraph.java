@@ -2,33 +2,21 @@ package io.relspec.scheduler.graph;
 
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
-import io.relspec.contracts.api.RequiredColumn;
-import io.relspec.contracts.arrow.ArrowField;
-import io.relspec.contracts.arrow.ArrowSchema;
-import io.relspec.contracts.messaging.PlanCatalogCompiled.CompileFailure;
+import io.relspec.contracts.api.validation.BlockedReason;
+import io.relspec.contracts.api.validation.GraphDiagnostic;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
-import io.relspec.contracts.spec.DatasetContract;
-import io.relspec.contracts.spec.TaskKind;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.jgrapht.graph.DefaultGraphSpecificsStrategy;
 import org.jgrapht.graph.DirectedAcyclicGraph;
 
 /**
@@ -71,7 +59,7 @@ public final class TaskGraph {
   private final int[][] inputPositions;
   private volatile String signature;
 
-  private TaskGraph(Builder builder) {
+  private TaskGraph(TaskGraphBuilder builder) {
     this.planCatalogId = builder.catalog.id();
     this.catalog = builder.catalog;
     this.plans = builder.plans;
@@ -119,7 +107,7 @@ public final class TaskGraph {
 
   /** Builds the graph of a plan catalog and validates it. */
   public static TaskGraph build(PlanCatalog catalog) {
-    return new TaskGraph(new Builder(catalog).build());
+    return new TaskGraph(new TaskGraphBuilder(catalog).build());
   }
 
   public String planCatalogId() {
@@ -257,20 +245,7 @@ public final class TaskGraph {
   public String signature() {
     String computed = signature;
     if (computed == null) {
-      List<String> lines = new ArrayList<>(graph.vertexSet().size() + graph.edgeSet().size());
-      graph.vertexSet().forEach(node -> lines.add("v " + node.kind().wireName() + " " + node.id()));
-      graph.edgeSet().forEach(edge -> lines.add(edge.canonical()));
-      Collections.sort(lines);
-      try {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        for (String line : lines) {
-          digest.update(line.getBytes(StandardCharsets.UTF_8));
-          digest.update((byte) '\n');
-        }
-        computed = HexFormat.of().formatHex(digest.digest());
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
+      computed = GraphSignature.of(graph);
       signature = computed;
     }
     return computed;
@@ -281,44 +256,8 @@ public final class TaskGraph {
    * estimate weighs {@code defaultMillis}). Ties go to the chain ending in the smaller task name.
    */
   public CriticalPath criticalPath(Map<TaskName, Long> estimatedMillis, long defaultMillis) {
-    Map<TaskName, Long> finish = new HashMap<>();
-    Map<TaskName, TaskName> via = new HashMap<>();
-    TaskName last = null;
-    for (TaskName task : order) {
-      PlanArtifact plan = plan(task);
-      long own =
-          plan.kind() == TaskKind.VIEW ? 0 : estimatedMillis.getOrDefault(task, defaultMillis);
-      long start = 0;
-      TaskName best = null;
-      for (TaskName parent : upstreamTasks(task)) {
-        long parentFinish = finish.getOrDefault(parent, 0L);
-        if (best == null
-            || parentFinish > start
-            || (parentFinish == start && parent.compareTo(best) < 0)) {
-          start = parentFinish;
-          best = parent;
-        }
-      }
-      finish.put(task, start + own);
-      if (best != null) {
-        via.put(task, best);
-      }
-      if (last == null
-          || finish.get(task) > finish.get(last)
-          || (finish.get(task).equals(finish.get(last)) && task.compareTo(last) < 0)) {
-        last = task;
-      }
-    }
-    List<TaskName> path = new ArrayList<>();
-    for (TaskName at = last; at != null; at = via.get(at)) {
-      path.add(at);
-    }
-    Collections.reverse(path);
-    return new CriticalPath(path, last == null ? 0 : finish.get(last));
+    return CriticalPath.of(this, estimatedMillis, defaultMillis);
   }
-
-  /** The tasks of the longest chain, first to last, and its estimated duration. */
-  public record CriticalPath(List<TaskName> tasks, long estimatedMillis) {}
 
   private static Set<TaskName> walk(TaskName start, Map<TaskName, List<TaskName>> next) {
     Set<TaskName> seen = new TreeSet<>();
@@ -330,448 +269,5 @@ public final class TaskGraph {
       }
     }
     return seen;
-  }
-
-  /** A task whose inputs are all placed: lower priority first, then name. */
-  private record Ready(int priority, TaskName task) implements Comparable<Ready> {
-    @Override
-    public int compareTo(Ready other) {
-      int byPriority = Integer.compare(priority, other.priority);
-      return byPriority != 0 ? byPriority : task.compareTo(other.task);
-    }
-  }
-
-  /** One build; keeps the intermediate maps out of the graph's fields. */
-  private static final class Builder {
-    private final PlanCatalog catalog;
-    // Hash maps for the lookups of the build (the catalog's own maps are sorted trees).
-    private final Map<TaskName, PlanArtifact> plans;
-    private final Map<DatasetName, DatasetContract> sources;
-    // Multiple edges allowed: the build never adds an edge twice (inputs are distinct), so the
-    // duplicate check and the (vertex, vertex) → edge index behind it are pure cost; without the
-    // index a 100,000-task graph allocates far less.
-    private final DirectedAcyclicGraph<GraphNode, GraphEdge> graph =
-        new DirectedAcyclicGraph<>(null, null, false, true, new DefaultGraphSpecificsStrategy<>());
-    private final List<TaskName> order;
-    private final Map<TaskName, Integer> generation;
-    private final Map<TaskName, List<TaskName>> parents;
-    private final Map<TaskName, List<TaskName>> children;
-    private final Map<TaskName, List<TaskName>> physicalParents;
-    private final Map<DatasetName, List<TaskName>> producers;
-    private final Map<DatasetName, TaskName> firstProducer;
-    private final Map<TaskName, BlockedReason> blocked = new LinkedHashMap<>();
-    private final List<GraphDiagnostic> diagnostics = new ArrayList<>();
-
-    Builder(PlanCatalog catalog) {
-      this.catalog = catalog;
-      this.plans = new HashMap<>(catalog.plans());
-      this.sources = new HashMap<>(catalog.sources());
-      int tasks = catalog.plans().size();
-      this.order = new ArrayList<>(tasks);
-      this.generation = HashMap.newHashMap(tasks);
-      this.parents = HashMap.newHashMap(tasks);
-      this.children = HashMap.newHashMap(tasks);
-      this.physicalParents = HashMap.newHashMap(tasks);
-      this.producers = HashMap.newHashMap(tasks);
-      this.firstProducer = HashMap.newHashMap(tasks);
-    }
-
-    Builder build() {
-      catalog
-          .plans()
-          .forEach(
-              (task, plan) ->
-                  producers
-                      .computeIfAbsent(plan.output(), ignored -> new ArrayList<>(1))
-                      .add(task));
-      producers.forEach((dataset, tasks) -> firstProducer.put(dataset, tasks.get(0)));
-      compileFailures();
-      multipleProducers();
-      Set<DatasetName> missing = missingSources();
-      taskEdges();
-      sortAndLayOut(missing);
-      edgeColumns();
-      warnings();
-      propagateBlocked();
-      return this;
-    }
-
-    private void compileFailures() {
-      for (CompileFailure failure : catalog.failures()) {
-        String where =
-            failure.line() == null
-                ? ""
-                : " (line " + failure.line() + ", column " + failure.column() + ")";
-        if ("CYCLE".equals(failure.code())) {
-          diagnostics.add(
-              GraphDiagnostic.of(
-                  "compiler",
-                  GraphDiagnosticCode.CYCLE,
-                  "task",
-                  failure.task().value(),
-                  failure.message(),
-                  failure.cycle().stream().map(TaskName::value).toList()));
-        } else {
-          diagnostics.add(
-              GraphDiagnostic.taskError(
-                  "compiler",
-                  GraphDiagnosticCode.COMPILE_FAILED,
-                  failure.task().value(),
-                  failure.code() + ": " + failure.message() + where));
-        }
-      }
-    }
-
-    private void multipleProducers() {
-      Map<DatasetName, List<TaskName>> clashes = new TreeMap<>();
-      producers.forEach(
-          (dataset, tasks) -> {
-            if (tasks.size() > 1 || sources.containsKey(dataset)) {
-              clashes.put(dataset, tasks);
-            }
-          });
-      clashes.forEach(
-          (dataset, tasks) -> {
-            boolean alsoSource = sources.containsKey(dataset);
-            List<String> names = tasks.stream().map(TaskName::value).sorted().toList();
-            String message =
-                "dataset '"
-                    + dataset
-                    + "' is produced by "
-                    + (alsoSource ? "a source contract and " : "")
-                    + (names.size() == 1 ? "task " : "tasks ")
-                    + String.join(", ", names);
-            for (TaskName task : tasks) {
-              diagnostics.add(
-                  GraphDiagnostic.taskError(
-                      "graph", GraphDiagnosticCode.MULTIPLE_PRODUCERS, task.value(), message));
-              block(task, GraphDiagnosticCode.MULTIPLE_PRODUCERS, message);
-            }
-          });
-    }
-
-    private Set<DatasetName> missingSources() {
-      Set<DatasetName> missing = new TreeSet<>();
-      catalog
-          .plans()
-          .forEach(
-              (task, plan) -> {
-                for (DatasetName input : plan.logicalInputs()) {
-                  if (!producers.containsKey(input) && !sources.containsKey(input)) {
-                    missing.add(input);
-                    String message =
-                        "reads '"
-                            + input
-                            + "', which is neither a source dataset contract nor any task's output";
-                    diagnostics.add(
-                        GraphDiagnostic.taskError(
-                            "graph", GraphDiagnosticCode.MISSING_SOURCE, task.value(), message));
-                    block(task, GraphDiagnosticCode.MISSING_SOURCE, message);
-                  }
-                }
-              });
-      return missing;
-    }
-
-    private void taskEdges() {
-      catalog
-          .plans()
-          .forEach(
-              (task, plan) -> {
-                parents.put(task, upstreamOf(task, plan.logicalInputs()));
-                physicalParents.put(task, upstreamOf(task, plan.physicalInputs()));
-                for (TaskName parent : parents.get(task)) {
-                  children.computeIfAbsent(parent, ignored -> new ArrayList<>(2)).add(task);
-                }
-              });
-      children.values().forEach(list -> list.sort(Comparator.naturalOrder()));
-    }
-
-    private List<TaskName> upstreamOf(TaskName task, List<DatasetName> inputs) {
-      List<TaskName> upstream = new ArrayList<>(inputs.size());
-      for (DatasetName input : inputs) {
-        for (TaskName producer : producers.getOrDefault(input, List.of())) {
-          if (!upstream.contains(producer)) {
-            upstream.add(producer);
-          }
-        }
-      }
-      upstream.sort(Comparator.naturalOrder());
-      return upstream;
-    }
-
-    /**
-     * Kahn's algorithm over the task dependencies: yields the dependency order and generations;
-     * what is left over sits on or behind a cycle. Vertices then enter the DAG in that order.
-     */
-    private void sortAndLayOut(Set<DatasetName> missing) {
-      Map<TaskName, Integer> pending = HashMap.newHashMap(catalog.plans().size());
-      PriorityQueue<Ready> ready = new PriorityQueue<>();
-      catalog
-          .plans()
-          .forEach(
-              (task, plan) -> {
-                int count = parents.get(task).size();
-                pending.put(task, count);
-                if (count == 0) {
-                  ready.add(new Ready(plan.priority(), task));
-                  generation.put(task, 0);
-                }
-              });
-      while (!ready.isEmpty()) {
-        TaskName task = ready.poll().task();
-        order.add(task);
-        int level = generation.get(task);
-        for (TaskName child : children.getOrDefault(task, List.of())) {
-          generation.merge(child, level + 1, Math::max);
-          if (pending.merge(child, -1, Integer::sum) == 0) {
-            ready.add(new Ready(plans.get(child).priority(), child));
-          }
-        }
-      }
-      List<TaskName> leftover =
-          catalog.plans().keySet().stream().filter(task -> pending.get(task) > 0).toList();
-      leftover.forEach(generation::remove);
-      if (!leftover.isEmpty()) {
-        reportCycles(leftover);
-      }
-
-      catalog.sources().keySet().forEach(this::addDataset);
-      missing.forEach(dataset -> addDataset(dataset));
-      List<TaskName> layout = new ArrayList<>(order);
-      layout.addAll(leftover);
-      for (TaskName task : layout) {
-        PlanArtifact plan = plans.get(task);
-        GraphNode taskNode = new GraphNode(GraphNode.Kind.TASK, task.value());
-        graph.addVertex(taskNode);
-        GraphNode output = addDataset(plan.output());
-        addEdge(new GraphEdge(GraphEdge.Kind.WRITES, taskNode, output, null));
-      }
-      for (TaskName task : layout) {
-        PlanArtifact plan = plans.get(task);
-        GraphNode taskNode = new GraphNode(GraphNode.Kind.TASK, task.value());
-        for (DatasetName input : plan.logicalInputs()) {
-          addEdge(
-              new GraphEdge(
-                  GraphEdge.Kind.READS,
-                  datasetNode(input),
-                  taskNode,
-                  plan.requiredColumns().getOrDefault(input, List.of())));
-        }
-      }
-    }
-
-    private void reportCycles(List<TaskName> leftover) {
-      Set<TaskName> remaining = new TreeSet<>(leftover);
-      Set<TaskName> reported = new HashSet<>();
-      for (TaskName start : leftover) {
-        if (reported.contains(start)) {
-          continue;
-        }
-        List<TaskName> cycle = findCycleThrough(start, remaining);
-        if (cycle.isEmpty()) {
-          continue;
-        }
-        List<String> path = cycle.stream().map(TaskName::value).toList();
-        String message = "dependency cycle: " + String.join(" -> ", path);
-        for (TaskName member : cycle.subList(0, cycle.size() - 1)) {
-          if (reported.add(member)) {
-            diagnostics.add(
-                GraphDiagnostic.of(
-                    "graph", GraphDiagnosticCode.CYCLE, "task", member.value(), message, path));
-            block(member, GraphDiagnosticCode.CYCLE, message);
-          }
-        }
-      }
-      for (TaskName task : leftover) {
-        if (!reported.contains(task)) {
-          block(task, GraphDiagnosticCode.CYCLE, "downstream of a dependency cycle");
-        }
-      }
-    }
-
-    /** The shortest cycle from {@code start} back to itself, smallest names first; or empty. */
-    private List<TaskName> findCycleThrough(TaskName start, Set<TaskName> within) {
-      Map<TaskName, TaskName> cameFrom = new HashMap<>();
-      ArrayDeque<TaskName> queue = new ArrayDeque<>();
-      for (TaskName next : children.getOrDefault(start, List.of())) {
-        if (within.contains(next) && !cameFrom.containsKey(next)) {
-          cameFrom.put(next, start);
-          queue.add(next);
-        }
-      }
-      while (!queue.isEmpty()) {
-        TaskName at = queue.poll();
-        if (at.equals(start)) {
-          List<TaskName> path = new ArrayList<>();
-          TaskName step = start;
-          do {
-            path.add(step);
-            step = cameFrom.get(step);
-          } while (!step.equals(start));
-          path.add(start);
-          Collections.reverse(path);
-          return path;
-        }
-        for (TaskName next : children.getOrDefault(at, List.of())) {
-          if (within.contains(next) && !cameFrom.containsKey(next)) {
-            cameFrom.put(next, at);
-            queue.add(next);
-          }
-        }
-      }
-      return List.of();
-    }
-
-    private void edgeColumns() {
-      catalog
-          .plans()
-          .forEach(
-              (task, plan) ->
-                  plan.requiredColumns()
-                      .forEach(
-                          (input, columns) -> {
-                            ArrowSchema upstream = upstreamSchema(input);
-                            if (upstream == null) {
-                              return;
-                            }
-                            for (RequiredColumn column : columns) {
-                              checkColumn(task, input, column, upstream);
-                            }
-                          }));
-    }
-
-    private void checkColumn(
-        TaskName task, DatasetName input, RequiredColumn column, ArrowSchema upstream) {
-      Optional<ArrowField> field = upstream.field(column.name());
-      if (field.isEmpty()) {
-        String message =
-            "needs column '"
-                + column.name()
-                + "' ("
-                + column.type()
-                + ") from '"
-                + input
-                + "', which has no such column";
-        diagnostics.add(
-            GraphDiagnostic.taskError(
-                "graph", GraphDiagnosticCode.EDGE_COLUMN_MISSING, task.value(), message));
-        block(task, GraphDiagnosticCode.EDGE_COLUMN_MISSING, message);
-      } else if (!field.get().type().equals(column.type())) {
-        String message =
-            "needs column '"
-                + column.name()
-                + "' from '"
-                + input
-                + "' as "
-                + column.type()
-                + ", but it is "
-                + field.get().type();
-        diagnostics.add(
-            GraphDiagnostic.taskError(
-                "graph", GraphDiagnosticCode.EDGE_TYPE_MISMATCH, task.value(), message));
-        block(task, GraphDiagnosticCode.EDGE_TYPE_MISMATCH, message);
-      }
-    }
-
-    private ArrowSchema upstreamSchema(DatasetName input) {
-      DatasetContract source = sources.get(input);
-      if (source != null) {
-        return source.schema();
-      }
-      TaskName producer = firstProducer.get(input);
-      return producer == null ? null : plans.get(producer).outputSchema();
-    }
-
-    private void warnings() {
-      Set<DatasetName> read = HashSet.newHashSet(catalog.plans().size() * 2);
-      catalog.plans().values().forEach(plan -> read.addAll(plan.logicalInputs()));
-      catalog
-          .plans()
-          .forEach(
-              (task, plan) -> {
-                if (plan.kind() == TaskKind.VIEW && !read.contains(plan.output())) {
-                  diagnostics.add(
-                      GraphDiagnostic.of(
-                          "graph",
-                          GraphDiagnosticCode.UNREAD_OUTPUT,
-                          "task",
-                          task.value(),
-                          "view '"
-                              + plan.output()
-                              + "' is read by no task, so it is never computed",
-                          null));
-                }
-              });
-      catalog
-          .sources()
-          .keySet()
-          .forEach(
-              source -> {
-                if (!read.contains(source)) {
-                  diagnostics.add(
-                      GraphDiagnostic.of(
-                          "graph",
-                          GraphDiagnosticCode.UNUSED_SOURCE,
-                          "dataset",
-                          source.value(),
-                          "source '" + source + "' is read by no task",
-                          null));
-                }
-              });
-    }
-
-    /** A task downstream of a blocked task is blocked too, naming the first blocked ancestor. */
-    private void propagateBlocked() {
-      for (TaskName task : order) {
-        if (blocked.containsKey(task)) {
-          continue;
-        }
-        for (TaskName parent : parents.get(task)) {
-          BlockedReason reason = blocked.get(parent);
-          if (reason != null) {
-            blocked.put(
-                task,
-                new BlockedReason(
-                    GraphDiagnosticCode.UPSTREAM_BLOCKED,
-                    "upstream task '" + parent + "' is blocked (" + reason.code() + ")"));
-            break;
-          }
-        }
-      }
-    }
-
-    private void block(TaskName task, GraphDiagnosticCode code, String message) {
-      blocked.putIfAbsent(task, new BlockedReason(code, message));
-    }
-
-    private static GraphNode.Kind datasetKind(PlanArtifact plan) {
-      return plan.kind() == TaskKind.VIEW ? GraphNode.Kind.VIEW : GraphNode.Kind.DERIVED;
-    }
-
-    private GraphNode datasetNode(DatasetName dataset) {
-      if (sources.containsKey(dataset)) {
-        return new GraphNode(GraphNode.Kind.SOURCE, dataset.value());
-      }
-      TaskName producer = firstProducer.get(dataset);
-      if (producer != null) {
-        return new GraphNode(datasetKind(plans.get(producer)), dataset.value());
-      }
-      return new GraphNode(GraphNode.Kind.MISSING, dataset.value());
-    }
-
-    private GraphNode addDataset(DatasetName dataset) {
-      GraphNode node = datasetNode(dataset);
-      graph.addVertex(node);
-      return node;
-    }
-
-    private void addEdge(GraphEdge edge) {
-      try {
-        graph.addEdge(edge.from(), edge.to(), edge);
-      } catch (IllegalArgumentException cycle) {
-        // Already reported: the Kahn sort found the cycle with its path.
-      }
-    }
   }
 }

@@ -1,5 +1,10 @@
 package io.relspec.scheduler.graph;
 
+import io.relspec.contracts.api.validation.CatalogDiagnostic;
+import io.relspec.contracts.api.validation.CatalogValidationReport;
+import io.relspec.contracts.api.validation.GraphDiagnostic;
+import io.relspec.contracts.api.validation.GraphDiagnosticCode;
+import io.relspec.contracts.api.validation.ValidationReport;
 import io.relspec.platform.client.ServiceClient;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.security.ApiTokens;
@@ -7,8 +12,8 @@ import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.plans.PlanCatalogs;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The joined validation report (GET /api/v1/validation and the UI's validation page): the catalog's
@@ -32,14 +37,8 @@ public class Validation {
             .orElse(null);
   }
 
-  /** The catalog service's own report, as much of it as this report needs. */
-  record CatalogReport(List<CatalogDiagnostic> diagnostics) {}
-
-  record CatalogDiagnostic(
-      String code, String severity, String kind, String name, String message) {}
-
   public ValidationReport report() {
-    return ValidationReport.of(planCatalogs.latest(), catalogDiagnostics());
+    return report(planCatalogs.latest(), catalogDiagnostics());
   }
 
   private List<GraphDiagnostic> catalogDiagnostics() {
@@ -49,16 +48,14 @@ public class Validation {
     }
     try {
       List<GraphDiagnostic> result = new ArrayList<>();
-      CatalogReport report = catalog.get("/api/v1/validation/catalog", CatalogReport.class);
-      for (CatalogDiagnostic found :
-          report.diagnostics() == null ? List.<CatalogDiagnostic>of() : report.diagnostics()) {
+      CatalogValidationReport report =
+          catalog.get("/api/v1/validation/catalog", CatalogValidationReport.class);
+      for (CatalogDiagnostic found : report.diagnostics()) {
         result.add(
             new GraphDiagnostic(
                 "catalog",
                 found.code(),
-                "ERROR".equals(found.severity().toUpperCase(Locale.ROOT))
-                    ? GraphDiagnostic.Severity.ERROR
-                    : GraphDiagnostic.Severity.WARNING,
+                found.severity(),
                 found.kind(),
                 found.name(),
                 found.message(),
@@ -74,5 +71,27 @@ public class Validation {
     return List.of(
         GraphDiagnostic.of(
             "catalog", GraphDiagnosticCode.CATALOG_UNAVAILABLE, null, null, message, null));
+  }
+
+  /** The report of a graph, with the catalog's diagnostics beside its own, most severe first. */
+  static ValidationReport report(TaskGraph graph, List<GraphDiagnostic> catalogDiagnostics) {
+    List<GraphDiagnostic> all = new ArrayList<>(catalogDiagnostics);
+    all.addAll(graph.diagnostics());
+    all.sort(
+        Comparator.comparing(GraphDiagnostic::severity)
+            .thenComparing(GraphDiagnostic::source)
+            .thenComparing(GraphDiagnostic::code)
+            .thenComparing(d -> d.subject() == null ? "" : d.subject())
+            .thenComparing(GraphDiagnostic::message));
+    int errors = (int) all.stream().filter(GraphDiagnostic::isError).count();
+    return new ValidationReport(
+        graph.planCatalogId(),
+        graph.catalog().snapshotId(),
+        graph.signature(),
+        errors == 0,
+        errors,
+        all.size() - errors,
+        graph.blocked().keySet().stream().map(Object::toString).sorted().toList(),
+        List.copyOf(all));
   }
 }

@@ -1,6 +1,8 @@
 package io.relspec.scheduler.runs;
 
 import io.agroal.api.AgroalDataSource;
+import io.relspec.contracts.api.runs.TaskRunState;
+import io.relspec.contracts.api.runs.TaskRunStatus;
 import io.relspec.contracts.messaging.TaskFailureCode;
 import io.relspec.contracts.messaging.TaskRunFailed;
 import io.relspec.contracts.messaging.TaskRunHeartbeat;
@@ -29,8 +31,14 @@ import org.jboss.logging.Logger;
  * what changed in it, a failure is retried after a backoff while attempts remain (or waits for a
  * lost input's holder), and a final failure skips the tasks downstream. Completions of an old
  * attempt, and repeated ones, are ignored.
+ *
+ * <p>Over 400 lines on purpose: success, failure, lost inputs and retries all run in the one
+ * transaction of a completion, and share its guard against stale attempts.
  */
 final class Completions {
+  private final TaskRunStore taskRuns = new TaskRunStore();
+  private final MaterializationStore materializations = new MaterializationStore();
+  private final RunChanges changes = new RunChanges();
   private static final Logger LOG = Logger.getLogger(Completions.class);
 
   private final AgroalDataSource dataSource;
@@ -70,19 +78,21 @@ final class Completions {
           // Early cutoff: the new version equals the previous one in content, which the readers
           // built from that previous version need not re-read.
           Long sameAs = null;
-          Optional<Materialization> previous = runs.materialization(connection, event.output());
+          Optional<Materialization> previous =
+              materializations.materialization(connection, event.output());
           if (event.contentHash() != null) {
             if (previous.isPresent()
                 && previous.get().version() != event.datasetVersion()
                 && event
                     .contentHash()
-                    .equals(runs.contentHash(connection, event.output()).orElse(null))) {
+                    .equals(
+                        materializations.contentHash(connection, event.output()).orElse(null))) {
               sameAs = previous.get().version();
             }
           }
-          runs.markContentSameAs(connection, event.runId(), event.task(), sameAs);
+          changes.markContentSameAs(connection, event.runId(), event.task(), sameAs);
           // Early cutoff by partition: which file ids' partitions a full rewrite changed.
-          runs.markChangedPartitions(
+          changes.markChangedPartitions(
               connection,
               event.runId(),
               event.task(),
@@ -91,7 +101,7 @@ final class Completions {
                   : OutputPartitions.column(graph, event.task()),
               event.changedFileIds() == null ? List.of() : event.changedFileIds());
           // Column-aware rebuilds: which output columns the new version may have changed.
-          runs.markChangedColumns(
+          changes.markChangedColumns(
               connection,
               event.runId(),
               event.task(),
@@ -103,7 +113,7 @@ final class Completions {
                       task,
                       graph,
                       previous.orElse(null),
-                      runs.inputVersions(connection, event.runId(), event.task())));
+                      taskRuns.inputVersions(connection, event.runId(), event.task())));
           lineage.append(
               connection,
               lineage
@@ -118,13 +128,13 @@ final class Completions {
                           task.reason().wireName(),
                           task.fileCount(),
                           event.executorId(),
-                          runs.inputVersions(connection, event.runId(), event.task()),
+                          taskRuns.inputVersions(connection, event.runId(), event.task()),
                           event.datasetVersion(),
                           event.rows(),
                           event.bytes(),
                           null),
                       now));
-          runs.saveMaterialization(
+          materializations.saveMaterialization(
               connection,
               new Materialization(
                   event.output(),
@@ -134,12 +144,13 @@ final class Completions {
                   event.executorId(),
                   event.flightUri(),
                   event.rows(),
-                  runs.inputVersions(connection, event.runId(), event.task())),
+                  taskRuns.inputVersions(connection, event.runId(), event.task())),
               event.contentHash(),
               event.runId(),
               now);
           return List.of(
-              task.progress(
+              TaskRunUpdates.progress(
+                  task,
                   TaskRunState.SUCCEEDED,
                   task.attempt(),
                   event.executorId(),
@@ -178,7 +189,7 @@ final class Completions {
     Jdbc.inTransaction(
         dataSource,
         connection ->
-            runs.markHeartbeat(
+            taskRuns.markHeartbeat(
                 connection,
                 event.runId(),
                 task,
@@ -207,16 +218,17 @@ final class Completions {
     for (DatasetName input : event.unavailableInputs()) {
       TaskName producer = graph.producer(input);
       TaskRunStatus upstream =
-          producer == null ? null : runs.taskRun(connection, runId, producer).orElse(null);
+          producer == null ? null : taskRuns.taskRun(connection, runId, producer).orElse(null);
       if (upstream == null) {
         waitForSource = true;
       } else if (upstream.state().providesOutput()) {
         LOG.warnf(
             "run %s: %s could not read %s (%s); rebuilding it with %s",
             runId, task.task(), input, event.message(), producer);
-        runs.clearFileIds(connection, runId, producer);
+        taskRuns.clearFileIds(connection, runId, producer);
         updates.add(
-            upstream.progress(
+            TaskRunUpdates.progress(
+                upstream,
                 TaskRunState.READY,
                 upstream.attempt(),
                 null,
@@ -229,7 +241,7 @@ final class Completions {
     }
     boolean withinBudget = task.attempt() < config.maxAttempts() * LOST_INPUT_ATTEMPTS_FACTOR;
     Instant waitingSince =
-        waitForSource ? runs.waitingForInputsSince(connection, runId, task.task(), now) : now;
+        waitForSource ? taskRuns.waitingForInputsSince(connection, runId, task.task(), now) : now;
     boolean withinWait = !now.isAfter(waitingSince.plus(config.lostInputWait()));
     if (!withinBudget || !withinWait) {
       return failed(
@@ -248,7 +260,8 @@ final class Completions {
           now);
     }
     TaskRunStatus waiting =
-        task.progress(
+        TaskRunUpdates.progress(
+            task,
             TaskRunState.PENDING,
             task.attempt(),
             event.executorId(),
@@ -257,7 +270,10 @@ final class Completions {
             null,
             event.errorCode().name(),
             event.message());
-    updates.add(waitForSource ? waiting.retryAt(now.plus(backoff(task.attempt()))) : waiting);
+    updates.add(
+        waitForSource
+            ? TaskRunUpdates.retryAt(waiting, now.plus(backoff(task.attempt())))
+            : waiting);
     return updates;
   }
 
@@ -276,7 +292,8 @@ final class Completions {
       throws SQLException {
     boolean retry = retryable && task.attempt() < config.maxAttempts();
     TaskRunStatus failed =
-        task.progress(
+        TaskRunUpdates.progress(
+            task,
             retry ? TaskRunState.PENDING : TaskRunState.FAILED,
             task.attempt(),
             executorId,
@@ -301,14 +318,14 @@ final class Completions {
       LOG.warnf(
           "run %s: %s attempt %d failed (%s), retrying at %s",
           runId, task.task(), task.attempt(), errorCode, due);
-      return List.of(failed.retryAt(due));
+      return List.of(TaskRunUpdates.retryAt(failed, due));
     }
     LOG.warnf(
         "run %s: %s failed for good after %d attempt(s): %s %s",
         runId, task.task(), task.attempt(), errorCode, message);
     List<TaskRunStatus> updates = new ArrayList<>(List.of(failed));
     Set<TaskName> downstream = graph.descendants(task.task());
-    for (TaskRunStatus other : runs.taskRuns(connection, runId)) {
+    for (TaskRunStatus other : taskRuns.taskRuns(connection, runId)) {
       if (downstream.contains(other.task()) && !other.state().isTerminal()) {
         lineage.append(
             connection,
@@ -328,7 +345,8 @@ final class Completions {
                             + "' failed"),
                     now));
         updates.add(
-            other.progress(
+            TaskRunUpdates.progress(
+                other,
                 TaskRunState.SKIPPED,
                 other.attempt(),
                 null,
@@ -363,7 +381,7 @@ final class Completions {
             LOG.debugf("ignoring completion of %s for unknown or finished run %s", taskName, runId);
             return null;
           }
-          TaskRunStatus task = runs.taskRun(connection, runId, taskName).orElse(null);
+          TaskRunStatus task = taskRuns.taskRun(connection, runId, taskName).orElse(null);
           if (task == null
               || task.attempt() != attempt
               || !(task.state() == TaskRunState.DISPATCHED
@@ -376,9 +394,9 @@ final class Completions {
           TaskGraph graph = planCatalogs.byId(connection, run.get().planCatalogId());
           Instant now = Instant.now();
           for (TaskRunStatus changed : update.apply(task, graph, connection, now)) {
-            runs.updateTaskRun(connection, runId, changed, now);
+            taskRuns.updateTaskRun(connection, runId, changed, now);
             if (changed.retryAt() != null) {
-              runs.scheduleRetry(connection, runId, changed.task(), changed.retryAt());
+              taskRuns.scheduleRetry(connection, runId, changed.task(), changed.retryAt());
             }
           }
           dispatch.advanceAfter(connection, runId, graph, taskName, now);

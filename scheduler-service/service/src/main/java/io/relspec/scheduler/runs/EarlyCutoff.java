@@ -4,6 +4,10 @@ import io.relspec.contracts.api.ColumnLineage;
 import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.RequiredColumn;
+import io.relspec.contracts.api.runs.RunStatus;
+import io.relspec.contracts.api.runs.SelectionReason;
+import io.relspec.contracts.api.runs.TaskRunState;
+import io.relspec.contracts.api.runs.TaskRunStatus;
 import io.relspec.contracts.messaging.RunMode;
 import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
@@ -29,8 +33,15 @@ import org.jboss.logging.Logger;
  * Judges a task that became runnable against what its run has rebuilt so far: reused when its
  * rebuilt inputs came out the same (in content, or in the columns it reads), narrowed to the file
  * ids whose partitions they changed, or run as planned.
+ *
+ * <p>Over 400 lines on purpose: the four ways a task is reused or narrowed (same content, same
+ * partitions, unchanged columns, rows derived only from unchanged inputs) share one walk over the
+ * run's recorded changes, and read best together.
  */
 final class EarlyCutoff {
+  private final TaskRunStore taskRuns = new TaskRunStore();
+  private final MaterializationStore materializations = new MaterializationStore();
+  private final RunChanges changes = new RunChanges();
   private static final Logger LOG = Logger.getLogger(EarlyCutoff.class);
 
   private final PlanCatalogs planCatalogs;
@@ -71,7 +82,8 @@ final class EarlyCutoff {
     if (task.reason() != SelectionReason.UPSTREAM_CHANGED || task.attempt() > 0) {
       return Judgement.AS_PLANNED;
     }
-    Materialization built = runs.materialization(connection, task.output()).orElse(null);
+    Materialization built =
+        materializations.materialization(connection, task.output()).orElse(null);
     if (built == null || !built.fingerprint().equals(task.fingerprint())) {
       return Judgement.AS_PLANNED;
     }
@@ -88,11 +100,12 @@ final class EarlyCutoff {
         producers.add(producer);
       }
     }
-    Map<TaskName, Long> sameAs = runs.contentSameAs(connection, runId, producers);
-    Map<TaskName, Set<String>> changedColumns = runs.changedColumns(connection, runId, producers);
+    Map<TaskName, Long> sameAs = changes.contentSameAs(connection, runId, producers);
+    Map<TaskName, Set<String>> changedColumns =
+        changes.changedColumns(connection, runId, producers);
     boolean byColumns = false;
     Set<TaskName> rebuilt = new HashSet<>();
-    for (RunStore.TaskProgress producer : runs.taskProgress(connection, runId, producers)) {
+    for (TaskRunStore.TaskProgress producer : taskRuns.taskProgress(connection, runId, producers)) {
       if (producer.state() == TaskRunState.SUCCEEDED) {
         rebuilt.add(producer.task());
       }
@@ -104,7 +117,7 @@ final class EarlyCutoff {
       TaskName producer = graph.producer(input);
       Long current;
       if (producer != null) {
-        Materialization held = runs.materialization(connection, input).orElse(null);
+        Materialization held = materializations.materialization(connection, input).orElse(null);
         current = held == null ? null : held.version();
       } else {
         InputLocation source = sourceLocations.get(input);
@@ -153,15 +166,15 @@ final class EarlyCutoff {
     if (narrowTo != null) {
       // Early cutoff by partition: the rebuilt inputs changed only these file ids' partitions,
       // and the task is file-scopable for each of them: it re-runs for those file ids only.
-      runs.insertFileIds(connection, runId, task.task(), List.copyOf(narrowTo));
+      taskRuns.insertFileIds(connection, runId, task.task(), List.copyOf(narrowTo));
       LOG.infof(
           "run %s: %s narrowed to %d file id(s): its rebuilt inputs changed only those partitions"
               + " (%s)",
           runId, task.task(), narrowTo.size(), String.join(", ", narrowedBy));
       return Judgement.NARROWED;
     }
-    runs.updateMaterializationInputs(connection, task.output(), versions);
-    runs.markCutOff(
+    materializations.updateMaterializationInputs(connection, task.output(), versions);
+    changes.markCutOff(
         connection,
         runId,
         task.task(),
@@ -236,12 +249,13 @@ final class EarlyCutoff {
       // Kept from partial aggregates: its file ids are its input's, its output is rewritten whole.
       return null;
     }
-    List<String> scoped = runs.fileIds(connection, runId, producer);
+    List<String> scoped = taskRuns.fileIds(connection, runId, producer);
     if (!scoped.isEmpty()) {
       String producerColumn = OutputPartitions.column(graph, producer);
       return column.equals(producerColumn) ? new TreeSet<>(scoped) : null;
     }
-    return runs.changedPartitions(connection, runId, producer)
+    return changes
+        .changedPartitions(connection, runId, producer)
         .filter(reported -> reported.column().equals(column))
         .map(reported -> (Set<String>) new TreeSet<>(reported.fileIds()))
         .orElse(null);
@@ -334,7 +348,7 @@ final class EarlyCutoff {
 
   /** The plan that built a materialization, from the plan catalog of the run that built it. */
   PlanArtifact previousPlan(Connection connection, Materialization previous) throws SQLException {
-    Optional<String> runId = runs.materializationRunId(connection, previous.dataset());
+    Optional<String> runId = materializations.materializationRunId(connection, previous.dataset());
     if (runId.isEmpty()) {
       return null;
     }
@@ -373,10 +387,10 @@ final class EarlyCutoff {
         producers.add(producer);
       }
     }
-    Map<TaskName, Set<String>> known = runs.changedColumns(connection, runId, producers);
-    Map<TaskName, Long> sameAs = runs.contentSameAs(connection, runId, producers);
+    Map<TaskName, Set<String>> known = changes.changedColumns(connection, runId, producers);
+    Map<TaskName, Long> sameAs = changes.contentSameAs(connection, runId, producers);
     Set<TaskName> rebuilt = new HashSet<>();
-    for (RunStore.TaskProgress producer : runs.taskProgress(connection, runId, producers)) {
+    for (TaskRunStore.TaskProgress producer : taskRuns.taskProgress(connection, runId, producers)) {
       if (producer.state() == TaskRunState.SUCCEEDED) {
         rebuilt.add(producer.task());
       }

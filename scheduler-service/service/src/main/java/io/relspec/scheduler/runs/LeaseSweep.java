@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
  * active replica (see {@link RunService}).
  */
 final class LeaseSweep {
+  private final TaskRunStore taskRuns = new TaskRunStore();
   private static final Logger LOG = Logger.getLogger(LeaseSweep.class);
 
   private final AgroalDataSource dataSource;
@@ -50,15 +51,15 @@ final class LeaseSweep {
    */
   void sweep() {
     Instant now = Instant.now();
-    List<RunStore.ExpiredAttempt> expired =
+    List<TaskRunStore.ExpiredAttempt> expired =
         Jdbc.inTransaction(
             dataSource,
             connection ->
-                runs.expiredAttempts(
+                taskRuns.expiredAttempts(
                     connection,
                     now.minus(config.dispatchLease()),
                     now.minus(config.heartbeatLease())));
-    for (RunStore.ExpiredAttempt attempt : expired) {
+    for (TaskRunStore.ExpiredAttempt attempt : expired) {
       String message =
           attempt.started()
               ? "no heartbeat from executor "
@@ -89,7 +90,7 @@ final class LeaseSweep {
                   at));
     }
     List<String> due =
-        Jdbc.inTransaction(dataSource, connection -> runs.runsWithDueRetries(connection, now));
+        Jdbc.inTransaction(dataSource, connection -> taskRuns.runsWithDueRetries(connection, now));
     for (String runId : due) {
       Jdbc.inTransaction(
           dataSource,

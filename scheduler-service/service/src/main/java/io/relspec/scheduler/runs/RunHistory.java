@@ -2,6 +2,9 @@ package io.relspec.scheduler.runs;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
+import io.relspec.contracts.api.runs.SelectionReason;
+import io.relspec.contracts.api.runs.TaskAction;
+import io.relspec.contracts.api.runs.TaskRunState;
 import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.messaging.RunState;
 import io.relspec.contracts.model.TaskName;

@@ -3,14 +3,18 @@ package io.relspec.scheduler.runs;
 import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.api.runs.PlannedTask;
+import io.relspec.contracts.api.runs.RunProblem;
+import io.relspec.contracts.api.runs.SelectionReason;
+import io.relspec.contracts.api.runs.TaskAction;
+import io.relspec.contracts.api.validation.BlockedReason;
+import io.relspec.contracts.api.validation.GraphDiagnostic;
 import io.relspec.contracts.messaging.RunMode;
 import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.CachePolicy;
 import io.relspec.contracts.spec.TaskKind;
-import io.relspec.scheduler.graph.BlockedReason;
-import io.relspec.scheduler.graph.GraphDiagnostic;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.runs.PlanningState.FileChanges;
 import java.util.ArrayList;
@@ -33,21 +37,19 @@ import java.util.TreeSet;
  */
 public final class RunPlanner {
 
-  /** Problems that refuse a run unless it allows a partial run. */
-  public record Problem(String code, TaskName task, String message) {}
-
   /**
    * @param retired outputs materialized earlier whose task no longer exists
    */
-  public record Plan(List<PlannedTask> tasks, List<Problem> problems, List<DatasetName> retired) {}
+  public record Plan(
+      List<PlannedTask> tasks, List<RunProblem> problems, List<DatasetName> retired) {}
 
   public Plan plan(TaskGraph graph, RunRequested request, PlanningState state) {
     PlanCatalog catalog = graph.catalog();
-    List<Problem> problems = new ArrayList<>();
+    List<RunProblem> problems = new ArrayList<>();
     for (TaskName forced : request.force()) {
       if (!catalog.plans().containsKey(forced)) {
         problems.add(
-            new Problem(
+            new RunProblem(
                 "UNKNOWN_TASK",
                 forced,
                 "forced task '" + forced + "' does not exist or did not compile"));
@@ -57,7 +59,7 @@ public final class RunPlanner {
       for (DatasetName dataset : files.keySet()) {
         if (!catalog.sources().containsKey(dataset)) {
           problems.add(
-              new Problem(
+              new RunProblem(
                   "UNKNOWN_SOURCE",
                   null,
                   "'"
@@ -82,7 +84,7 @@ public final class RunPlanner {
       boolean compileFailure = "compiler".equals(diagnostic.source());
       if (aboutSelected || (compileFailure && request.targets().isEmpty())) {
         problems.add(
-            new Problem(
+            new RunProblem(
                 diagnostic.code(),
                 diagnostic.subject() == null ? null : TaskName.of(diagnostic.subject()),
                 diagnostic.message()));
@@ -354,7 +356,7 @@ public final class RunPlanner {
 
   /** Targets and everything upstream of them; no targets means every compiled task (empty set). */
   private static Set<TaskName> select(
-      TaskGraph graph, RunRequested request, List<Problem> problems) {
+      TaskGraph graph, RunRequested request, List<RunProblem> problems) {
     if (request.targets().isEmpty()) {
       return Set.of();
     }
@@ -364,7 +366,7 @@ public final class RunPlanner {
       if (producer == null) {
         boolean source = graph.catalog().sources().containsKey(target);
         problems.add(
-            new Problem(
+            new RunProblem(
                 "UNKNOWN_TARGET",
                 null,
                 source

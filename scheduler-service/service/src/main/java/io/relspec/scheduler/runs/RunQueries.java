@@ -4,6 +4,8 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.relspec.contracts.api.DatasetDirectory;
 import io.relspec.contracts.api.PlanArtifact;
+import io.relspec.contracts.api.runs.RunStatus;
+import io.relspec.contracts.api.runs.TaskRunStatus;
 import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
 import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
 import io.relspec.contracts.messaging.TaskRunRequested.ViewDefinition;
@@ -31,6 +33,8 @@ import java.util.TreeMap;
  */
 @ApplicationScoped
 public class RunQueries {
+  private final TaskRunStore taskRuns = new TaskRunStore();
+  private final MaterializationStore materializations = new MaterializationStore();
   private final AgroalDataSource dataSource;
   private final PlanCatalogs planCatalogs;
   private final RunStore runs = new RunStore();
@@ -54,7 +58,7 @@ public class RunQueries {
               run.planCatalogId(),
               run.createdAt(),
               run.finishedAt(),
-              runs.taskRuns(connection, runId));
+              taskRuns.taskRuns(connection, runId));
         });
   }
 
@@ -78,7 +82,7 @@ public class RunQueries {
     return Jdbc.inTransaction(
         dataSource,
         connection -> {
-          var held = runs.materialization(connection, dataset);
+          var held = materializations.materialization(connection, dataset);
           if (held.isPresent()) {
             return new InputLocation(
                 dataset, held.get().version(), held.get().executorId(), held.get().flightUri());
@@ -125,7 +129,7 @@ public class RunQueries {
 
   DatasetDirectory directory(Connection connection, String runId) throws SQLException {
     Map<DatasetName, InputLocation> sourceLocations = sources.locations(connection);
-    Map<DatasetName, Materialization> outputs = runs.materializations(connection);
+    Map<DatasetName, Materialization> outputs = materializations.materializations(connection);
     Map<DatasetName, InputLocation> datasets = new TreeMap<>();
     TaskGraph graph;
     if (runId == null) {
@@ -147,7 +151,7 @@ public class RunQueries {
       outputs.values().stream()
           .filter(m -> m.flightUri() != null)
           .forEach(m -> uris.put(m.executorId(), m.flightUri()));
-      for (TaskRunStatus task : runs.taskRuns(connection, runId)) {
+      for (TaskRunStatus task : taskRuns.taskRuns(connection, runId)) {
         if (task.datasetVersion() != null && task.executorId() != null) {
           datasets.put(
               task.output(),
@@ -157,7 +161,8 @@ public class RunQueries {
                   task.executorId(),
                   uris.get(task.executorId())));
         }
-        runs.inputVersions(connection, runId, task.task())
+        taskRuns
+            .inputVersions(connection, runId, task.task())
             .forEach(
                 (input, version) -> {
                   InputLocation source = sourceLocations.get(input);
@@ -212,7 +217,7 @@ public class RunQueries {
 
   /** Durations of each task's newest successful attempt. */
   public Map<TaskName, Long> lastDurations() {
-    return Jdbc.inTransaction(dataSource, runs::lastDurations);
+    return Jdbc.inTransaction(dataSource, taskRuns::lastDurations);
   }
 
   static RelspecException runNotFound(String runId) {

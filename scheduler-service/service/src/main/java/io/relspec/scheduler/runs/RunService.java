@@ -7,6 +7,16 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.api.runs.PlannedTask;
+import io.relspec.contracts.api.runs.RunAccepted;
+import io.relspec.contracts.api.runs.RunPreview;
+import io.relspec.contracts.api.runs.RunStatus;
+import io.relspec.contracts.api.runs.SelectionReason;
+import io.relspec.contracts.api.runs.TaskAction;
+import io.relspec.contracts.api.runs.TaskRunState;
+import io.relspec.contracts.api.runs.TaskRunStatus;
+import io.relspec.contracts.api.validation.BlockedReason;
+import io.relspec.contracts.api.validation.GraphDiagnosticCode;
 import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.RunMode;
 import io.relspec.contracts.messaging.RunRequested;
@@ -17,15 +27,12 @@ import io.relspec.contracts.messaging.TaskRunFailed;
 import io.relspec.contracts.messaging.TaskRunHeartbeat;
 import io.relspec.contracts.messaging.TaskRunSucceeded;
 import io.relspec.contracts.model.DatasetName;
-import io.relspec.platform.error.ProblemDetails;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.jdbc.Jdbc;
 import io.relspec.platform.messaging.EmitterMessageSender;
 import io.relspec.platform.outbox.Outbox;
 import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.SchedulerErrorCode;
-import io.relspec.scheduler.graph.BlockedReason;
-import io.relspec.scheduler.graph.GraphDiagnosticCode;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.leadership.Leadership;
 import io.relspec.scheduler.lineage.Lineage;
@@ -38,10 +45,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -61,6 +66,8 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class RunService {
+  private final TaskRunStore taskRuns = new TaskRunStore();
+  private final MaterializationStore materializations = new MaterializationStore();
   private static final Logger LOG = Logger.getLogger(RunService.class);
 
   private final AgroalDataSource dataSource;
@@ -161,8 +168,9 @@ public class RunService {
                   planner.plan(
                       graph,
                       request,
-                      sources.planningState(connection, runs.materializations(connection)));
-              refuseIfProblems(request, plan);
+                      sources.planningState(
+                          connection, materializations.materializations(connection)));
+              RunRefusal.refuseIfProblems(request, plan);
               Instant now = Instant.now();
               runs.insertRun(connection, runId, catalog.id(), request, RunState.RUNNING, now);
               lineage.append(
@@ -182,7 +190,7 @@ public class RunService {
                               : TaskRunState.BLOCKED;
                     };
                 String errorCode = task.blockedBy() == null ? null : task.blockedBy().code().name();
-                runs.insertTaskRun(
+                taskRuns.insertTaskRun(
                     connection,
                     runId,
                     new TaskRunStatus(
@@ -204,10 +212,10 @@ public class RunService {
                         task.fileIds().size(),
                         null),
                     now);
-                runs.insertFileIds(connection, runId, task.task(), task.fileIds());
+                taskRuns.insertFileIds(connection, runId, task.task(), task.fileIds());
               }
               for (DatasetName dataset : plan.retired()) {
-                runs.deleteMaterialization(connection, dataset);
+                materializations.deleteMaterialization(connection, dataset);
               }
               dispatch.advance(connection, runId, graph, now);
               return new RunAccepted(runId, plan.tasks(), plan.retired());
@@ -241,14 +249,14 @@ public class RunService {
               planner.plan(
                   graph,
                   request,
-                  sources.planningState(connection, runs.materializations(connection)));
+                  sources.planningState(connection, materializations.materializations(connection)));
           return new RunPreview(
               true,
               graph.catalog().id(),
               plan.tasks(),
               plan.retired(),
               plan.problems(),
-              !refusing(request, plan).isEmpty());
+              !RunRefusal.refusing(request, plan).isEmpty());
         });
   }
 
@@ -295,7 +303,7 @@ public class RunService {
           }
           Instant now = Instant.now();
           TaskGraph graph = planCatalogs.byId(connection, run.planCatalogId());
-          for (TaskRunStatus task : runs.taskRuns(connection, runId)) {
+          for (TaskRunStatus task : taskRuns.taskRuns(connection, runId)) {
             if (!task.state().isTerminal()) {
               lineage.append(
                   connection,
@@ -311,10 +319,11 @@ public class RunService {
                               task.executorId(),
                               TaskFailureCode.CANCELLED + ": run cancelled"),
                           now));
-              runs.updateTaskRun(
+              taskRuns.updateTaskRun(
                   connection,
                   runId,
-                  task.progress(
+                  TaskRunUpdates.progress(
+                      task,
                       TaskRunState.SKIPPED,
                       task.attempt(),
                       task.executorId(),
@@ -334,52 +343,17 @@ public class RunService {
     return queries.status(runId);
   }
 
-  private static List<RunPlanner.Problem> refusing(RunRequested request, RunPlanner.Plan plan) {
-    return plan.problems().stream()
-        .filter(problem -> !request.allowPartial() || problem.code().startsWith("UNKNOWN_"))
-        .toList();
-  }
-
-  private void refuseIfProblems(RunRequested request, RunPlanner.Plan plan) {
-    List<RunPlanner.Problem> refusing = refusing(request, plan);
-    if (refusing.isEmpty()) {
-      return;
-    }
-    Set<String> codes = new HashSet<>();
-    refusing.forEach(problem -> codes.add(problem.code()));
-    // One kind of unknown name is reported as that kind; anything else is a validation failure.
-    SchedulerErrorCode code =
-        codes.size() == 1 && codes.iterator().next().startsWith("UNKNOWN_")
-            ? SchedulerErrorCode.valueOf(codes.iterator().next())
-            : SchedulerErrorCode.VALIDATION_FAILED;
-    throw new RelspecException(
-        code,
-        refusing.size()
-            + " problem(s) refuse this run"
-            + (request.allowPartial() || code != SchedulerErrorCode.VALIDATION_FAILED
-                ? ""
-                : "; fix them (GET /api/v1/validation) or set allowPartial to run what is unaffected"),
-        refusing.stream()
-            .map(
-                problem ->
-                    new ProblemDetails.Violation(
-                        problem.task() == null ? problem.code() : problem.task().value(),
-                        problem.code() + ": " + problem.message()))
-            .toList(),
-        null);
-  }
-
   private List<PlannedTask> plannedFromStore(Connection connection, String runId)
       throws SQLException {
     List<PlannedTask> planned = new ArrayList<>();
-    for (TaskRunStatus task : runs.taskRuns(connection, runId)) {
+    for (TaskRunStatus task : taskRuns.taskRuns(connection, runId)) {
       planned.add(
           new PlannedTask(
               task.task(),
               task.output(),
               task.action(),
               task.reason(),
-              task.fileCount() == 0 ? List.of() : runs.fileIds(connection, runId, task.task()),
+              task.fileCount() == 0 ? List.of() : taskRuns.fileIds(connection, runId, task.task()),
               task.action() == TaskAction.SKIP
                       && task.reason() == SelectionReason.BLOCKED
                       && task.errorCode() != null

@@ -1,6 +1,9 @@
 package io.relspec.scheduler.runs;
 
 import io.relspec.contracts.api.PlanArtifact;
+import io.relspec.contracts.api.runs.RunStatus;
+import io.relspec.contracts.api.runs.TaskRunState;
+import io.relspec.contracts.api.runs.TaskRunStatus;
 import io.relspec.contracts.messaging.RunFinished;
 import io.relspec.contracts.messaging.RunState;
 import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
@@ -37,12 +40,13 @@ import org.jboss.logging.Logger;
  * is finished with its {@code RunFinished} message.
  */
 final class TaskDispatch {
+  private final TaskRunStore taskRuns = new TaskRunStore();
   private static final Logger LOG = Logger.getLogger(TaskDispatch.class);
 
   /** Priority (lower first), then name. */
-  private static final Comparator<RunStore.TaskProgress> DISPATCH_ORDER =
-      Comparator.comparingInt(RunStore.TaskProgress::priority)
-          .thenComparing(RunStore.TaskProgress::task);
+  private static final Comparator<TaskRunStore.TaskProgress> DISPATCH_ORDER =
+      Comparator.comparingInt(TaskRunStore.TaskProgress::priority)
+          .thenComparing(TaskRunStore.TaskProgress::task);
 
   private final SchedulerConfig config;
   private final RunStore runs;
@@ -77,17 +81,19 @@ final class TaskDispatch {
   void advanceAfter(
       Connection connection, String runId, TaskGraph graph, TaskName finished, Instant now)
       throws SQLException {
-    Map<TaskName, RunStore.TaskProgress> ready = new HashMap<>();
-    for (RunStore.TaskProgress task : runnableChildren(connection, runId, graph, finished, now)) {
+    Map<TaskName, TaskRunStore.TaskProgress> ready = new HashMap<>();
+    for (TaskRunStore.TaskProgress task :
+        runnableChildren(connection, runId, graph, finished, now)) {
       ready.put(task.task(), task);
     }
-    for (RunStore.TaskProgress task : runs.taskProgress(connection, runId, TaskRunState.READY)) {
+    for (TaskRunStore.TaskProgress task :
+        taskRuns.taskProgress(connection, runId, TaskRunState.READY)) {
       ready.putIfAbsent(task.task(), task);
     }
     int dispatched = 0;
     if (!ready.isEmpty()) {
       long inFlight =
-          runs.countInStates(connection, runId, TaskRunState.DISPATCHED, TaskRunState.RUNNING);
+          taskRuns.countInStates(connection, runId, TaskRunState.DISPATCHED, TaskRunState.RUNNING);
       dispatched =
           dispatchReady(
               connection,
@@ -98,7 +104,7 @@ final class TaskDispatch {
               now);
     }
     if (dispatched == 0
-        && runs.countInStates(
+        && taskRuns.countInStates(
                 connection,
                 runId,
                 TaskRunState.PENDING,
@@ -109,7 +115,7 @@ final class TaskDispatch {
       finish(
           connection,
           runId,
-          runs.countInStates(connection, runId, TaskRunState.FAILED, TaskRunState.BLOCKED) > 0,
+          taskRuns.countInStates(connection, runId, TaskRunState.FAILED, TaskRunState.BLOCKED) > 0,
           now);
     }
   }
@@ -119,7 +125,7 @@ final class TaskDispatch {
    * run has provided its output ({@code stateOf} gives null for a task outside the run).
    */
   static boolean runnable(
-      RunStore.TaskProgress task,
+      TaskRunStore.TaskProgress task,
       TaskGraph graph,
       Function<TaskName, TaskRunState> stateOf,
       Instant now) {
@@ -150,16 +156,16 @@ final class TaskDispatch {
       Connection connection,
       String runId,
       TaskGraph graph,
-      List<RunStore.TaskProgress> ready,
+      List<TaskRunStore.TaskProgress> ready,
       long slots,
       Instant now)
       throws SQLException {
     Map<DatasetName, InputLocation> sourceLocations = null;
     int dispatched = 0;
-    Deque<RunStore.TaskProgress> work = new ArrayDeque<>(ready);
+    Deque<TaskRunStore.TaskProgress> work = new ArrayDeque<>(ready);
     Set<TaskName> seen = new HashSet<>();
     while (!work.isEmpty()) {
-      RunStore.TaskProgress task = work.poll();
+      TaskRunStore.TaskProgress task = work.poll();
       if (!seen.add(task.task())) {
         continue;
       }
@@ -168,7 +174,7 @@ final class TaskDispatch {
       if (!judge && dispatched == slots) {
         continue;
       }
-      TaskRunStatus full = runs.taskRun(connection, runId, task.task()).orElseThrow();
+      TaskRunStatus full = taskRuns.taskRun(connection, runId, task.task()).orElseThrow();
       if (sourceLocations == null) {
         sourceLocations = sources.locations(connection);
       }
@@ -180,11 +186,11 @@ final class TaskDispatch {
           continue;
         }
         if (judgement == EarlyCutoff.Judgement.NARROWED) {
-          full = runs.taskRun(connection, runId, task.task()).orElseThrow();
+          full = taskRuns.taskRun(connection, runId, task.task()).orElseThrow();
         }
       }
       if (dispatched == slots) {
-        runs.markReady(connection, runId, task.task(), now);
+        taskRuns.markReady(connection, runId, task.task(), now);
         continue;
       }
       dispatch(connection, runId, full, graph, sourceLocations, now);
@@ -194,7 +200,7 @@ final class TaskDispatch {
   }
 
   /** Children of a task that became terminal which can now be dispatched (or cut off). */
-  List<RunStore.TaskProgress> runnableChildren(
+  List<TaskRunStore.TaskProgress> runnableChildren(
       Connection connection, String runId, TaskGraph graph, TaskName finished, Instant now)
       throws SQLException {
     List<TaskName> children = graph.physicalDownstreamTasks(finished);
@@ -202,13 +208,13 @@ final class TaskDispatch {
     for (TaskName child : children) {
       wanted.addAll(graph.physicalUpstreamTasks(child));
     }
-    Map<TaskName, RunStore.TaskProgress> known = new HashMap<>();
-    for (RunStore.TaskProgress task : runs.taskProgress(connection, runId, wanted)) {
+    Map<TaskName, TaskRunStore.TaskProgress> known = new HashMap<>();
+    for (TaskRunStore.TaskProgress task : taskRuns.taskProgress(connection, runId, wanted)) {
       known.put(task.task(), task);
     }
-    List<RunStore.TaskProgress> ready = new ArrayList<>();
+    List<TaskRunStore.TaskProgress> ready = new ArrayList<>();
     for (TaskName child : children) {
-      RunStore.TaskProgress task = known.get(child);
+      TaskRunStore.TaskProgress task = known.get(child);
       if (task != null
           && runnable(
               task,
@@ -230,16 +236,16 @@ final class TaskDispatch {
   void advance(Connection connection, String runId, TaskGraph graph, Instant now)
       throws SQLException {
     // Every task of the run, as light rows: at a run's start and from the sweep (due retries).
-    List<RunStore.TaskProgress> tasks = runs.taskProgress(connection, runId);
+    List<TaskRunStore.TaskProgress> tasks = taskRuns.taskProgress(connection, runId);
     Map<TaskName, TaskRunState> states = HashMap.newHashMap(tasks.size());
     long inFlight = 0;
-    for (RunStore.TaskProgress task : tasks) {
+    for (TaskRunStore.TaskProgress task : tasks) {
       states.put(task.task(), task.state());
       if (task.state() == TaskRunState.DISPATCHED || task.state() == TaskRunState.RUNNING) {
         inFlight++;
       }
     }
-    List<RunStore.TaskProgress> ready =
+    List<TaskRunStore.TaskProgress> ready =
         tasks.stream()
             .filter(task -> runnable(task, graph, states::get, now))
             .sorted(DISPATCH_ORDER)
@@ -254,7 +260,7 @@ final class TaskDispatch {
             now);
     // Early cutoffs may have settled tasks beyond those dispatched: ask the store what is left.
     if (dispatched == 0
-        && runs.countInStates(
+        && taskRuns.countInStates(
                 connection,
                 runId,
                 TaskRunState.PENDING,
@@ -265,7 +271,7 @@ final class TaskDispatch {
       finish(
           connection,
           runId,
-          runs.countInStates(connection, runId, TaskRunState.FAILED, TaskRunState.BLOCKED) > 0,
+          taskRuns.countInStates(connection, runId, TaskRunState.FAILED, TaskRunState.BLOCKED) > 0,
           now);
     }
   }
@@ -285,7 +291,7 @@ final class TaskDispatch {
     PlanArtifact plan = graph.plan(task.task());
     Map<DatasetName, Long> inputVersions = request.inputVersions();
     List<String> fileIds = request.message().fileIds();
-    runs.markDispatched(connection, runId, task.task(), attempt, inputVersions, now);
+    taskRuns.markDispatched(connection, runId, task.task(), attempt, inputVersions, now);
     // One START per task run; a retry's attempt starting is a RUNNING event of the same run.
     lineage.append(
         connection,
@@ -327,7 +333,7 @@ final class TaskDispatch {
     runs.finishRun(connection, run.runId(), state, now);
     Map<String, Integer> counts = new TreeMap<>();
     Map<TaskRunState, Integer> byState = new EnumMap<>(TaskRunState.class);
-    for (TaskRunStatus task : runs.taskRuns(connection, run.runId())) {
+    for (TaskRunStatus task : taskRuns.taskRuns(connection, run.runId())) {
       byState.merge(task.state(), 1, Integer::sum);
     }
     byState.forEach((taskState, count) -> counts.put(taskState.name(), count));

@@ -3,6 +3,7 @@ package io.relspec.scheduler.runs;
 import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.api.runs.TaskRunStatus;
 import io.relspec.contracts.messaging.RunMode;
 import io.relspec.contracts.messaging.TaskRunRequested;
 import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
@@ -28,6 +29,8 @@ import java.util.UUID;
  * file ids, merged from partial aggregates, compared partition by partition).
  */
 final class TaskRequests {
+  private final TaskRunStore taskRuns = new TaskRunStore();
+  private final MaterializationStore materializations = new MaterializationStore();
   private final SchedulerConfig config;
   private final RunStore runs;
 
@@ -57,7 +60,7 @@ final class TaskRequests {
       Materialization location =
           graph.producer(input) == null
               ? null
-              : runs.materialization(connection, input).orElse(null);
+              : materializations.materialization(connection, input).orElse(null);
       if (location != null) {
         inputs.add(
             new InputLocation(
@@ -82,7 +85,7 @@ final class TaskRequests {
       }
     }
     List<String> fileIds =
-        task.fileCount() == 0 ? List.of() : runs.fileIds(connection, runId, task.task());
+        task.fileCount() == 0 ? List.of() : taskRuns.fileIds(connection, runId, task.task());
     TaskRunRequested.WriteMode mode = TaskRunRequested.WriteMode.REPLACE;
     // Named whenever the output has one, so executors can serve and later upsert its partitions.
     String fileIdColumn = plan.fileScope() == null ? null : plan.fileScope().fileIdColumn();
@@ -113,7 +116,8 @@ final class TaskRequests {
               : TaskRunRequested.WriteMode.UPSERT_FILES;
       scopedInputs = plan.fileScope().scopedInputs();
       previousOutput =
-          runs.materialization(connection, plan.output())
+          materializations
+              .materialization(connection, plan.output())
               .map(
                   held ->
                       new InputLocation(

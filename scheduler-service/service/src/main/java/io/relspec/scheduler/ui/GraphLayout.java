@@ -1,12 +1,12 @@
 package io.relspec.scheduler.ui;
 
 import io.relspec.contracts.api.PlanArtifact;
+import io.relspec.contracts.api.runs.TaskRunState;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.scheduler.graph.GraphEdge;
 import io.relspec.scheduler.graph.GraphNode;
 import io.relspec.scheduler.graph.TaskGraph;
-import io.relspec.scheduler.runs.TaskRunState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;

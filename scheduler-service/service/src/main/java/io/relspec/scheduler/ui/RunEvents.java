@@ -1,8 +1,8 @@
 package io.relspec.scheduler.ui;
 
+import io.relspec.contracts.api.runs.RunStatus;
 import io.relspec.platform.security.UiSessions;
 import io.relspec.scheduler.runs.RunQueries;
-import io.relspec.scheduler.runs.RunStatus;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.annotation.PreDestroy;

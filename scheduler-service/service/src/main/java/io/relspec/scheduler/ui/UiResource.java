@@ -6,25 +6,25 @@ import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.relspec.contracts.api.ColumnLineage;
 import io.relspec.contracts.api.PlanArtifact;
+import io.relspec.contracts.api.runs.RunAccepted;
+import io.relspec.contracts.api.runs.RunPreview;
+import io.relspec.contracts.api.runs.RunStatus;
+import io.relspec.contracts.api.runs.TaskRunState;
+import io.relspec.contracts.api.validation.GraphDiagnostic;
+import io.relspec.contracts.api.validation.ValidationReport;
 import io.relspec.contracts.messaging.RunMode;
 import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.security.UiSessions;
-import io.relspec.scheduler.graph.GraphDiagnostic;
 import io.relspec.scheduler.graph.GraphNode;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.graph.Validation;
-import io.relspec.scheduler.graph.ValidationReport;
 import io.relspec.scheduler.plans.PlanCatalogs;
-import io.relspec.scheduler.runs.RunAccepted;
 import io.relspec.scheduler.runs.RunHistory;
-import io.relspec.scheduler.runs.RunPreview;
 import io.relspec.scheduler.runs.RunQueries;
 import io.relspec.scheduler.runs.RunService;
-import io.relspec.scheduler.runs.RunStatus;
-import io.relspec.scheduler.runs.TaskRunState;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -59,6 +59,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * The web UI: the inferred graph, tasks, runs (live), column lineage and validation, rendered on
  * the server with Qute and made live with htmx. Every page needs a signed-in session (see {@link
  * UiAccess}); every text a user wrote (names, SQL, errors) is escaped by the templates.
+ *
+ * <p>Over 400 lines on purpose: one method per page of the web UI; the pages share its access
+ * checks, problem answers and template data.
  */
 @Path("/ui")
 @PermitAll

@@ -4,15 +4,15 @@ import io.quarkus.qute.TemplateData;
 import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.RequiredColumn;
-import io.relspec.scheduler.graph.GraphDiagnostic;
+import io.relspec.contracts.api.runs.PlannedTask;
+import io.relspec.contracts.api.runs.RunPreview;
+import io.relspec.contracts.api.runs.RunProblem;
+import io.relspec.contracts.api.runs.RunStatus;
+import io.relspec.contracts.api.runs.TaskRunStatus;
+import io.relspec.contracts.api.validation.GraphDiagnostic;
+import io.relspec.contracts.api.validation.ValidationReport;
 import io.relspec.scheduler.graph.GraphNode;
-import io.relspec.scheduler.graph.ValidationReport;
-import io.relspec.scheduler.runs.PlannedTask;
 import io.relspec.scheduler.runs.RunHistory;
-import io.relspec.scheduler.runs.RunPlanner;
-import io.relspec.scheduler.runs.RunPreview;
-import io.relspec.scheduler.runs.RunStatus;
-import io.relspec.scheduler.runs.TaskRunStatus;
 
 /**
  * The types the UI's templates read properties of: Qute resolves them with generated accessors
@@ -29,7 +29,7 @@ import io.relspec.scheduler.runs.TaskRunStatus;
 @TemplateData(target = ValidationReport.class)
 @TemplateData(target = PlannedTask.class)
 @TemplateData(target = RunPreview.class)
-@TemplateData(target = RunPlanner.Problem.class)
+@TemplateData(target = RunProblem.class)
 @TemplateData(target = RunHistory.TaskHistoryEntry.class)
 @TemplateData(target = GraphLayout.View.class)
 @TemplateData(target = GraphLayout.Query.class)

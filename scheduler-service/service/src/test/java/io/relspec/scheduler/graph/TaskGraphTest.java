@@ -4,6 +4,9 @@ import static io.relspec.scheduler.Plans.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.api.validation.BlockedReason;
+import io.relspec.contracts.api.validation.GraphDiagnostic;
+import io.relspec.contracts.api.validation.GraphDiagnosticCode;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.TaskKind;
@@ -268,7 +271,7 @@ class TaskGraphTest {
   @Test
   void criticalPathWeighsMeasuredDurations() {
     TaskGraph graph = TaskGraph.build(chain().build());
-    TaskGraph.CriticalPath path =
+    CriticalPath path =
         graph.criticalPath(Map.of(t("a"), 10L, t("b"), 500L, t("c"), 20L, t("d"), 5L), 1);
     assertThat(path.tasks()).containsExactly(t("a"), t("b"), t("d"));
     assertThat(path.estimatedMillis()).isEqualTo(515);

@@ -6,6 +6,11 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.PlanCatalog;
+import io.relspec.contracts.api.runs.PlannedTask;
+import io.relspec.contracts.api.runs.RunProblem;
+import io.relspec.contracts.api.runs.SelectionReason;
+import io.relspec.contracts.api.runs.TaskAction;
+import io.relspec.contracts.api.validation.GraphDiagnosticCode;
 import io.relspec.contracts.messaging.RunMode;
 import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.model.DatasetName;
@@ -13,7 +18,6 @@ import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.CachePolicy;
 import io.relspec.contracts.spec.TaskKind;
 import io.relspec.scheduler.Plans;
-import io.relspec.scheduler.graph.GraphDiagnosticCode;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.runs.PlanningState.FileChanges;
 import java.time.Instant;
@@ -156,7 +160,7 @@ class RunPlannerTest {
                 List.of()),
             settled(catalog));
     assertThat(plan.problems())
-        .extracting(RunPlanner.Problem::code, RunPlanner.Problem::message)
+        .extracting(RunProblem::code, RunProblem::message)
         .containsExactlyInAnyOrder(
             tuple(
                 "UNKNOWN_SOURCE", "'nowhere' in changedFiles/removedFiles is not a source dataset"),
@@ -370,7 +374,7 @@ class RunPlannerTest {
             request(RunMode.INCREMENTAL, List.of("nope", "raw"), Map.of(), List.of("ghost")),
             PlanningState.empty());
     assertThat(plan.problems())
-        .extracting(RunPlanner.Problem::code, RunPlanner.Problem::message)
+        .extracting(RunProblem::code, RunProblem::message)
         .containsExactly(
             tuple("UNKNOWN_TASK", "forced task 'ghost' does not exist or did not compile"),
             tuple("UNKNOWN_TARGET", "no compiled task produces target dataset 'nope'"),
@@ -393,7 +397,7 @@ class RunPlannerTest {
         .isEqualTo(GraphDiagnosticCode.UPSTREAM_BLOCKED);
     assertThat(line(plan, "a").action()).isEqualTo(TaskAction.RUN);
     assertThat(plan.problems())
-        .extracting(RunPlanner.Problem::code)
+        .extracting(RunProblem::code)
         .containsExactly("COMPILE_FAILED", "EDGE_TYPE_MISMATCH");
 
     RunPlanner.Plan targeted =

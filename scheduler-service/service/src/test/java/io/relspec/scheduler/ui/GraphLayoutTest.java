@@ -4,11 +4,11 @@ import static io.relspec.scheduler.Plans.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.relspec.contracts.api.runs.TaskRunState;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.TaskKind;
 import io.relspec.scheduler.Plans;
 import io.relspec.scheduler.graph.TaskGraph;
-import io.relspec.scheduler.runs.TaskRunState;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;

@@ -2,9 +2,9 @@ package io.relspec.scheduler.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.relspec.contracts.api.runs.TaskRunState;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.scheduler.runs.RunHistory;
-import io.relspec.scheduler.runs.TaskRunState;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.relspec.scheduler.runs;
+package io.relspec.contracts.api.runs;
 
 import io.relspec.contracts.model.DatasetName;
 import java.util.List;
@@ -16,7 +16,7 @@ public record RunPreview(
     String planCatalogId,
     List<PlannedTask> plan,
     List<DatasetName> retired,
-    List<RunPlanner.Problem> problems,
+    List<RunProblem> problems,
     boolean refused) {
   public RunPreview {
     plan = List.copyOf(plan);

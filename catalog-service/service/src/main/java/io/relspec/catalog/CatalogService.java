@@ -1,11 +1,9 @@
-package io.relspec.catalog.snapshot;
+package io.relspec.catalog;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.relspec.catalog.CatalogConfig;
-import io.relspec.catalog.CatalogErrorCode;
 import io.relspec.catalog.model.CatalogState;
 import io.relspec.catalog.store.CatalogStore;
 import io.relspec.contracts.api.BundleSummary;

@@ -1,8 +1,8 @@
-package io.relspec.scheduler.runs;
+package io.relspec.contracts.api.runs;
 
+import io.relspec.contracts.api.validation.BlockedReason;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
-import io.relspec.scheduler.graph.BlockedReason;
 import java.util.List;
 
 /**

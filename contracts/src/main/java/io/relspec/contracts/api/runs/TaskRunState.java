@@ -1,4 +1,4 @@
-package io.relspec.scheduler.runs;
+package io.relspec.contracts.api.runs;
 
 /** Lifecycle of one task within a run. */
 public enum TaskRunState {

@@ -1,4 +1,4 @@
-package io.relspec.scheduler.runs;
+package io.relspec.contracts.api.runs;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;

@@ -1,6 +1,6 @@
-package io.relspec.scheduler.graph;
+package io.relspec.contracts.api.validation;
 
-import io.relspec.scheduler.graph.GraphDiagnostic.Severity;
+import io.relspec.contracts.api.validation.GraphDiagnostic.Severity;
 
 /**
  * The findings the scheduler makes about a plan catalog's graph, each with its severity. An error

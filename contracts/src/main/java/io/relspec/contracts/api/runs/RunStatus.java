@@ -1,4 +1,4 @@
-package io.relspec.scheduler.runs;
+package io.relspec.contracts.api.runs;
 
 import io.relspec.contracts.messaging.RunMode;
 import io.relspec.contracts.messaging.RunState;

@@ -1,5 +1,6 @@
-package io.relspec.scheduler.graph;
+package io.relspec.contracts.api.validation;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
 
@@ -17,5 +18,16 @@ public record BlockedReason(GraphDiagnosticCode code, String message) {
   @Override
   public String toString() {
     return code + ": " + message;
+  }
+
+  /** Reads the JSON form, {@code "CODE: message"}, back (a client of the REST API). */
+  @JsonCreator
+  public static BlockedReason parse(String text) {
+    int colon = text.indexOf(": ");
+    if (colon < 0) {
+      throw new IllegalArgumentException("not a blocked reason (CODE: message): " + text);
+    }
+    return new BlockedReason(
+        GraphDiagnosticCode.valueOf(text.substring(0, colon)), text.substring(colon + 2));
   }
 }

@@ -1,4 +1,4 @@
-package io.relspec.scheduler.graph;
+package io.relspec.contracts.api.validation;
 
 import java.util.List;
 import java.util.Objects;
@@ -32,7 +32,7 @@ public record GraphDiagnostic(
   }
 
   /** A finding of the scheduler's own, its severity the code's. */
-  static GraphDiagnostic of(
+  public static GraphDiagnostic of(
       String source,
       GraphDiagnosticCode code,
       String subjectKind,
@@ -43,7 +43,7 @@ public record GraphDiagnostic(
         source, code.name(), code.severity(), subjectKind, subject, message, path);
   }
 
-  static GraphDiagnostic taskError(
+  public static GraphDiagnostic taskError(
       String source, GraphDiagnosticCode code, String task, String message) {
     return of(source, code, "task", task, message, null);
   }
