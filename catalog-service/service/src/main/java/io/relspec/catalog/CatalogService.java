@@ -10,6 +10,7 @@ import io.relspec.contracts.api.BundleSummary;
 import io.relspec.contracts.api.CatalogSnapshot;
 import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.SnapshotPublished;
+import io.relspec.contracts.model.Collections2;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.model.TaskName;
@@ -26,8 +27,10 @@ import io.relspec.platform.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -98,30 +101,65 @@ public class CatalogService {
     outbox.close();
   }
 
-  /** The catalog as stored now. */
+  /** The catalog as stored now (registered tasks apart from synthesized ones). */
   public CatalogState state() {
     return Jdbc.inTransaction(dataSource, store::load);
   }
 
+  /**
+   * The newest snapshot, which holds what every read answers: it is read once per snapshot and
+   * kept, and a read checks only that its id is still the newest (one indexed row), so a request
+   * neither reloads every table nor expands the contracts' template instances again. Null before
+   * anything was registered.
+   */
+  private CatalogSnapshot newest() {
+    return Jdbc.inTransaction(
+        dataSource,
+        connection -> {
+          Optional<String> id = store.latestSnapshotId(connection);
+          if (id.isEmpty()) {
+            return null;
+          }
+          CatalogSnapshot known = newest;
+          if (known != null && known.id().equals(id.get())) {
+            return known;
+          }
+          CatalogSnapshot read = store.snapshot(connection, id.get()).orElse(null);
+          newest = read;
+          return read;
+        });
+  }
+
+  private volatile CatalogSnapshot newest;
+
+  private static <K extends Comparable<? super K>, V> SortedMap<K, V> sorted(Map<K, V> map) {
+    return map instanceof SortedMap<K, V> already ? already : Collections2.sortedCopy(map);
+  }
+
   public SortedMap<DatasetName, DatasetContract> datasets() {
-    return state().datasets();
+    CatalogSnapshot snapshot = newest();
+    return snapshot == null ? Collections.emptySortedMap() : sorted(snapshot.datasets());
   }
 
   /** Every effective task: registered ones and those synthesized from contracts. */
   public SortedMap<TaskName, TaskSpec> tasks() {
-    return state().effectiveTasks();
+    CatalogSnapshot snapshot = newest();
+    return snapshot == null ? Collections.emptySortedMap() : sorted(snapshot.tasks());
   }
 
   public SortedMap<String, FunctionSpec> functions() {
-    return state().functions();
+    CatalogSnapshot snapshot = newest();
+    return snapshot == null ? Collections.emptySortedMap() : sorted(snapshot.functions());
   }
 
   public SortedMap<String, TaskTemplate> templates() {
-    return state().templates();
+    CatalogSnapshot snapshot = newest();
+    return snapshot == null ? Collections.emptySortedMap() : sorted(snapshot.templates());
   }
 
   public SortedMap<String, BundleSummary> bundles() {
-    return state().bundles();
+    CatalogSnapshot snapshot = newest();
+    return snapshot == null ? Collections.emptySortedMap() : sorted(snapshot.bundles());
   }
 
   public DatasetContract dataset(DatasetName name) {

@@ -2,6 +2,7 @@ package io.relspec.executor;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.contracts.messaging.SourceDataUpdated;
@@ -21,11 +22,15 @@ import io.relspec.platform.security.ApiTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -47,7 +52,10 @@ public class ExecutorNode {
   private final ExecutorConfig config;
   private final ApiTokens tokens;
   private final MessageSender sender;
-  private final ScheduledExecutorService relay;
+
+  /** One relay of the outbox at a time: a wake and the periodic job never send an event twice. */
+  private final ReentrantLock relaying = new ReentrantLock();
+
   private volatile BufferAllocator allocator;
   private volatile DatasetStore store;
   private volatile FlightEndpointServer flight;
@@ -63,19 +71,22 @@ public class ExecutorNode {
     this.sender =
         new EmitterMessageSender(
             "executor", Map.of(MessageType.SOURCE_DATA_UPDATED, sourceDataUpdated));
-    this.relay =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "executor-outbox");
-              thread.setDaemon(true);
-              return thread;
-            });
   }
 
   void start(@Observes StartupEvent event) throws SQLException {
     ensureStarted();
-    long interval = config.outboxPollInterval().toMillis();
-    relay.scheduleWithFixedDelay(this::publishPending, 0, interval, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Re-sends what the broker did not confirm, every {@code outbox-poll-interval} (a
+   * quarkus-scheduler job, stopped with the application); an upload wakes the relay at once.
+   */
+  @Scheduled(
+      identity = "relspec-executor-outbox",
+      every = "${relspec.executor.outbox-poll-interval:5s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void relayOnSchedule() {
+    publishPending();
   }
 
   /**
@@ -138,7 +149,6 @@ public class ExecutorNode {
   }
 
   void stop(@Observes ShutdownEvent event) throws Exception {
-    relay.shutdownNow();
     DatasetStore opened = store;
     AutoCloseables.close(fetcher, flight, opened == null ? null : opened::close, allocator);
   }
@@ -182,28 +192,52 @@ public class ExecutorNode {
   }
 
   private void wakeRelay() {
-    relay.execute(this::publishPending);
+    Thread.ofVirtual().name("executor-outbox-wake").start(this::publishPending);
   }
 
-  /** Sends each event of the outbox and deletes it once the broker confirmed it. */
+  /**
+   * Sends every event of the outbox, in order, without waiting for each confirm in turn, then
+   * deletes each one the broker confirmed within {@code publish-confirm-timeout}; the others stay
+   * for the next relay (consumers drop a repeated event by its id).
+   */
   private void publishPending() {
     DatasetStore current = store;
     if (current == null) {
       return;
     }
+    relaying.lock();
     try {
-      for (DatasetStore.PendingEvent pending : current.pendingEvents()) {
-        SourceDataUpdated event = RelspecJson.read(pending.payload(), SourceDataUpdated.class);
-        sender
-            .send(event)
-            .toCompletableFuture()
-            .get(config.publishConfirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        current.eventPublished(pending.eventId());
+      List<DatasetStore.PendingEvent> pending = current.pendingEvents();
+      List<CompletableFuture<?>> confirms = new ArrayList<>(pending.size());
+      for (DatasetStore.PendingEvent event : pending) {
+        confirms.add(
+            sender
+                .send(RelspecJson.read(event.payload(), SourceDataUpdated.class))
+                .toCompletableFuture());
+      }
+      long deadline = System.nanoTime() + config.publishConfirmTimeout().toNanos();
+      int unconfirmed = 0;
+      String reason = null;
+      for (int i = 0; i < pending.size(); i++) {
+        try {
+          confirms.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          current.eventPublished(pending.get(i).eventId());
+        } catch (ExecutionException | TimeoutException e) {
+          unconfirmed++;
+          reason = reason == null ? String.valueOf(e.getMessage()) : reason;
+        }
+      }
+      if (unconfirmed > 0) {
+        LOG.warnf(
+            "%d of %d source data events not yet confirmed (retrying): %s",
+            unconfirmed, pending.size(), reason);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       LOG.warnf("source data events not yet published (retrying): %s", e.getMessage());
+    } finally {
+      relaying.unlock();
     }
   }
 }

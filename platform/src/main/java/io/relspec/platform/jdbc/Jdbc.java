@@ -1,7 +1,10 @@
 package io.relspec.platform.jdbc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /** Plain-JDBC transactions: commit on success, roll back on any failure. */
@@ -29,6 +32,15 @@ public final class Jdbc {
       }
     } catch (SQLException e) {
       throw new DataAccessException(e);
+    }
+  }
+
+  /** The first column of the first row of a query without parameters, as text; empty for none. */
+  public static Optional<String> firstString(Connection connection, String sql)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(sql);
+        ResultSet rows = select.executeQuery()) {
+      return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
     }
   }
 

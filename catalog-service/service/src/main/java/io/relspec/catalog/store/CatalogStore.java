@@ -11,6 +11,7 @@ import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.contracts.spec.FunctionSpec;
 import io.relspec.contracts.spec.TaskSpec;
 import io.relspec.contracts.spec.TaskTemplate;
+import io.relspec.platform.jdbc.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -123,6 +124,12 @@ public final class CatalogStore {
 
   public Optional<CatalogSnapshot> latestSnapshot(Connection connection) throws SQLException {
     return snapshotWhere(connection, "ORDER BY seq DESC LIMIT 1", null);
+  }
+
+  /** The id of the newest snapshot, without reading its content. */
+  public Optional<String> latestSnapshotId(Connection connection) throws SQLException {
+    return Jdbc.firstString(
+        connection, "SELECT snapshot_id FROM catalog_snapshot ORDER BY seq DESC LIMIT 1");
   }
 
   public Optional<CatalogSnapshot> snapshot(Connection connection, String id) throws SQLException {

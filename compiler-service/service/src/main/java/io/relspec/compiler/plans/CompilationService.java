@@ -1,6 +1,6 @@
 package io.relspec.compiler.plans;
 
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.relspec.compiler.CompilerConfig;
 import io.relspec.contracts.api.CatalogSnapshot;
 import io.relspec.contracts.api.PlanCatalog;
@@ -19,7 +19,6 @@ import io.relspec.platform.messaging.MessageSender;
 import io.relspec.platform.messaging.PermanentMessageFailure;
 import io.relspec.platform.security.ApiTokens;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +26,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -198,42 +198,53 @@ public class CompilationService {
     return result.catalog();
   }
 
-  /** Catches up with the catalog after a restart, in the background. */
-  void catchUp(@Observes StartupEvent event) {
-    if (!config.compileLatestAtStart()) {
+  /** How many times a restarted compiler asks the catalog for its newest snapshot. */
+  private static final int CATCH_UP_ATTEMPTS = 30;
+
+  private final AtomicInteger catchUpAttempts = new AtomicInteger();
+  private volatile boolean caughtUp;
+
+  /**
+   * Catches up with the catalog after a restart, in the background: compiles the catalog's newest
+   * snapshot unless a published one was compiled first. A quarkus-scheduler job, every 2 s until it
+   * succeeds, learns the catalog is empty, or has tried {@value #CATCH_UP_ATTEMPTS} times; it stops
+   * with the application.
+   */
+  @Scheduled(
+      identity = "relspec-compiler-catch-up",
+      every = "2s",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void catchUp() {
+    if (caughtUp || !config.compileLatestAtStart() || repository.latest().isPresent()) {
+      caughtUp = true;
       return;
     }
-    Thread.ofVirtual()
-        .name("relspec-compiler-catch-up")
-        .start(
-            () -> {
-              for (int attempt = 1; attempt <= 30 && repository.latest().isEmpty(); attempt++) {
-                try {
-                  CatalogSnapshot latest =
-                      catalog.get("/api/v1/snapshots/latest", CatalogSnapshot.class);
-                  PlanCompiler.Result result = compiler.compile(latest, Instant.now());
-                  if (repository.saveIfEmpty(result.catalog())) {
-                    LOG.infof(
-                        "caught up with snapshot %s: %d plans, %d failed",
-                        shortId(latest.id()),
-                        result.catalog().plans().size(),
-                        result.stats().failed());
-                  }
-                  return;
-                } catch (RelspecException e) {
-                  if (e.errorCode() == PlatformErrorCode.NOT_FOUND) {
-                    LOG.debug("the catalog has no snapshot yet; nothing to catch up with");
-                    return;
-                  }
-                  LOG.debugf("catch-up attempt %d: %s", attempt, e.getMessage());
-                }
-                try {
-                  Thread.sleep(2_000);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            });
+    int attempt = catchUpAttempts.incrementAndGet();
+    if (attempt > CATCH_UP_ATTEMPTS) {
+      caughtUp = true;
+      LOG.warnf(
+          "could not read the catalog's newest snapshot in %d attempts; the next published"
+              + " snapshot compiles the catalog",
+          CATCH_UP_ATTEMPTS);
+      return;
+    }
+    try {
+      CatalogSnapshot latest = catalog.get("/api/v1/snapshots/latest", CatalogSnapshot.class);
+      PlanCompiler.Result result = compiler.compile(latest, Instant.now());
+      if (repository.saveIfEmpty(result.catalog())) {
+        LOG.infof(
+            "caught up with snapshot %s: %d plans, %d failed",
+            shortId(latest.id()), result.catalog().plans().size(), result.stats().failed());
+      }
+      caughtUp = true;
+    } catch (RelspecException e) {
+      if (e.errorCode() == PlatformErrorCode.NOT_FOUND) {
+        LOG.debug("the catalog has no snapshot yet; nothing to catch up with");
+        caughtUp = true;
+        return;
+      }
+      LOG.debugf("catch-up attempt %d: %s", attempt, e.getMessage());
+    }
   }
 
   static Map<TaskName, Fingerprint> fingerprints(PlanCatalog catalog) {

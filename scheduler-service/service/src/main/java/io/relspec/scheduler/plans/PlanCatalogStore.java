@@ -2,6 +2,7 @@ package io.relspec.scheduler.plans;
 
 import io.relspec.contracts.api.PlanCatalog;
 import io.relspec.contracts.messaging.RelspecJson;
+import io.relspec.platform.jdbc.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,12 +45,8 @@ public final class PlanCatalogStore {
   }
 
   public Optional<String> latestId(Connection connection) throws SQLException {
-    try (PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT plan_catalog_id FROM scheduler_plan_catalog ORDER BY seq DESC LIMIT 1");
-        ResultSet rows = select.executeQuery()) {
-      return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
-    }
+    return Jdbc.firstString(
+        connection, "SELECT plan_catalog_id FROM scheduler_plan_catalog ORDER BY seq DESC LIMIT 1");
   }
 
   public Optional<PlanCatalog> get(Connection connection, String id) throws SQLException {

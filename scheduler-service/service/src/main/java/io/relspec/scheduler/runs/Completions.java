@@ -149,16 +149,12 @@ final class Completions {
               event.runId(),
               now);
           return List.of(
-              TaskRunUpdates.progress(
+              TaskRunUpdates.succeeded(
                   task,
-                  TaskRunState.SUCCEEDED,
-                  task.attempt(),
                   event.executorId(),
                   event.rows(),
                   event.durationMillis(),
-                  event.datasetVersion(),
-                  null,
-                  null));
+                  event.datasetVersion()));
         });
   }
 
@@ -227,15 +223,8 @@ final class Completions {
             runId, task.task(), input, event.message(), producer);
         taskRuns.clearFileIds(connection, runId, producer);
         updates.add(
-            TaskRunUpdates.progress(
+            TaskRunUpdates.rebuilding(
                 upstream,
-                TaskRunState.READY,
-                upstream.attempt(),
-                null,
-                null,
-                null,
-                null,
-                "REBUILDING",
                 "its output was not available to " + task.task() + ": " + event.message()));
       }
     }
@@ -260,14 +249,11 @@ final class Completions {
           now);
     }
     TaskRunStatus waiting =
-        TaskRunUpdates.progress(
+        TaskRunUpdates.failed(
             task,
             TaskRunState.PENDING,
-            task.attempt(),
             event.executorId(),
-            null,
             event.durationMillis(),
-            null,
             event.errorCode().name(),
             event.message());
     updates.add(
@@ -292,14 +278,11 @@ final class Completions {
       throws SQLException {
     boolean retry = retryable && task.attempt() < config.maxAttempts();
     TaskRunStatus failed =
-        TaskRunUpdates.progress(
+        TaskRunUpdates.failed(
             task,
             retry ? TaskRunState.PENDING : TaskRunState.FAILED,
-            task.attempt(),
             executorId,
-            null,
             durationMillis,
-            null,
             errorCode.name(),
             message);
     lineage.append(
@@ -345,13 +328,8 @@ final class Completions {
                             + "' failed"),
                     now));
         updates.add(
-            TaskRunUpdates.progress(
+            TaskRunUpdates.skipped(
                 other,
-                TaskRunState.SKIPPED,
-                other.attempt(),
-                null,
-                null,
-                null,
                 null,
                 TaskFailureCode.UPSTREAM_FAILED.name(),
                 "upstream task '" + task.task() + "' failed"));

@@ -322,16 +322,8 @@ public class RunService {
               taskRuns.updateTaskRun(
                   connection,
                   runId,
-                  TaskRunUpdates.progress(
-                      task,
-                      TaskRunState.SKIPPED,
-                      task.attempt(),
-                      task.executorId(),
-                      null,
-                      null,
-                      null,
-                      TaskFailureCode.CANCELLED.name(),
-                      "run cancelled"),
+                  TaskRunUpdates.skipped(
+                      task, task.executorId(), TaskFailureCode.CANCELLED.name(), "run cancelled"),
                   now);
             }
           }
