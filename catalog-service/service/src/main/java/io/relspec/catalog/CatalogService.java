@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -132,34 +133,36 @@ public class CatalogService {
 
   private volatile CatalogSnapshot newest;
 
-  private static <K extends Comparable<? super K>, V> SortedMap<K, V> sorted(Map<K, V> map) {
-    return map instanceof SortedMap<K, V> already ? already : Collections2.sortedCopy(map);
+  /** One part of the newest snapshot, sorted; empty before anything was registered. */
+  private <K extends Comparable<? super K>, V> SortedMap<K, V> fromNewest(
+      Function<CatalogSnapshot, Map<K, V>> part) {
+    CatalogSnapshot snapshot = newest();
+    if (snapshot == null) {
+      return Collections.emptySortedMap();
+    }
+    Map<K, V> map = part.apply(snapshot);
+    return map instanceof SortedMap<K, V> sorted ? sorted : Collections2.sortedCopy(map);
   }
 
   public SortedMap<DatasetName, DatasetContract> datasets() {
-    CatalogSnapshot snapshot = newest();
-    return snapshot == null ? Collections.emptySortedMap() : sorted(snapshot.datasets());
+    return fromNewest(CatalogSnapshot::datasets);
   }
 
   /** Every effective task: registered ones and those synthesized from contracts. */
   public SortedMap<TaskName, TaskSpec> tasks() {
-    CatalogSnapshot snapshot = newest();
-    return snapshot == null ? Collections.emptySortedMap() : sorted(snapshot.tasks());
+    return fromNewest(CatalogSnapshot::tasks);
   }
 
   public SortedMap<String, FunctionSpec> functions() {
-    CatalogSnapshot snapshot = newest();
-    return snapshot == null ? Collections.emptySortedMap() : sorted(snapshot.functions());
+    return fromNewest(CatalogSnapshot::functions);
   }
 
   public SortedMap<String, TaskTemplate> templates() {
-    CatalogSnapshot snapshot = newest();
-    return snapshot == null ? Collections.emptySortedMap() : sorted(snapshot.templates());
+    return fromNewest(CatalogSnapshot::templates);
   }
 
   public SortedMap<String, BundleSummary> bundles() {
-    CatalogSnapshot snapshot = newest();
-    return snapshot == null ? Collections.emptySortedMap() : sorted(snapshot.bundles());
+    return fromNewest(CatalogSnapshot::bundles);
   }
 
   public DatasetContract dataset(DatasetName name) {

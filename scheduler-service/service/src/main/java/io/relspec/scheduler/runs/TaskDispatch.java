@@ -103,15 +103,23 @@ final class TaskDispatch {
               Math.max(0, config.maxParallelTasks() - inFlight),
               now);
     }
-    if (dispatched == 0
-        && taskRuns.countInStates(
-                connection,
-                runId,
-                TaskRunState.PENDING,
-                TaskRunState.READY,
-                TaskRunState.DISPATCHED,
-                TaskRunState.RUNNING)
-            == 0) {
+    if (dispatched == 0) {
+      finishIfSettled(connection, runId, now);
+    }
+  }
+
+  /** Finishes the run when none of its tasks is still to run or running. */
+  private void finishIfSettled(Connection connection, String runId, Instant now)
+      throws SQLException {
+    long unsettled =
+        taskRuns.countInStates(
+            connection,
+            runId,
+            TaskRunState.PENDING,
+            TaskRunState.READY,
+            TaskRunState.DISPATCHED,
+            TaskRunState.RUNNING);
+    if (unsettled == 0) {
       finish(
           connection,
           runId,
@@ -259,20 +267,8 @@ final class TaskDispatch {
             Math.max(0, config.maxParallelTasks() - inFlight),
             now);
     // Early cutoffs may have settled tasks beyond those dispatched: ask the store what is left.
-    if (dispatched == 0
-        && taskRuns.countInStates(
-                connection,
-                runId,
-                TaskRunState.PENDING,
-                TaskRunState.READY,
-                TaskRunState.DISPATCHED,
-                TaskRunState.RUNNING)
-            == 0) {
-      finish(
-          connection,
-          runId,
-          taskRuns.countInStates(connection, runId, TaskRunState.FAILED, TaskRunState.BLOCKED) > 0,
-          now);
+    if (dispatched == 0) {
+      finishIfSettled(connection, runId, now);
     }
   }
 
