@@ -152,6 +152,26 @@ class ExecutorFlightFetchTest {
     // 9,999)
     assertThat(totals.get("f3")).isEqualTo(3L * 10_000 + 10L * (9_999L * 10_000 / 2));
     assertThat(b.process().logTail()).contains("1 inputs fetched");
+    assertThat(inputCache(b, "miss")).isEqualTo(1);
+
+    // A second task (any run) reading the same version on B finds it in B's input cache: nothing
+    // crosses from A, and the result is what the fetched stream gave.
+    TaskRunSucceeded again =
+        run(
+            b,
+            request(
+                "fetch_totals",
+                "SELECT e.file_id, SUM(e.n) AS total, COUNT(*) AS events"
+                    + " FROM \"fetch_events\" e GROUP BY e.file_id",
+                List.of(onAEvents),
+                TaskRunRequested.WriteMode.REPLACE,
+                List.of(),
+                null));
+    assertThat(again.rows()).isEqualTo(10);
+    assertThat(read(b, "fetch_totals", "total")).isEqualTo(totals);
+    assertThat(inputCache(b, "hit")).isEqualTo(1);
+    assertThat(inputCache(b, "miss")).isEqualTo(1);
+    assertThat(fetched(b)).as("fetches from A in all").isEqualTo(1);
 
     // A scoped re-run of fetch_events lands on B, which does not hold the output: it builds on A's
     // version, fetched over Flight, instead of failing with OUTPUT_NOT_HELD.
@@ -262,6 +282,26 @@ class ExecutorFlightFetchTest {
       }
       return RelspecJson.read(outcome.get(), TaskRunSucceeded.class);
     }
+  }
+
+  /** The executor's relspec_executor_input_cache_total{result=...}. */
+  private static long inputCache(Executor executor, String result) {
+    return metric(executor, "relspec_executor_input_cache_total{", "result=\"" + result + "\"");
+  }
+
+  /** The executor's relspec_executor_inputs_fetched_total, summed over its sources. */
+  private static long fetched(Executor executor) {
+    return metric(executor, "relspec_executor_inputs_fetched_total", "");
+  }
+
+  private static long metric(Executor executor, String prefix, String label) {
+    return io.restassured.RestAssured.given()
+        .get(executor.process().baseUrl() + "/q/metrics")
+        .asString()
+        .lines()
+        .filter(line -> line.startsWith(prefix) && line.contains(label))
+        .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** file_id → the given int64 column, read from the executor over Flight DoGet. */

@@ -46,6 +46,14 @@ public interface ExecutorConfig {
   @WithDefault("2")
   int retainVersions();
 
+  /**
+   * Bytes of input versions fetched from other executors that this executor keeps in its store for
+   * later tasks of any run (a version never changes, so they are only dropped for room, least
+   * recently used first); 0 turns the cache off. Default 4 GiB.
+   */
+  @WithDefault("4294967296")
+  long inputCacheMaxBytes();
+
   /** The catalog service, asked for source dataset contracts when data is uploaded (DoPut). */
   Optional<java.net.URI> catalogUrl();
 

@@ -103,7 +103,10 @@ public class ExecutorNode {
         DatasetStore.open(
             config.dataDir(),
             new DatasetStore.Settings(
-                config.memoryLimit(), config.threads(), config.retainVersions()),
+                config.memoryLimit(),
+                config.threads(),
+                config.retainVersions(),
+                config.inputCacheMaxBytes()),
             allocator);
     fetcher =
         new FlightFetcher(

@@ -77,6 +77,11 @@ public class TaskExecution {
   /** Inputs read over Flight from another executor, by the executor they came from. */
   public static final String INPUTS_FETCHED = "relspec.executor.inputs.fetched";
 
+  /**
+   * Remote inputs found in the input cache ({@code result=hit}) or fetched into it ({@code miss}).
+   */
+  public static final String INPUT_CACHE = "relspec.executor.input.cache";
+
   private final MessageSender sender;
   private final ScheduledExecutorService timers;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -327,12 +332,13 @@ public class TaskExecution {
     }
     DatasetStore store = node.store();
     List<ArrowReader> fetched = new ArrayList<>();
+    List<AutoCloseable> cached = new ArrayList<>();
     List<DatasetName> unavailable = new ArrayList<>();
     try {
       List<TaskQuery.Input> inputs = new ArrayList<>();
       for (InputLocation input : request.inputs()) {
         try {
-          inputs.add(bind(store, input, fetched));
+          inputs.add(bind(store, input, fetched, cached));
         } catch (FlightFetcher.FetchException e) {
           unavailable.add(input.dataset());
           throw e;
@@ -454,6 +460,7 @@ public class TaskExecution {
       return failure(
           request, started, TaskFailureCode.INTERNAL_ERROR, String.valueOf(e.getMessage()));
     } finally {
+      closeQuietly(cached);
       closeQuietly(fetched);
     }
   }
@@ -463,7 +470,11 @@ public class TaskExecution {
    * executor is named, the newest version held here), otherwise fetched from the executor that
    * does.
    */
-  private TaskQuery.Input bind(DatasetStore store, InputLocation input, List<ArrowReader> fetched)
+  private TaskQuery.Input bind(
+      DatasetStore store,
+      InputLocation input,
+      List<ArrowReader> fetched,
+      List<AutoCloseable> cached)
       throws SQLException, FlightFetcher.FetchException {
     boolean here = input.executorId() == null || input.executorId().equals(node.id());
     if (here) {
@@ -493,10 +504,26 @@ public class TaskExecution {
           StoreException.Reason.INPUT_NOT_AVAILABLE,
           "input '" + input.dataset() + "' lives on " + input.executorId() + " with no Flight URI");
     }
+    // A pinned version never changes: one fetched before (by any task of any run) is read here.
+    boolean cacheable = input.version() != null && store.inputCacheEnabled();
+    if (cacheable) {
+      Optional<TaskQuery.Cached> hit = store.cachedInput(input.dataset(), input.version());
+      if (hit.isPresent()) {
+        cached.add(hit.get());
+        metrics.counter(INPUT_CACHE, "result", "hit").increment();
+        return hit.get();
+      }
+    }
     ArrowReader reader = node.fetcher().fetch(input.flightUri(), input.dataset(), input.version());
     fetched.add(reader);
     // relspec_executor_inputs_fetched_total{from=...}: data that crossed between executors.
     metrics.counter(INPUTS_FETCHED, "from", input.executorId()).increment();
+    if (cacheable) {
+      metrics.counter(INPUT_CACHE, "result", "miss").increment();
+      TaskQuery.Cached kept = store.cacheInput(input.dataset(), input.version(), reader);
+      cached.add(kept);
+      return kept;
+    }
     return new TaskQuery.Imported(input.dataset(), reader);
   }
 
@@ -529,7 +556,7 @@ public class TaskExecution {
         previous.version() == null ? 0 : previous.version(), reader);
   }
 
-  private static void closeQuietly(List<ArrowReader> readers) {
+  private static void closeQuietly(List<? extends AutoCloseable> readers) {
     try {
       AutoCloseables.close(readers);
     } catch (Exception e) {

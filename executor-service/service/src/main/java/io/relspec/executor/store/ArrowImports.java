@@ -30,18 +30,38 @@ final class ArrowImports {
       ArrowReader reader,
       boolean copy)
       throws SQLException {
-    String streamName = "relspec_stream_" + UUID.randomUUID().toString().replace("-", "");
-    ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
+    RegisteredStream stream = register(allocator, connection, reader);
     try {
-      Data.exportArrayStream(allocator, reader, stream);
-      connection.unwrap(DuckDBConnection.class).registerArrowStream(streamName, stream);
       statement.execute(
           "CREATE OR REPLACE TEMP "
               + (copy ? "TABLE " : "VIEW ")
               + quoteInternal(name)
               + " AS SELECT * FROM "
-              + streamName);
+              + stream.name());
       return stream;
+    } catch (SQLException | RuntimeException e) {
+      stream.close();
+      throw e;
+    }
+  }
+
+  /** An Arrow reader DuckDB can scan (once) by {@code name}; closing it closes the reader. */
+  record RegisteredStream(String name, ArrowArrayStream stream) implements AutoCloseable {
+    @Override
+    public void close() {
+      stream.close();
+    }
+  }
+
+  /** Registers {@code reader} with DuckDB through the Arrow C data interface, by a fresh name. */
+  static RegisteredStream register(
+      BufferAllocator allocator, Connection connection, ArrowReader reader) throws SQLException {
+    String streamName = "relspec_stream_" + UUID.randomUUID().toString().replace("-", "");
+    ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
+    try {
+      Data.exportArrayStream(allocator, reader, stream);
+      connection.unwrap(DuckDBConnection.class).registerArrowStream(streamName, stream);
+      return new RegisteredStream(streamName, stream);
     } catch (SQLException | RuntimeException e) {
       stream.close();
       throw e;

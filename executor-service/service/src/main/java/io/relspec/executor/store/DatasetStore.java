@@ -80,17 +80,27 @@ public final class DatasetStore implements AutoCloseable {
   private final QueryBinder binder;
   private final KeptPartials keptPartials;
   private final SourceIngest sources;
+  private final InputCache inputCache;
 
-  private DatasetStore(StoreDatabase database) {
+  private DatasetStore(StoreDatabase database, InputCache inputCache) {
     this.database = database;
+    this.inputCache = inputCache;
     this.ledger = new VersionLedger(database);
     this.binder = new QueryBinder(database, ledger);
     this.keptPartials = new KeptPartials(database, ledger, binder);
     this.sources = new SourceIngest(database, ledger);
   }
 
-  /** DuckDB settings of the store. */
-  public record Settings(String memoryLimit, int threads, int retainVersions) {}
+  /**
+   * DuckDB settings of the store, and the bound of its input cache in bytes (0: no cache, fetched
+   * inputs are read as streams and not kept).
+   */
+  public record Settings(
+      String memoryLimit, int threads, int retainVersions, long inputCacheBytes) {
+    public Settings(String memoryLimit, int threads, int retainVersions) {
+      this(memoryLimit, threads, retainVersions, 0);
+    }
+  }
 
   /**
    * Opens (or creates) the store under {@code dataDir}.
@@ -99,7 +109,13 @@ public final class DatasetStore implements AutoCloseable {
    */
   public static DatasetStore open(Path dataDir, Settings settings, BufferAllocator allocator)
       throws SQLException {
-    return new DatasetStore(StoreDatabase.open(dataDir, settings, allocator));
+    StoreDatabase database = StoreDatabase.open(dataDir, settings, allocator);
+    try {
+      return new DatasetStore(database, InputCache.open(database, settings.inputCacheBytes()));
+    } catch (SQLException | RuntimeException e) {
+      database.close();
+      throw e;
+    }
   }
 
   /** A new connection to the same database (DuckDB connections are not shared across threads). */
@@ -178,6 +194,36 @@ public final class DatasetStore implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     database.close();
+  }
+
+  // ---------------------------------------------------------------- input cache
+
+  /** Whether fetched input versions are kept ({@link Settings#inputCacheBytes} above 0). */
+  public boolean inputCacheEnabled() {
+    return inputCache.enabled();
+  }
+
+  /** Bytes the input cache holds now. */
+  public long inputCacheBytes() {
+    return inputCache.bytes();
+  }
+
+  /**
+   * A version fetched from another executor earlier and still kept, held from eviction until the
+   * returned input is closed; empty when not cached.
+   */
+  public Optional<TaskQuery.Cached> cachedInput(DatasetName dataset, long version) {
+    return inputCache.lookup(dataset, version);
+  }
+
+  /**
+   * Keeps a version being fetched ({@code reader}, consumed here) in the input cache and returns
+   * it, held until closed; the least recently used versions no task reads are dropped past the
+   * bound.
+   */
+  public TaskQuery.Cached cacheInput(DatasetName dataset, long version, ArrowReader reader)
+      throws SQLException {
+    return inputCache.load(dataset, version, reader);
   }
 
   // ---------------------------------------------------------------- task writes

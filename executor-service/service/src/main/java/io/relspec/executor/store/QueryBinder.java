@@ -157,6 +157,7 @@ final class QueryBinder {
                                     + database.retainVersions()
                                     + " versions)"))
                     .relation();
+            case TaskQuery.Cached cached -> cached.relation();
             case TaskQuery.Imported stream -> {
               String name = "relspec:input:" + imported++;
               // A registered Arrow stream can be scanned once and has no push-down: it is copied

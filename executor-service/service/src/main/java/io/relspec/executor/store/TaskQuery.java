@@ -46,7 +46,7 @@ public record TaskQuery(
   }
 
   /** An input the query reads under {@code dataset}'s name. */
-  public sealed interface Input permits Local, Imported {
+  public sealed interface Input permits Local, Imported, Cached {
     DatasetName dataset();
   }
 
@@ -58,4 +58,16 @@ public record TaskQuery(
    * Arrow C data interface. The caller owns and closes the reader.
    */
   public record Imported(DatasetName dataset, ArrowReader reader) implements Input {}
+
+  /**
+   * A version fetched from elsewhere earlier and kept in this store's input cache ({@code
+   * DatasetStore.cachedInput}); held from eviction until closed.
+   */
+  public record Cached(DatasetName dataset, long version, String relation, AutoCloseable lease)
+      implements Input, AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      lease.close();
+    }
+  }
 }

@@ -74,6 +74,11 @@ final class TestConfigs {
       }
 
       @Override
+      public long inputCacheMaxBytes() {
+        return 1L << 30;
+      }
+
+      @Override
       public Optional<URI> catalogUrl() {
         return Optional.empty();
       }
