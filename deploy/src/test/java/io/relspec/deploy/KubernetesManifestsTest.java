@@ -255,6 +255,14 @@ class KubernetesManifestsTest {
               .path("name")
               .asText();
       manifests.get("TriggerAuthentication", authentication);
+      // The scheduler's bound on running tasks (across all runs) lets every executor KEDA may
+      // start fill its slots; a smaller bound would keep the queue short and the executors idle.
+      JsonNode scheduler = containers(manifests.get("Deployment", "relspec-scheduler")).get(0);
+      int parallelism =
+          Integer.parseInt(env(scheduler, "RELSPEC_SCHEDULER_MAX_PARALLEL_TASKS").orElseThrow());
+      int slots = Integer.parseInt(env(container, "RELSPEC_EXECUTOR_SLOTS").orElseThrow());
+      assertThat(parallelism)
+          .isGreaterThanOrEqualTo(scaled.path("spec").path("maxReplicaCount").asInt() * slots);
     }
   }
 

@@ -248,6 +248,35 @@ class DistributedSuiteTest {
         .contains("customers", "(1 of 1 rows)");
     long fetched = fetchedInputs(executor.baseUrl()) + fetchedInputs(executorB.baseUrl());
     assertThat(fetched).as("inputs fetched executor-to-executor over Flight").isPositive();
+
+    // Placement: a pipeline whose inputs all live on A (orders, lineitem, then its own first
+    // output) runs on A, each attempt recorded with why, and nothing crosses between executors.
+    putTask(
+        "local_big_orders",
+        "SELECT o_orderkey, o_totalprice FROM orders WHERE o_totalprice > 100000");
+    putTask(
+        "local_order_lines",
+        "SELECT b.o_orderkey, count(*) AS line_count FROM local_big_orders b"
+            + " JOIN lineitem l ON l.l_orderkey = b.o_orderkey GROUP BY b.o_orderkey");
+    String localRun = startTargetedRun("local_order_lines", 2);
+    awaitSucceeded(localRun);
+    JsonPath local = runStatus(localRun);
+    assertThat(local.getList("tasks.executorId")).containsOnly("executor-it");
+    assertThat(local.getList("tasks.placement", String.class))
+        .allSatisfy(reason -> assertThat(reason).startsWith("executor-it holds "));
+    // ... and one whose inputs live on B (part, partsupp) runs on B.
+    putTask(
+        "remote_part_costs",
+        "SELECT p_type, sum(ps_supplycost) AS cost FROM part"
+            + " JOIN partsupp ON ps_partkey = p_partkey GROUP BY p_type");
+    String remoteRun = startTargetedRun("remote_part_costs", 1);
+    awaitSucceeded(remoteRun);
+    JsonPath remote = runStatus(remoteRun);
+    assertThat(remote.getList("tasks.executorId")).containsOnly("executor-it-b");
+    assertThat(remote.getString("tasks[0].placement")).startsWith("executor-it-b holds ");
+    assertThat(fetchedInputs(executor.baseUrl()) + fetchedInputs(executorB.baseUrl()))
+        .as("no input crossed between executors for tasks placed where their inputs live")
+        .isEqualTo(fetched);
   }
 
   /**

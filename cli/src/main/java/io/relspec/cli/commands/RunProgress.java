@@ -196,6 +196,21 @@ public final class RunProgress {
         out.println("  " + task.task().value() + ": " + task.error());
       }
     }
+    // Where tasks ran, and why there, once more than one executor took part.
+    if (tasks.stream().map(TaskRunStatus::executorId).filter(id -> id != null).distinct().count()
+        > 1) {
+      out.println("placement:");
+      for (TaskRunStatus task : tasks) {
+        if (task.action() == TaskAction.RUN && task.executorId() != null) {
+          out.println(
+              "  "
+                  + task.task().value()
+                  + " ran on "
+                  + task.executorId()
+                  + (task.placement() == null ? "" : ": " + task.placement()));
+        }
+      }
+    }
     out.printf(
         "run %s %s in %s: %d tasks ran (%d scoped to changed files), %d reused, %d failed, %,d rows written%n",
         run.runId(), run.state(), elapsed(run), ran, scoped, reused, failed, rows);

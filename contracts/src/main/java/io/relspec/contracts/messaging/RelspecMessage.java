@@ -24,4 +24,9 @@ public sealed interface RelspecMessage
   default MessageType messageType() {
     return MessageType.of(getClass());
   }
+
+  /** The AMQP routing key: the type's, unless the message is addressed to one consumer. */
+  default String routingKey() {
+    return messageType().routingKey();
+  }
 }

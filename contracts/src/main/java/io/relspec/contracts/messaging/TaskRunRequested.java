@@ -42,6 +42,10 @@ import java.util.UUID;
  * rewrite of an output keyed by file id, so a reader file-scopable for it re-runs only for those
  * file ids; an executor that holds the previous version then also writes only the changed
  * partitions when they are few.
+ *
+ * <p>{@code placedOn} names the executor the scheduler placed the attempt on because it holds most
+ * of the input bytes: the message goes to that executor's own queue, from which it falls back to
+ * the shared queue if the executor does not take it in time. Null: the shared queue.
  */
 public record TaskRunRequested(
     UUID eventId,
@@ -64,7 +68,8 @@ public record TaskRunRequested(
     ArrowSchema outputSchema,
     InputLocation previousOutput,
     boolean reportChangedFiles,
-    FileScope.PartialAggregate partialAggregate)
+    FileScope.PartialAggregate partialAggregate,
+    String placedOn)
     implements RelspecMessage {
   public TaskRunRequested {
     Objects.requireNonNull(eventId, "eventId is null");
@@ -133,7 +138,66 @@ public record TaskRunRequested(
         outputSchema,
         previousOutput,
         reportChangedFiles,
+        null,
         null);
+  }
+
+  /** An attempt for whichever executor takes it from the shared work queue. */
+  public TaskRunRequested(
+      UUID eventId,
+      Instant occurredAt,
+      String runId,
+      String taskRunId,
+      TaskName task,
+      int attempt,
+      DatasetName output,
+      String sql,
+      Fingerprint fingerprint,
+      List<InputLocation> inputs,
+      List<ViewDefinition> views,
+      List<MacroDefinition> macros,
+      WriteMode writeMode,
+      String fileIdColumn,
+      List<String> fileIds,
+      Map<DatasetName, String> scopedInputs,
+      Instant deadline,
+      ArrowSchema outputSchema,
+      InputLocation previousOutput,
+      boolean reportChangedFiles,
+      FileScope.PartialAggregate partialAggregate) {
+    this(
+        eventId,
+        occurredAt,
+        runId,
+        taskRunId,
+        task,
+        attempt,
+        output,
+        sql,
+        fingerprint,
+        inputs,
+        views,
+        macros,
+        writeMode,
+        fileIdColumn,
+        fileIds,
+        scopedInputs,
+        deadline,
+        outputSchema,
+        previousOutput,
+        reportChangedFiles,
+        partialAggregate,
+        null);
+  }
+
+  /**
+   * Routed to the executor it was placed on ({@code <type key>.<executor id>}, that executor's own
+   * queue) or, unplaced, to the shared work queue.
+   */
+  @Override
+  public String routingKey() {
+    String shared = messageType().routingKey();
+    return placedOn == null ? shared : shared + "." + placedOn;
   }
 
   /** Where an input dataset version lives: the executor holding it and its Flight URI. */

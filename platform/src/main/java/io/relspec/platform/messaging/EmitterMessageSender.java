@@ -63,7 +63,7 @@ public final class EmitterMessageSender implements MessageSender {
     MessageType type = message.messageType();
     return new OutgoingRabbitMQMetadata.Builder()
         .withMessageId(message.eventId().toString())
-        .withRoutingKey(type.routingKey())
+        .withRoutingKey(message.routingKey())
         .withDeliveryMode(PERSISTENT)
         .withContentType("application/json")
         .withType(type.typeName())

@@ -20,6 +20,7 @@ import io.relspec.contracts.api.runs.SelectionReason;
 import io.relspec.contracts.api.runs.TaskAction;
 import io.relspec.contracts.api.runs.TaskRunState;
 import io.relspec.contracts.api.runs.TaskRunStatus;
+import io.relspec.contracts.api.runs.TaskTiming;
 import io.relspec.contracts.api.validation.BlockedReason;
 import io.relspec.contracts.api.validation.CatalogDiagnostic;
 import io.relspec.contracts.api.validation.CatalogValidationReport;
@@ -81,6 +82,7 @@ import io.relspec.contracts.spec.TemplateInstance;
       TaskAction.class,
       TaskRunState.class,
       TaskRunStatus.class,
+      TaskTiming.class,
       BlockedReason.class,
       CatalogDiagnostic.class,
       CatalogValidationReport.class,

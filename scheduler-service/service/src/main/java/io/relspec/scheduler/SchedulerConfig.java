@@ -23,9 +23,33 @@ public interface SchedulerConfig {
   @WithDefault("1h")
   Duration taskTimeout();
 
-  /** Tasks of one run dispatched at once; the rest wait as READY. */
+  /**
+   * Tasks dispatched or running at once across all runs; the rest wait as READY, and a freed slot
+   * goes to the first waiting task by priority, then oldest run, then name.
+   */
   @WithDefault("16")
   int maxParallelTasks();
+
+  /** Where attempts run: on the executor holding most of their input bytes ({@code Placement}). */
+  PlacementConfig placement();
+
+  /** Locality-aware dispatch. */
+  interface PlacementConfig {
+    /**
+     * Place each attempt on the executor holding most of its input bytes (its own queue); false
+     * sends every attempt to the shared work queue.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Attempts dispatched to or running on one executor at which it counts as saturated: a task
+     * whose inputs live there then goes to the shared queue, and the first free executor takes it
+     * and fetches its inputs.
+     */
+    @WithDefault("4")
+    int saturation();
+  }
 
   /** Delay before the first retry of a retryable failure; doubled for every further attempt. */
   @WithDefault("2s")

@@ -29,4 +29,5 @@ public record TaskRunStatus(
     String errorCode,
     String error,
     int fileCount,
-    Instant retryAt) {}
+    Instant retryAt,
+    String placement) {}

@@ -477,7 +477,8 @@ public final class DatasetFlightProducer implements FlightProducer {
             committed.stored().version(),
             settings.triggerRunOnUpload(),
             settings.executorId(),
-            location.get().getUri().toString());
+            location.get().getUri().toString(),
+            committed.stored().bytes());
     return new String(json(event), StandardCharsets.UTF_8);
   }
 

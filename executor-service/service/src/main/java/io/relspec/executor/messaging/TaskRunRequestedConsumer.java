@@ -10,7 +10,10 @@ import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Takes task attempts from the shared work queue; several run at once (up to the slots). */
+/**
+ * Takes task attempts from the shared work queue and from this executor's own queue (attempts the
+ * scheduler placed here); several run at once, up to the slots of the one worker pool both share.
+ */
 @ApplicationScoped
 public class TaskRunRequestedConsumer {
   private final TaskExecution execution;
@@ -24,6 +27,12 @@ public class TaskRunRequestedConsumer {
   @Incoming("task-run-requested")
   @Blocking(value = "executor-slots", ordered = false)
   public CompletionStage<Void> consume(Message<Object> message) {
+    return inbound.handleAsync(message, TaskRunRequested.class, execution::execute);
+  }
+
+  @Incoming("task-run-placed")
+  @Blocking(value = "executor-slots", ordered = false)
+  public CompletionStage<Void> consumePlaced(Message<Object> message) {
     return inbound.handleAsync(message, TaskRunRequested.class, execution::execute);
   }
 }

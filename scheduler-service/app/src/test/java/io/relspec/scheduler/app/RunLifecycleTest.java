@@ -592,6 +592,184 @@ class RunLifecycleTest {
   }
 
   @Test
+  void theParallelismLimitHoldsAcrossRunsAndAFreedSlotGoesByPriorityThenToTheOldestRun()
+      throws Exception {
+    install(
+        Plans.catalog()
+            .id("pc-global-slots")
+            .task(task("s_urgent_a").priority(10))
+            .task(task("s_urgent_b").priority(10))
+            .task(task("s_later").priority(100))
+            .build());
+    // max-parallel-tasks=2 in tests: the older run takes both slots, the newer one waits whole.
+    String older = startRun("{\"mode\":\"full\"}");
+    String newer = startRun("{\"mode\":\"full\"}");
+    List<TaskRunRequested> first = List.of(executor.nextOfAnyRun(), executor.nextOfAnyRun());
+    assertThat(first).extracting(TaskRunRequested::runId).containsOnly(older);
+    assertThat(first)
+        .extracting(request -> request.task().value())
+        .containsExactly("s_urgent_a", "s_urgent_b");
+    assertThat(status(newer).getList("tasks.state")).containsOnly("READY");
+    assertThat(status(older).getString("tasks.find { it.task == 's_later' }.state"))
+        .isEqualTo("READY");
+
+    // Priority before age: the newer run's urgent tasks go before the older run's later one.
+    executor.publish(succeeded(first.get(0), 1));
+    TaskRunRequested second = executor.nextOfAnyRun();
+    assertThat(List.of(second.runId(), second.task().value())).containsExactly(newer, "s_urgent_a");
+    assertAtMostTwoInFlight(older, newer);
+    executor.publish(succeeded(first.get(1), 1));
+    TaskRunRequested third = executor.nextOfAnyRun();
+    assertThat(List.of(third.runId(), third.task().value())).containsExactly(newer, "s_urgent_b");
+    assertAtMostTwoInFlight(older, newer);
+
+    // Equal priority: the older run first.
+    executor.publish(succeeded(second, 1));
+    TaskRunRequested fourth = executor.nextOfAnyRun();
+    assertThat(List.of(fourth.runId(), fourth.task().value())).containsExactly(older, "s_later");
+    executor.publish(succeeded(third, 1));
+    TaskRunRequested fifth = executor.nextOfAnyRun();
+    assertThat(List.of(fifth.runId(), fifth.task().value())).containsExactly(newer, "s_later");
+    assertAtMostTwoInFlight(older, newer);
+    executor.publish(succeeded(fourth, 1));
+    executor.publish(succeeded(fifth, 1));
+    assertThat(executor.finished(older).state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(executor.finished(newer).state()).isEqualTo(RunState.SUCCEEDED);
+    // The runs' own timestamps agree: at no instant were more than two attempts out.
+    assertThat(peakInFlight(older, newer)).isEqualTo(2);
+    given()
+        .auth()
+        .oauth2(READER)
+        .get("/api/v1/runs/no-such-run/timings")
+        .then()
+        .statusCode(404)
+        .body("code", equalTo("RUN_NOT_FOUND"));
+  }
+
+  /** The most attempts dispatched and not yet ended at one instant, from the runs' timings. */
+  private static int peakInFlight(String... runIds) {
+    java.util.TreeMap<Instant, Integer> changes = new java.util.TreeMap<>();
+    for (String runId : runIds) {
+      JsonPath timings =
+          given()
+              .auth()
+              .oauth2(READER)
+              .get("/api/v1/runs/" + runId + "/timings")
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath();
+      for (Map<String, String> timing : timings.<Map<String, String>>getList("")) {
+        if (timing.get("dispatchedAt") != null) {
+          changes.merge(Instant.parse(timing.get("dispatchedAt")), 1, Integer::sum);
+          changes.merge(Instant.parse(timing.get("updatedAt")), -1, Integer::sum);
+        }
+      }
+    }
+    int now = 0;
+    int peak = 0;
+    for (int change : changes.values()) {
+      now += change;
+      peak = Math.max(peak, now);
+    }
+    return peak;
+  }
+
+  @Test
+  void anAttemptGoesToTheExecutorHoldingMostOfItsInputBytesUnlessThatOneIsSaturated()
+      throws Exception {
+    String id = Long.toString(System.currentTimeMillis(), 36);
+    String big = "pl_big_" + id;
+    String small = "pl_small_" + id;
+    // The large input on executor-b, the small one on executor-a.
+    executor.publish(located(big, 1, "executor-b", 800L * 1024 * 1024));
+    executor.publish(located(small, 1, "executor-a", 10L * 1024 * 1024));
+    await("sources recorded")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                List.of(big, small).stream()
+                    .allMatch(
+                        source ->
+                            given()
+                                    .auth()
+                                    .oauth2(READER)
+                                    .get("/api/v1/locations/" + source)
+                                    .statusCode()
+                                == 200));
+    install(
+        Plans.catalog()
+            .id("pc-placement-" + id)
+            .source(big, null, "id:int64")
+            .source(small, null, "id:int64")
+            .task(task("pl_join").reads(big, "id:int64").reads(small, "id:int64"))
+            .task(task("pl_scan").reads(big, "id:int64"))
+            .build());
+    String runId = startRun("{\"mode\":\"full\"}");
+    TaskRunRequested join = executor.nextOfTask("pl_join");
+    TaskRunRequested scan = executor.nextOfTask("pl_scan");
+    // pl_join first (by name): to executor-b's own queue.
+    assertThat(join.placedOn()).isEqualTo("executor-b");
+    assertThat(executor.routingKeyOf(join)).isEqualTo("executor.task-run-requested.executor-b");
+    JsonPath run = status(runId);
+    assertThat(run.getString("tasks.find { it.task == 'pl_join' }.placement"))
+        .isEqualTo("executor-b holds 800.0 MiB of the 810.0 MiB its inputs take (99%)");
+    // Saturation 1 in tests: executor-b has pl_join, so pl_scan goes to the shared queue.
+    assertThat(scan.placedOn()).isNull();
+    assertThat(executor.routingKeyOf(scan)).isEqualTo("executor.task-run-requested");
+    assertThat(run.getString("tasks.find { it.task == 'pl_scan' }.placement"))
+        .startsWith("executor-b holds 800.0 MiB")
+        .endsWith("but has 1 attempts placed or running (saturation 1): any executor, fetching");
+    executor.publish(succeeded(join, 1));
+    executor.publish(succeeded(scan, 1));
+    assertThat(executor.finished(runId).state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  /** A whole upload of {@code source} by {@code executorId}, of {@code bytes}. */
+  private static SourceDataUpdated located(
+      String source, long version, String executorId, long bytes) {
+    return new SourceDataUpdated(
+        UUID.randomUUID(),
+        Instant.now(),
+        DatasetName.of(source),
+        List.of(),
+        List.of(),
+        version,
+        false,
+        executorId,
+        "grpc://" + executorId + ":8815",
+        bytes);
+  }
+
+  /** Cancelling a run gives its slots to the tasks another run has waiting. */
+  @Test
+  void aCancelledRunsSlotsGoToTheRunsWaitingBehindIt() throws Exception {
+    install(Plans.catalog().id("pc-cancel-slots").task(task("k_a")).task(task("k_b")).build());
+    String holder = startRun("{\"mode\":\"full\"}");
+    String waiter = startRun("{\"mode\":\"full\"}");
+    executor.next(holder);
+    executor.next(holder);
+    assertThat(status(waiter).getList("tasks.state")).containsOnly("READY");
+    given().auth().oauth2(ADMIN).post("/api/v1/runs/" + holder + "/cancel").then().statusCode(200);
+    TaskRunRequested one = executor.next(waiter);
+    TaskRunRequested two = executor.next(waiter);
+    executor.publish(succeeded(one, 1));
+    executor.publish(succeeded(two, 1));
+    assertThat(executor.finished(waiter).state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  private static void assertAtMostTwoInFlight(String... runIds) {
+    long inFlight = 0;
+    for (String runId : runIds) {
+      inFlight +=
+          status(runId).getList("tasks.state", String.class).stream()
+              .filter(state -> state.equals("DISPATCHED") || state.equals("RUNNING"))
+              .count();
+    }
+    assertThat(inFlight).as("tasks dispatched or running across runs").isLessThanOrEqualTo(2);
+  }
+
+  @Test
   void aSourceUpdateTriggersAFileScopedIncrementalRun() throws Exception {
     // Fresh names: source versions and materializations outlive a test run in its database.
     String id = Long.toString(System.currentTimeMillis(), 36);

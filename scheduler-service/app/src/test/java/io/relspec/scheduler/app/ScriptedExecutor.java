@@ -32,6 +32,10 @@ final class ScriptedExecutor implements AutoCloseable {
   private final BlockingQueue<TaskRunRequested> requests = new LinkedBlockingQueue<>();
   private final BlockingQueue<RunFinished> finished = new LinkedBlockingQueue<>();
 
+  /** The routing key each message arrived with, by its message id. */
+  private final java.util.Map<String, String> routingKeys =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   ScriptedExecutor(String exchange) throws IOException, TimeoutException {
     this.exchange = exchange;
     ConnectionFactory factory = new ConnectionFactory();
@@ -46,13 +50,19 @@ final class ScriptedExecutor implements AutoCloseable {
       throws IOException {
     String queue = channel.queueDeclare().getQueue();
     channel.queueBind(queue, exchange, type.routingKey());
+    // Messages addressed to one consumer (an attempt placed on an executor) too.
+    channel.queueBind(queue, exchange, type.routingKey() + ".*");
     channel.basicConsume(
         queue,
         true,
-        (tag, delivery) ->
-            into.add(
-                RelspecJson.read(
-                    new String(delivery.getBody(), StandardCharsets.UTF_8), recordType)),
+        (tag, delivery) -> {
+          if (delivery.getProperties().getMessageId() != null) {
+            routingKeys.put(
+                delivery.getProperties().getMessageId(), delivery.getEnvelope().getRoutingKey());
+          }
+          into.add(
+              RelspecJson.read(new String(delivery.getBody(), StandardCharsets.UTF_8), recordType));
+        },
         tag -> {});
   }
 
@@ -71,6 +81,18 @@ final class ScriptedExecutor implements AutoCloseable {
         return request;
       }
     }
+  }
+
+  /** The routing key a request arrived with. */
+  String routingKeyOf(TaskRunRequested request) {
+    return routingKeys.get(request.eventId().toString());
+  }
+
+  /** The next request of any run. */
+  TaskRunRequested nextOfAnyRun() throws InterruptedException {
+    TaskRunRequested request = requests.poll(30, TimeUnit.SECONDS);
+    assertThat(request).as("a TaskRunRequested within 30 s").isNotNull();
+    return request;
   }
 
   /** The next request for this task, of any run (others are dropped). */

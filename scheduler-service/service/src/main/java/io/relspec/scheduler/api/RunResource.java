@@ -2,9 +2,11 @@ package io.relspec.scheduler.api;
 
 import io.relspec.contracts.api.runs.RunAccepted;
 import io.relspec.contracts.api.runs.RunStatus;
+import io.relspec.contracts.api.runs.TaskTiming;
 import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.platform.security.Roles;
+import io.relspec.scheduler.runs.RunHistory;
 import io.relspec.scheduler.runs.RunQueries;
 import io.relspec.scheduler.runs.RunService;
 import jakarta.annotation.security.RolesAllowed;
@@ -24,6 +26,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -37,7 +40,10 @@ public class RunResource {
   private final RunService runs;
   private final RunQueries queries;
 
-  public RunResource(RunService runs, RunQueries queries) {
+  private final RunHistory history;
+
+  public RunResource(RunService runs, RunQueries queries, RunHistory history) {
+    this.history = history;
     this.runs = runs;
     this.queries = queries;
   }
@@ -96,6 +102,17 @@ public class RunResource {
       @PathParam("id") String id, @QueryParam("tasks") @DefaultValue("true") boolean tasks) {
     // tasks=false: the run's state alone, for clients that poll for completion of large runs.
     return tasks ? queries.status(id) : queries.summary(id);
+  }
+
+  @GET
+  @Path("{id}/timings")
+  @RolesAllowed(Roles.READER)
+  @Operation(
+      summary =
+          "When each task of the run was dispatched and when it ended: the run's timeline, from"
+              + " which how many tasks ran at once can be read")
+  public List<TaskTiming> timings(@PathParam("id") String id) {
+    return history.timings(id);
   }
 
   @POST

@@ -148,6 +148,7 @@ final class Completions {
               event.contentHash(),
               event.runId(),
               now);
+          materializations.recordBytes(connection, event.output(), event.bytes());
           return List.of(
               TaskRunUpdates.succeeded(
                   task,
@@ -354,6 +355,7 @@ final class Completions {
     Jdbc.inTransaction(
         dataSource,
         connection -> {
+          dispatch.lockGate(connection);
           var run = runs.lockRun(connection, runId);
           if (run.isEmpty() || run.get().state().isTerminal()) {
             LOG.debugf("ignoring completion of %s for unknown or finished run %s", taskName, runId);

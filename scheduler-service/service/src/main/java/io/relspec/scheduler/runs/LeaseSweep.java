@@ -95,6 +95,7 @@ final class LeaseSweep {
       Jdbc.inTransaction(
           dataSource,
           connection -> {
+            dispatch.lockGate(connection);
             var run = runs.lockRun(connection, runId);
             if (run.isPresent() && !run.get().state().isTerminal()) {
               dispatch.advance(
@@ -106,7 +107,15 @@ final class LeaseSweep {
             return null;
           });
     }
-    if (!due.isEmpty()) {
+    // Slots a cancelled run left (or a dispatch that found its run gone) go to waiting tasks.
+    int filled =
+        Jdbc.inTransaction(
+            dataSource,
+            connection -> {
+              dispatch.lockGate(connection);
+              return dispatch.fillFreeSlots(connection, Instant.now());
+            });
+    if (!due.isEmpty() || filled > 0) {
       outbox.wake();
     }
   }

@@ -136,6 +136,17 @@ final class MaterializationStore {
     }
   }
 
+  /** The size the executor reported for the output's current version (placement weighs it). */
+  void recordBytes(Connection connection, DatasetName dataset, long bytes) throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE scheduler_materialization SET byte_count = ? WHERE dataset = ?")) {
+      update.setLong(1, bytes);
+      update.setString(2, dataset.value());
+      update.executeUpdate();
+    }
+  }
+
   void deleteMaterialization(Connection connection, DatasetName dataset) throws SQLException {
     try (PreparedStatement delete =
         connection.prepareStatement("DELETE FROM scheduler_materialization WHERE dataset = ?")) {

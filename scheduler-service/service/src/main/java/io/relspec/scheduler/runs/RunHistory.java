@@ -5,6 +5,7 @@ import io.quarkus.agroal.DataSource;
 import io.relspec.contracts.api.runs.SelectionReason;
 import io.relspec.contracts.api.runs.TaskAction;
 import io.relspec.contracts.api.runs.TaskRunState;
+import io.relspec.contracts.api.runs.TaskTiming;
 import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.messaging.RunState;
 import io.relspec.contracts.model.TaskName;
@@ -37,13 +38,6 @@ public class RunHistory {
     this.dataSource = dataSource;
   }
 
-  /**
-   * When one task of a run was handed to an executor and when its row last changed (its end, once
-   * terminal); both null for tasks that were never dispatched.
-   */
-  public record TaskTiming(
-      TaskName task, TaskRunState state, Instant dispatchedAt, Instant updatedAt) {}
-
   /** One run of one task, newest first in {@link #taskHistory}. */
   public record TaskHistoryEntry(
       String runId,
@@ -59,10 +53,14 @@ public class RunHistory {
       String errorCode,
       String error) {}
 
+  /** Every task of the run with its dispatch and end times; 404 for an unknown run. */
   public List<TaskTiming> timings(String runId) {
     return Jdbc.inTransaction(
         dataSource,
         connection -> {
+          if (!new RunStore().runExists(connection, runId)) {
+            throw RunQueries.runNotFound(runId);
+          }
           List<TaskTiming> result = new ArrayList<>();
           try (PreparedStatement select =
               connection.prepareStatement(

@@ -80,6 +80,7 @@ public class RunService {
   private final Leadership leadership;
   private final Lineage lineage;
   private final TaskDispatch dispatch;
+  private final RunEnding ending;
   private final Completions completions;
   private final LeaseSweep sweep;
   private final RunQueries queries;
@@ -116,7 +117,9 @@ public class RunService {
             config.publishConfirmTimeout(),
             leadership::active);
     EarlyCutoff cutoff = new EarlyCutoff(planCatalogs, runs, sources, lineage);
-    this.dispatch = new TaskDispatch(config, runs, sources, outbox, lineage, cutoff);
+    this.ending = new RunEnding(runs, outbox, lineage);
+    this.dispatch =
+        new TaskDispatch(config, planCatalogs, runs, sources, outbox, lineage, cutoff, ending);
     this.completions =
         new Completions(dataSource, config, planCatalogs, runs, outbox, lineage, cutoff, dispatch);
     this.sweep =
@@ -210,6 +213,7 @@ public class RunService {
                         errorCode,
                         task.blockedBy() == null ? null : task.blockedBy().toString(),
                         task.fileIds().size(),
+                        null,
                         null),
                     now);
                 taskRuns.insertFileIds(connection, runId, task.task(), task.fileIds());
@@ -217,6 +221,8 @@ public class RunService {
               for (DatasetName dataset : plan.retired()) {
                 materializations.deleteMaterialization(connection, dataset);
               }
+              // Gate after the new run's rows: no other transaction can see or wait for them.
+              dispatch.lockGate(connection);
               dispatch.advance(connection, runId, graph, now);
               return new RunAccepted(runId, plan.tasks(), plan.retired());
             });
@@ -294,6 +300,7 @@ public class RunService {
     Jdbc.inTransaction(
         dataSource,
         connection -> {
+          dispatch.lockGate(connection);
           RunStatus run =
               runs.lockRun(connection, runId).orElseThrow(() -> RunQueries.runNotFound(runId));
           if (run.state().isTerminal()) {
@@ -327,7 +334,9 @@ public class RunService {
                   now);
             }
           }
-          dispatch.finish(connection, run, RunState.CANCELLED, now);
+          ending.finish(connection, run, RunState.CANCELLED, now);
+          // The cancelled run's slots go to the tasks other runs have waiting.
+          dispatch.fillFreeSlots(connection, now);
           return null;
         });
     outbox.wake();

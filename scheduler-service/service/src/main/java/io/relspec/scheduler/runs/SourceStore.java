@@ -78,13 +78,14 @@ final class SourceStore {
       }
       try (PreparedStatement insert =
           connection.prepareStatement(
-              "INSERT INTO scheduler_source_version (dataset, version, updated_at, executor_id, flight_uri)"
-                  + " VALUES (?, ?, ?, ?, ?)")) {
+              "INSERT INTO scheduler_source_version (dataset, version, updated_at, executor_id, flight_uri,"
+                  + " byte_count) VALUES (?, ?, ?, ?, ?, ?)")) {
         insert.setString(1, dataset.value());
         insert.setLong(2, version);
         insert.setTimestamp(3, Timestamp.from(now));
         insert.setString(4, update.executorId());
         insert.setString(5, update.flightUri());
+        StoreValues.setLong(insert, 6, update.datasetBytes());
         insert.executeUpdate();
       }
     }

@@ -4,7 +4,6 @@ import io.relspec.contracts.api.PlanArtifact;
 import io.relspec.contracts.api.runs.RunStatus;
 import io.relspec.contracts.api.runs.TaskRunState;
 import io.relspec.contracts.api.runs.TaskRunStatus;
-import io.relspec.contracts.messaging.RunFinished;
 import io.relspec.contracts.messaging.RunState;
 import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
 import io.relspec.contracts.model.DatasetName;
@@ -14,34 +13,33 @@ import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.lineage.Lineage;
 import io.relspec.scheduler.lineage.OpenLineageEvents;
+import io.relspec.scheduler.plans.PlanCatalogs;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.Function;
-import org.jboss.logging.Logger;
 
 /**
  * Moves a run forward: tasks whose inputs exist are judged for cutoff ({@link EarlyCutoff}) and
  * dispatched to the executors' work queue through the outbox, in the transaction of the state
- * change, up to the run's parallelism; the rest wait as READY. A run whose tasks are all terminal
- * is finished with its {@code RunFinished} message.
+ * change, while slots of {@code max-parallel-tasks} (across all runs, {@link DispatchSlots}) are
+ * free; the rest wait as READY, and a slot freed in any run goes to the first of them by priority,
+ * then oldest run. A run whose tasks are all terminal is finished with its {@code RunFinished}
+ * message.
  */
 final class TaskDispatch {
   private final TaskRunStore taskRuns = new TaskRunStore();
-  private static final Logger LOG = Logger.getLogger(TaskDispatch.class);
+  private final DispatchSlots slots = new DispatchSlots();
 
   /** Priority (lower first), then name. */
   private static final Comparator<TaskRunStore.TaskProgress> DISPATCH_ORDER =
@@ -55,57 +53,92 @@ final class TaskDispatch {
   private final Lineage lineage;
   private final EarlyCutoff cutoff;
   private final TaskRequests requests;
+  private final RunEnding ending;
+  private final PlanCatalogs planCatalogs;
 
   TaskDispatch(
       SchedulerConfig config,
+      PlanCatalogs planCatalogs,
       RunStore runs,
       SourceStore sources,
       Outbox outbox,
       Lineage lineage,
-      EarlyCutoff cutoff) {
+      EarlyCutoff cutoff,
+      RunEnding ending) {
     this.config = config;
+    this.planCatalogs = planCatalogs;
     this.runs = runs;
     this.sources = sources;
     this.outbox = outbox;
     this.lineage = lineage;
     this.cutoff = cutoff;
     this.requests = new TaskRequests(config, runs);
+    this.ending = ending;
+  }
+
+  /**
+   * Takes the dispatch gate ({@link DispatchSlots#lockGate}): every transaction that may dispatch
+   * calls this first, before it locks a run.
+   */
+  void lockGate(Connection connection) throws SQLException {
+    slots.lockGate(connection);
   }
 
   /**
    * {@link #advance} after one task finished, reading only what that can change: the finished
-   * task's downstream tasks (and their other inputs' states), the READY tasks waiting for a slot,
-   * and the counts of in-flight and unfinished tasks. A task whose retry comes due is dispatched by
-   * the sweep. Per completion this costs the same for a run of ten tasks or of a hundred thousand.
+   * task's downstream tasks (and their other inputs' states), the slots in use and the tasks
+   * waiting for one. Per completion this costs the same for a run of ten tasks or of a hundred
+   * thousand. A task whose retry comes due is dispatched by the sweep.
    */
   void advanceAfter(
       Connection connection, String runId, TaskGraph graph, TaskName finished, Instant now)
       throws SQLException {
-    Map<TaskName, TaskRunStore.TaskProgress> ready = new HashMap<>();
-    for (TaskRunStore.TaskProgress task :
-        runnableChildren(connection, runId, graph, finished, now)) {
-      ready.put(task.task(), task);
-    }
-    for (TaskRunStore.TaskProgress task :
-        taskRuns.taskProgress(connection, runId, TaskRunState.READY)) {
-      ready.putIfAbsent(task.task(), task);
-    }
-    int dispatched = 0;
-    if (!ready.isEmpty()) {
-      long inFlight =
-          taskRuns.countInStates(connection, runId, TaskRunState.DISPATCHED, TaskRunState.RUNNING);
-      dispatched =
-          dispatchReady(
-              connection,
-              runId,
-              graph,
-              ready.values().stream().sorted(DISPATCH_ORDER).toList(),
-              Math.max(0, config.maxParallelTasks() - inFlight),
-              now);
-    }
-    if (dispatched == 0) {
+    SourceLocations locations = new SourceLocations();
+    List<TaskRunStatus> toRun =
+        judge(
+            connection,
+            runId,
+            graph,
+            runnableChildren(connection, runId, graph, finished, now),
+            locations,
+            now);
+    if (fill(connection, runId, graph, toRun, locations, now).ofRun() == 0) {
       finishIfSettled(connection, runId, now);
     }
+  }
+
+  /**
+   * Judges the pending tasks of a run whose upstream outputs exist and whose retry backoff has
+   * passed, then fills the free slots ({@link #fill}); finishes the run when every task is
+   * terminal. At a run's start and from the sweep (due retries).
+   */
+  void advance(Connection connection, String runId, TaskGraph graph, Instant now)
+      throws SQLException {
+    List<TaskRunStore.TaskProgress> tasks = taskRuns.taskProgress(connection, runId);
+    Map<TaskName, TaskRunState> states = HashMap.newHashMap(tasks.size());
+    for (TaskRunStore.TaskProgress task : tasks) {
+      states.put(task.task(), task.state());
+    }
+    List<TaskRunStore.TaskProgress> runnable =
+        tasks.stream()
+            .filter(task -> task.state() == TaskRunState.PENDING)
+            .filter(task -> runnable(task, graph, states::get, now))
+            .sorted(DISPATCH_ORDER)
+            .toList();
+    SourceLocations locations = new SourceLocations();
+    List<TaskRunStatus> toRun = judge(connection, runId, graph, runnable, locations, now);
+    // Early cutoffs may have settled tasks beyond those dispatched: ask the store what is left.
+    if (fill(connection, runId, graph, toRun, locations, now).ofRun() == 0) {
+      finishIfSettled(connection, runId, now);
+    }
+  }
+
+  /**
+   * Fills the slots left free by a cancelled run or an attempt that failed for good, with the
+   * waiting tasks of every run: from the sweep and after a cancel.
+   */
+  int fillFreeSlots(Connection connection, Instant now) throws SQLException {
+    return fill(connection, null, null, List.of(), new SourceLocations(), now).total();
   }
 
   /** Finishes the run when none of its tasks is still to run or running. */
@@ -149,7 +182,7 @@ final class TaskDispatch {
 
   void finish(Connection connection, String runId, boolean failed, Instant now)
       throws SQLException {
-    finish(
+    ending.finish(
         connection,
         runs.run(connection, runId).orElseThrow(),
         failed ? RunState.FAILED : RunState.SUCCEEDED,
@@ -157,54 +190,118 @@ final class TaskDispatch {
   }
 
   /**
-   * Dispatches ready tasks in the given order while slots remain and marks the rest READY; returns
-   * how many it dispatched.
+   * Judges newly runnable tasks for early cutoff, following the children a cutoff makes runnable;
+   * returns the tasks that must run, in dispatch order. A READY task was judged when it first
+   * became runnable: it only waits for a slot, and {@link #fill} finds it.
    */
-  int dispatchReady(
+  private List<TaskRunStatus> judge(
       Connection connection,
       String runId,
       TaskGraph graph,
-      List<TaskRunStore.TaskProgress> ready,
-      long slots,
+      List<TaskRunStore.TaskProgress> runnable,
+      SourceLocations locations,
       Instant now)
       throws SQLException {
-    Map<DatasetName, InputLocation> sourceLocations = null;
-    int dispatched = 0;
-    Deque<TaskRunStore.TaskProgress> work = new ArrayDeque<>(ready);
+    List<TaskRunStatus> toRun = new ArrayList<>();
+    Deque<TaskRunStore.TaskProgress> work = new ArrayDeque<>(runnable);
     Set<TaskName> seen = new HashSet<>();
     while (!work.isEmpty()) {
       TaskRunStore.TaskProgress task = work.poll();
-      if (!seen.add(task.task())) {
-        continue;
-      }
-      // A READY task was judged for cutoff when it first became runnable; it only waits for a slot.
-      boolean judge = task.state() != TaskRunState.READY;
-      if (!judge && dispatched == slots) {
+      if (!seen.add(task.task()) || task.state() == TaskRunState.READY) {
         continue;
       }
       TaskRunStatus full = taskRuns.taskRun(connection, runId, task.task()).orElseThrow();
-      if (sourceLocations == null) {
-        sourceLocations = sources.locations(connection);
-      }
-      if (judge) {
-        EarlyCutoff.Judgement judgement =
-            cutoff.cutOff(connection, runId, full, graph, sourceLocations, now);
-        if (judgement == EarlyCutoff.Judgement.CUT_OFF) {
-          work.addAll(runnableChildren(connection, runId, graph, task.task(), now));
-          continue;
-        }
-        if (judgement == EarlyCutoff.Judgement.NARROWED) {
-          full = taskRuns.taskRun(connection, runId, task.task()).orElseThrow();
-        }
-      }
-      if (dispatched == slots) {
-        taskRuns.markReady(connection, runId, task.task(), now);
+      EarlyCutoff.Judgement judgement =
+          cutoff.cutOff(connection, runId, full, graph, locations.get(connection), now);
+      if (judgement == EarlyCutoff.Judgement.CUT_OFF) {
+        work.addAll(runnableChildren(connection, runId, graph, task.task(), now));
         continue;
       }
-      dispatch(connection, runId, full, graph, sourceLocations, now);
-      dispatched++;
+      if (judgement == EarlyCutoff.Judgement.NARROWED) {
+        full = taskRuns.taskRun(connection, runId, task.task()).orElseThrow();
+      }
+      toRun.add(full);
     }
-    return dispatched;
+    return toRun;
+  }
+
+  /**
+   * Gives the free slots (of {@code max-parallel-tasks}, across all runs) to the tasks that come
+   * first in {@link DispatchSlots#ORDER} among {@code toRun} (judged just now, of run {@code
+   * runId}) and the READY tasks of every run; the rest of {@code toRun} waits as READY.
+   */
+  private Filled fill(
+      Connection connection,
+      String runId,
+      TaskGraph graph,
+      List<TaskRunStatus> toRun,
+      SourceLocations locations,
+      Instant now)
+      throws SQLException {
+    long free = config.maxParallelTasks() - slots.inUse(connection);
+    List<DispatchSlots.Waiting> waiting =
+        free > 0 ? slots.waiting(connection, (int) Math.min(free, 100_000)) : List.of();
+    Map<TaskName, TaskRunStatus> judged = new HashMap<>();
+    List<DispatchSlots.Waiting> candidates = new ArrayList<>(waiting);
+    if (!toRun.isEmpty()) {
+      // The run's age orders it among the others; without others waiting any age will do.
+      Instant runCreatedAt =
+          waiting.isEmpty() ? Instant.EPOCH : runs.run(connection, runId).orElseThrow().createdAt();
+      for (TaskRunStatus task : toRun) {
+        judged.put(task.task(), task);
+        candidates.add(
+            new DispatchSlots.Waiting(runId, task.task(), task.priority(), runCreatedAt, null));
+      }
+    }
+    candidates.sort(DispatchSlots.ORDER);
+    int total = 0;
+    int ofRun = 0;
+    int taken = (int) Math.min(Math.max(free, 0), candidates.size());
+    for (DispatchSlots.Waiting next : candidates.subList(0, taken)) {
+      TaskRunStatus mine = next.runId().equals(runId) ? judged.remove(next.task()) : null;
+      boolean dispatched = mine != null || dispatchWaiting(connection, next, locations, now);
+      if (mine != null) {
+        dispatch(connection, runId, mine, graph, locations.get(connection), now);
+      }
+      if (dispatched) {
+        total++;
+        ofRun += next.runId().equals(runId) ? 1 : 0;
+      }
+    }
+    for (TaskRunStatus task : toRun) {
+      if (judged.containsKey(task.task())) {
+        taskRuns.markReady(connection, runId, task.task(), now);
+      }
+    }
+    return new Filled(total, ofRun);
+  }
+
+  /** What {@link #fill} dispatched: in all, and of the run it was called for. */
+  private record Filled(int total, int ofRun) {}
+
+  /**
+   * Dispatches a READY task of any run, if its run is still running and the task still waits: the
+   * run is locked first (the gate is already held, so the lock order stays gate, then runs).
+   */
+  private boolean dispatchWaiting(
+      Connection connection, DispatchSlots.Waiting waiting, SourceLocations locations, Instant now)
+      throws SQLException {
+    Optional<RunStatus> run = runs.lockRun(connection, waiting.runId());
+    if (run.isEmpty() || run.get().state().isTerminal()) {
+      return false;
+    }
+    TaskRunStatus task = taskRuns.taskRun(connection, waiting.runId(), waiting.task()).orElse(null);
+    if (task == null || task.state() != TaskRunState.READY) {
+      return false;
+    }
+    dispatch(
+        connection,
+        waiting.runId(),
+        task,
+        planCatalogs.byId(connection, run.get().planCatalogId()),
+        locations.get(connection),
+        now);
+    return true;
   }
 
   /** Children of a task that became terminal which can now be dispatched (or cut off). */
@@ -236,39 +333,15 @@ final class TaskDispatch {
     return ready;
   }
 
-  /**
-   * Dispatches pending tasks whose upstream outputs exist and whose retry backoff has passed, in
-   * priority-then-name order and up to the run's parallelism; the rest wait as READY. Finishes the
-   * run when every task is terminal.
-   */
-  void advance(Connection connection, String runId, TaskGraph graph, Instant now)
-      throws SQLException {
-    // Every task of the run, as light rows: at a run's start and from the sweep (due retries).
-    List<TaskRunStore.TaskProgress> tasks = taskRuns.taskProgress(connection, runId);
-    Map<TaskName, TaskRunState> states = HashMap.newHashMap(tasks.size());
-    long inFlight = 0;
-    for (TaskRunStore.TaskProgress task : tasks) {
-      states.put(task.task(), task.state());
-      if (task.state() == TaskRunState.DISPATCHED || task.state() == TaskRunState.RUNNING) {
-        inFlight++;
+  /** The sources' Flight locations, read at most once per transaction, and only when needed. */
+  private final class SourceLocations {
+    private Map<DatasetName, InputLocation> read;
+
+    Map<DatasetName, InputLocation> get(Connection connection) throws SQLException {
+      if (read == null) {
+        read = sources.locations(connection);
       }
-    }
-    List<TaskRunStore.TaskProgress> ready =
-        tasks.stream()
-            .filter(task -> runnable(task, graph, states::get, now))
-            .sorted(DISPATCH_ORDER)
-            .toList();
-    int dispatched =
-        dispatchReady(
-            connection,
-            runId,
-            graph,
-            ready,
-            Math.max(0, config.maxParallelTasks() - inFlight),
-            now);
-    // Early cutoffs may have settled tasks beyond those dispatched: ask the store what is left.
-    if (dispatched == 0) {
-      finishIfSettled(connection, runId, now);
+      return read;
     }
   }
 
@@ -287,7 +360,8 @@ final class TaskDispatch {
     PlanArtifact plan = graph.plan(task.task());
     Map<DatasetName, Long> inputVersions = request.inputVersions();
     List<String> fileIds = request.message().fileIds();
-    taskRuns.markDispatched(connection, runId, task.task(), attempt, inputVersions, now);
+    taskRuns.markDispatched(
+        connection, runId, task.task(), attempt, inputVersions, request.placement(), now);
     // One START per task run; a retry's attempt starting is a RUNNING event of the same run.
     lineage.append(
         connection,
@@ -322,47 +396,5 @@ final class TaskDispatch {
         null,
         null,
         error);
-  }
-
-  void finish(Connection connection, RunStatus run, RunState state, Instant now)
-      throws SQLException {
-    runs.finishRun(connection, run.runId(), state, now);
-    Map<String, Integer> counts = new TreeMap<>();
-    Map<TaskRunState, Integer> byState = new EnumMap<>(TaskRunState.class);
-    for (TaskRunStatus task : taskRuns.taskRuns(connection, run.runId())) {
-      byState.merge(task.state(), 1, Integer::sum);
-    }
-    byState.forEach((taskState, count) -> counts.put(taskState.name(), count));
-    outbox.append(
-        connection,
-        new RunFinished(
-            UUID.randomUUID(),
-            now,
-            run.runId(),
-            state,
-            counts,
-            Duration.between(run.createdAt(), now).toMillis()));
-    lineage.append(
-        connection,
-        lineage
-            .events()
-            .run(
-                switch (state) {
-                  case SUCCEEDED -> "COMPLETE";
-                  case CANCELLED -> "ABORT";
-                  default -> "FAIL";
-                },
-                run.runId(),
-                now,
-                run.mode().name(),
-                run.planCatalogId(),
-                state.name(),
-                state == RunState.FAILED
-                    ? counts.getOrDefault("FAILED", 0)
-                        + " task(s) failed, "
-                        + counts.getOrDefault("BLOCKED", 0)
-                        + " blocked"
-                    : null));
-    LOG.infof("run %s finished: %s %s", run.runId(), state, counts);
   }
 }

@@ -26,21 +26,27 @@ import java.util.UUID;
  * Builds the work-queue message of a task attempt: where each input's version lives (task outputs
  * from their materialization, sources from their newest recorded version), the catalog functions
  * and view tasks it reads, and how the executor writes its output (replaced, upserted for the run's
- * file ids, merged from partial aggregates, compared partition by partition).
+ * file ids, merged from partial aggregates, compared partition by partition), and the executor it
+ * is placed on ({@link Placement}).
  */
 final class TaskRequests {
   private final TaskRunStore taskRuns = new TaskRunStore();
   private final MaterializationStore materializations = new MaterializationStore();
   private final SchedulerConfig config;
   private final RunStore runs;
+  private final Placement placement;
 
   TaskRequests(SchedulerConfig config, RunStore runs) {
     this.config = config;
     this.runs = runs;
+    this.placement = new Placement(config.placement());
   }
 
-  /** An attempt's message and the input versions it pins. */
-  record Request(TaskRunRequested message, Map<DatasetName, Long> inputVersions) {}
+  /** An attempt's message, the input versions it pins and where it was placed. */
+  record Request(
+      TaskRunRequested message,
+      Map<DatasetName, Long> inputVersions,
+      Placement.Decision placement) {}
 
   Request request(
       Connection connection,
@@ -128,6 +134,7 @@ final class TaskRequests {
     for (DatasetName view : plan.views()) {
       views.add(new ViewDefinition(view, graph.plan(graph.producer(view)).sql()));
     }
+    Placement.Decision placed = placement.place(connection, inputs, previousOutput);
     return new Request(
         new TaskRunRequested(
             UUID.randomUUID(),
@@ -150,7 +157,9 @@ final class TaskRequests {
             plan.outputSchema(),
             previousOutput,
             reportChangedFiles,
-            partialAggregate),
-        inputVersions);
+            partialAggregate,
+            placed.executorId()),
+        inputVersions,
+        placed);
   }
 }

@@ -111,18 +111,22 @@ final class TaskRunStore {
       TaskName task,
       int attempt,
       Map<DatasetName, Long> inputVersions,
+      Placement.Decision placement,
       Instant now)
       throws SQLException {
     try (PreparedStatement update =
         connection.prepareStatement(
             "UPDATE scheduler_task_run SET state = 'DISPATCHED', attempt = ?, executor_id = NULL, dispatched_at = ?,"
-                + " heartbeat_at = NULL, not_before = NULL, input_versions = ?, updated_at = ? WHERE run_id = ? AND task = ?")) {
+                + " heartbeat_at = NULL, not_before = NULL, input_versions = ?, updated_at = ?, placed_on = ?,"
+                + " placement = ? WHERE run_id = ? AND task = ?")) {
       update.setInt(1, attempt);
       update.setTimestamp(2, Timestamp.from(now));
       update.setString(3, RelspecJson.write(new TreeMap<>(inputVersions)));
       update.setTimestamp(4, Timestamp.from(now));
-      update.setString(5, runId);
-      update.setString(6, task.value());
+      update.setString(5, placement.executorId());
+      update.setString(6, truncate(placement.reason()));
+      update.setString(7, runId);
+      update.setString(8, task.value());
       update.executeUpdate();
     }
   }
@@ -300,7 +304,8 @@ final class TaskRunStore {
   private static final String TASK_RUN_COLUMNS =
       "SELECT task, output, fingerprint, priority, action, reason, state, attempt, executor_id, row_count, duration_ms,"
           + " dataset_version, error_code, error_message, kind, not_before,"
-          + " (SELECT COUNT(*) FROM scheduler_task_run_file f WHERE f.run_id = t.run_id AND f.task = t.task)"
+          + " (SELECT COUNT(*) FROM scheduler_task_run_file f WHERE f.run_id = t.run_id AND f.task = t.task),"
+          + " placement"
           + " FROM scheduler_task_run t WHERE run_id = ?";
 
   List<TaskRunStatus> taskRuns(Connection connection, String runId) throws SQLException {
@@ -348,7 +353,8 @@ final class TaskRunStore {
         rows.getString(13),
         rows.getString(14),
         rows.getInt(17),
-        rows.getTimestamp(16) == null ? null : rows.getTimestamp(16).toInstant());
+        rows.getTimestamp(16) == null ? null : rows.getTimestamp(16).toInstant(),
+        rows.getString(18));
   }
 
   /** What advancing a run needs of each of its tasks: state, priority and retry time. */

@@ -61,7 +61,8 @@ final class TaskRunUpdates {
         task.errorCode(),
         task.error(),
         task.fileCount(),
-        when);
+        when,
+        task.placement());
   }
 
   private static TaskRunStatus with(
@@ -90,6 +91,7 @@ final class TaskRunUpdates {
         errorCode,
         error,
         task.fileCount(),
-        null);
+        null,
+        task.placement());
   }
 }

@@ -1,6 +1,6 @@
 package io.relspec.scheduler.ui;
 
-import io.relspec.scheduler.runs.RunHistory;
+import io.relspec.contracts.api.runs.TaskTiming;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -21,13 +21,11 @@ public final class RunTimeline {
 
   private RunTimeline() {}
 
-  public static String svg(List<RunHistory.TaskTiming> timings, Instant runStart, Instant now) {
-    List<RunHistory.TaskTiming> bars =
+  public static String svg(List<TaskTiming> timings, Instant runStart, Instant now) {
+    List<TaskTiming> bars =
         timings.stream()
             .filter(timing -> timing.dispatchedAt() != null)
-            .sorted(
-                Comparator.comparing(RunHistory.TaskTiming::dispatchedAt)
-                    .thenComparing(RunHistory.TaskTiming::task))
+            .sorted(Comparator.comparing(TaskTiming::dispatchedAt).thenComparing(TaskTiming::task))
             .limit(MAX_BARS)
             .toList();
     if (bars.isEmpty()) {
@@ -35,7 +33,7 @@ public final class RunTimeline {
     }
     Instant start = runStart;
     Instant end = start.plusMillis(1);
-    for (RunHistory.TaskTiming bar : bars) {
+    for (TaskTiming bar : bars) {
       if (bar.dispatchedAt().isBefore(start)) {
         start = bar.dispatchedAt();
       }
@@ -58,7 +56,7 @@ public final class RunTimeline {
         .append(height)
         .append("\" role=\"img\" aria-label=\"run timeline\">");
     for (int i = 0; i < bars.size(); i++) {
-      RunHistory.TaskTiming bar = bars.get(i);
+      TaskTiming bar = bars.get(i);
       double x = LABEL_WIDTH + Duration.between(start, bar.dispatchedAt()).toMillis() * scale;
       double width =
           Math.max(2, Duration.between(bar.dispatchedAt(), finish(bar, now)).toMillis() * scale);
@@ -105,7 +103,7 @@ public final class RunTimeline {
     return out.toString();
   }
 
-  private static Instant finish(RunHistory.TaskTiming timing, Instant now) {
+  private static Instant finish(TaskTiming timing, Instant now) {
     return timing.state().isTerminal() ? timing.updatedAt() : now;
   }
 }

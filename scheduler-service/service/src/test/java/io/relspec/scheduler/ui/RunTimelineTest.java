@@ -3,8 +3,8 @@ package io.relspec.scheduler.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.relspec.contracts.api.runs.TaskRunState;
+import io.relspec.contracts.api.runs.TaskTiming;
 import io.relspec.contracts.model.TaskName;
-import io.relspec.scheduler.runs.RunHistory;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,15 +17,14 @@ class RunTimelineTest {
     String svg =
         RunTimeline.svg(
             List.of(
-                new RunHistory.TaskTiming(
+                new TaskTiming(
                     TaskName.of("late"),
                     TaskRunState.RUNNING,
                     START.plusSeconds(5),
                     START.plusSeconds(5)),
-                new RunHistory.TaskTiming(
+                new TaskTiming(
                     TaskName.of("early"), TaskRunState.SUCCEEDED, START, START.plusSeconds(5)),
-                new RunHistory.TaskTiming(
-                    TaskName.of("waiting"), TaskRunState.PENDING, null, START)),
+                new TaskTiming(TaskName.of("waiting"), TaskRunState.PENDING, null, START)),
             START,
             START.plusSeconds(10));
     assertThat(svg)

@@ -1,0 +1,139 @@
+package io.relspec.scheduler.runs;
+
+import io.relspec.contracts.api.runs.TaskRunState;
+import io.relspec.contracts.messaging.TaskRunRequested.InputLocation;
+import io.relspec.contracts.model.DatasetName;
+import io.relspec.scheduler.SchedulerConfig;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Where an attempt runs. The scheduler knows where every version lives (sources from the executor
+ * that ingested them, task outputs from the executor that wrote them) and how large it is; an
+ * attempt goes to the executor holding the most bytes of its inputs (the versions it reads, and the
+ * output an upsert builds on), through that executor's own queue, so the bytes do not cross over
+ * Flight. An executor with {@code placement.saturation} attempts dispatched to it or running on it
+ * already is passed over: the attempt goes to the shared queue, where the first free executor takes
+ * it and fetches. Ties go to the executor whose id sorts first, so the choice is the same on every
+ * run. The decision and its reason are recorded on the task run ({@code relspec run show}).
+ */
+final class Placement {
+  /** The executor an attempt is placed on (null: the shared queue) and why, for the task run. */
+  record Decision(String executorId, String reason) {
+    static final Decision SHARED = new Decision(null, null);
+  }
+
+  private final SchedulerConfig.PlacementConfig config;
+
+  Placement(SchedulerConfig.PlacementConfig config) {
+    this.config = config;
+  }
+
+  Decision place(Connection connection, List<InputLocation> inputs, InputLocation previousOutput)
+      throws SQLException {
+    if (!config.enabled()) {
+      return Decision.SHARED;
+    }
+    List<InputLocation> read = new ArrayList<>(inputs);
+    if (previousOutput != null) {
+      read.add(previousOutput);
+    }
+    Map<String, Long> held = new TreeMap<>();
+    long total = 0;
+    for (InputLocation input : read) {
+      long bytes = Math.max(1, bytesOf(connection, input.dataset()));
+      total += bytes;
+      if (input.executorId() != null) {
+        held.merge(input.executorId(), bytes, Long::sum);
+      }
+    }
+    if (held.isEmpty()) {
+      return new Decision(
+          null, read.isEmpty() ? "reads no stored input" : "no executor holds its inputs");
+    }
+    String best = null;
+    for (Map.Entry<String, Long> candidate : held.entrySet()) {
+      if (best == null || candidate.getValue() > held.get(best)) {
+        best = candidate.getKey();
+      }
+    }
+    String share =
+        best
+            + " holds "
+            + size(held.get(best))
+            + " of the "
+            + size(total)
+            + " its inputs take ("
+            + Math.round(100.0 * held.get(best) / total)
+            + "%)";
+    long load = load(connection, best);
+    if (load >= config.saturation()) {
+      return new Decision(
+          null,
+          share
+              + " but has "
+              + load
+              + " attempts placed or running (saturation "
+              + config.saturation()
+              + "): any executor, fetching");
+    }
+    return new Decision(best, share);
+  }
+
+  /** The size recorded for a dataset's current version: a task output's, else a source's; 0. */
+  private static long bytesOf(Connection connection, DatasetName dataset) throws SQLException {
+    for (String table : List.of("scheduler_materialization", "scheduler_source_version")) {
+      try (PreparedStatement select =
+          connection.prepareStatement("SELECT byte_count FROM " + table + " WHERE dataset = ?")) {
+        select.setString(1, dataset.value());
+        try (ResultSet rows = select.executeQuery()) {
+          if (rows.next()) {
+            return rows.getLong(1);
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  /** Attempts placed on the executor and not finished, or running there after the shared queue. */
+  private static long load(Connection connection, String executorId) throws SQLException {
+    long count = 0;
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT COUNT(*) FROM scheduler_task_run WHERE state = ?"
+                + " AND (placed_on = ? OR executor_id = ?)")) {
+      for (TaskRunState state : List.of(TaskRunState.DISPATCHED, TaskRunState.RUNNING)) {
+        select.setString(1, state.name());
+        select.setString(2, executorId);
+        select.setString(3, executorId);
+        try (ResultSet rows = select.executeQuery()) {
+          rows.next();
+          count += rows.getLong(1);
+        }
+      }
+    }
+    return count;
+  }
+
+  static String size(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+  }
+}
