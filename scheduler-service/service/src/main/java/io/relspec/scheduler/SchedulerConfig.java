@@ -49,6 +49,13 @@ public interface SchedulerConfig {
      */
     @WithDefault("4")
     int saturation();
+
+    /**
+     * The most bytes of its inputs an attempt may leave behind when its saturated holder is passed
+     * over; a larger input is waited for on its holder instead of fetched. Default 128 MiB.
+     */
+    @WithDefault("134217728")
+    long maxFetchBytes();
   }
 
   /** Delay before the first retry of a retryable failure; doubled for every further attempt. */

@@ -703,26 +703,47 @@ class RunLifecycleTest {
             .source(big, null, "id:int64")
             .source(small, null, "id:int64")
             .task(task("pl_join").reads(big, "id:int64").reads(small, "id:int64"))
-            .task(task("pl_scan").reads(big, "id:int64"))
+            .task(task("pl_scan_big").reads(big, "id:int64"))
+            .task(task("pl_small_a").reads(small, "id:int64"))
+            .task(task("pl_small_b").reads(small, "id:int64"))
             .build());
     String runId = startRun("{\"mode\":\"full\"}");
+    // Two slots in tests, in name order: pl_join to executor-b's own queue.
     TaskRunRequested join = executor.nextOfTask("pl_join");
-    TaskRunRequested scan = executor.nextOfTask("pl_scan");
-    // pl_join first (by name): to executor-b's own queue.
     assertThat(join.placedOn()).isEqualTo("executor-b");
     assertThat(executor.routingKeyOf(join)).isEqualTo("executor.task-run-requested.executor-b");
-    JsonPath run = status(runId);
-    assertThat(run.getString("tasks.find { it.task == 'pl_join' }.placement"))
+    assertThat(placement(runId, "pl_join"))
         .isEqualTo("executor-b holds 800.0 MiB of the 810.0 MiB its inputs take (99%)");
-    // Saturation 1 in tests: executor-b has pl_join, so pl_scan goes to the shared queue.
-    assertThat(scan.placedOn()).isNull();
-    assertThat(executor.routingKeyOf(scan)).isEqualTo("executor.task-run-requested");
-    assertThat(run.getString("tasks.find { it.task == 'pl_scan' }.placement"))
-        .startsWith("executor-b holds 800.0 MiB")
-        .endsWith("but has 1 attempts placed or running (saturation 1): any executor, fetching");
+    // Saturation 1: executor-b is busy, but moving pl_scan_big would fetch 800 MiB (more than the
+    // test's max-fetch-bytes of 100 MiB): it waits for executor-b.
+    TaskRunRequested scanBig = executor.nextOfTask("pl_scan_big");
+    assertThat(scanBig.placedOn()).isEqualTo("executor-b");
+    assertThat(placement(runId, "pl_scan_big"))
+        .isEqualTo(
+            "executor-b holds 800.0 MiB of the 800.0 MiB its inputs take (100%); it has 1 attempts"
+                + " placed or running (saturation 1), but moving it would fetch 800.0 MiB"
+                + " (max-fetch-bytes 100.0 MiB): placed there anyway");
+    // A slot frees: pl_small_a goes to executor-a, which holds its input and is idle.
     executor.publish(succeeded(join, 1));
-    executor.publish(succeeded(scan, 1));
+    TaskRunRequested smallA = executor.nextOfTask("pl_small_a");
+    assertThat(smallA.placedOn()).isEqualTo("executor-a");
+    // Another frees: executor-a is busy and its 10 MiB are cheap to move, so pl_small_b goes to
+    // the shared queue, for any executor to fetch.
+    executor.publish(succeeded(scanBig, 1));
+    TaskRunRequested smallB = executor.nextOfTask("pl_small_b");
+    assertThat(smallB.placedOn()).isNull();
+    assertThat(executor.routingKeyOf(smallB)).isEqualTo("executor.task-run-requested");
+    assertThat(placement(runId, "pl_small_b"))
+        .isEqualTo(
+            "executor-a holds 10.0 MiB of the 10.0 MiB its inputs take (100%); it has 1 attempts"
+                + " placed or running (saturation 1): any executor, fetching 10.0 MiB");
+    executor.publish(succeeded(smallA, 1));
+    executor.publish(succeeded(smallB, 1));
     assertThat(executor.finished(runId).state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  private static String placement(String runId, String task) {
+    return status(runId).getString("tasks.find { it.task == '" + task + "' }.placement");
   }
 
   /** A whole upload of {@code source} by {@code executorId}, of {@code bytes}. */

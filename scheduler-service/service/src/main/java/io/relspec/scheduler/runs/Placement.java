@@ -20,9 +20,12 @@ import java.util.TreeMap;
  * attempt goes to the executor holding the most bytes of its inputs (the versions it reads, and the
  * output an upsert builds on), through that executor's own queue, so the bytes do not cross over
  * Flight. An executor with {@code placement.saturation} attempts dispatched to it or running on it
- * already is passed over: the attempt goes to the shared queue, where the first free executor takes
- * it and fetches. Ties go to the executor whose id sorts first, so the choice is the same on every
- * run. The decision and its reason are recorded on the task run ({@code relspec run show}).
+ * already is passed over when what it holds of the attempt's inputs is at most {@code
+ * placement.max-fetch-bytes}: the attempt goes to the shared queue, where the first free executor
+ * takes it and fetches. A larger input is waited for rather than moved (fetching TPC-H SF 1's
+ * lineitem took 20–30 s on the bench machine, while a slot frees in seconds). Ties go to the
+ * executor whose id sorts first, so the choice is the same on every run. The decision and its
+ * reason are recorded on the task run ({@code relspec run show}).
  */
 final class Placement {
   /** The executor an attempt is placed on (null: the shared queue) and why, for the task run. */
@@ -74,17 +77,25 @@ final class Placement {
             + Math.round(100.0 * held.get(best) / total)
             + "%)";
     long load = load(connection, best);
-    if (load >= config.saturation()) {
-      return new Decision(
-          null,
-          share
-              + " but has "
-              + load
-              + " attempts placed or running (saturation "
-              + config.saturation()
-              + "): any executor, fetching");
+    if (load < config.saturation()) {
+      return new Decision(best, share);
     }
-    return new Decision(best, share);
+    // Saturated. Whoever takes it instead fetches at least what the holder holds: worth it only
+    // when that is small; a large input is better waited for than moved.
+    String busy =
+        "; it has " + load + " attempts placed or running (saturation " + config.saturation() + ")";
+    if (held.get(best) <= config.maxFetchBytes()) {
+      return new Decision(null, share + busy + ": any executor, fetching " + size(held.get(best)));
+    }
+    return new Decision(
+        best,
+        share
+            + busy
+            + ", but moving it would fetch "
+            + size(held.get(best))
+            + " (max-fetch-bytes "
+            + size(config.maxFetchBytes())
+            + "): placed there anyway");
   }
 
   /** The size recorded for a dataset's current version: a task output's, else a source's; 0. */
