@@ -37,6 +37,9 @@ abstract class Deployment implements AutoCloseable {
   /** Peak resident memory of the process, where one process holds the whole system. */
   abstract OptionalLong peakRssBytes() throws IOException;
 
+  /** The Flight endpoint of each executor, the first being the one {@link #connection} names. */
+  abstract List<String> flightEndpoints();
+
   static void awaitReady(String url, Duration limit, ProcessHandle process) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     long deadline = System.nanoTime() + limit.toNanos();
@@ -135,6 +138,11 @@ abstract class Deployment implements AutoCloseable {
     }
 
     @Override
+    List<String> flightEndpoints() {
+      return List.of(flight);
+    }
+
+    @Override
     ApiClient api() {
       return new ApiClient(URI.create(url), token);
     }
@@ -166,8 +174,11 @@ abstract class Deployment implements AutoCloseable {
     private final Path state;
     private final String token;
 
+    private final int executors;
+
     LocalSuite(Path state, int executors) throws Exception {
       this.state = state;
+      this.executors = executors;
       // Fresh databases and queues: each measured deployment starts from nothing, like standalone.
       script("up", "--executors", Integer.toString(executors), "--fresh");
       token = Files.readString(state.resolve("api-token")).strip();
@@ -228,6 +239,16 @@ abstract class Deployment implements AutoCloseable {
     @Override
     OptionalLong peakRssBytes() {
       return OptionalLong.empty();
+    }
+
+    @Override
+    List<String> flightEndpoints() {
+      // relspec-local gives executor-i the Flight port 8815 + i.
+      List<String> endpoints = new ArrayList<>();
+      for (int i = 0; i < executors; i++) {
+        endpoints.add("grpc://localhost:" + (8815 + i));
+      }
+      return endpoints;
     }
 
     @Override
