@@ -34,28 +34,4 @@ public record SourceDataUpdated(
     changedFileIds = Collections2.sortedDistinct(changedFileIds);
     removedFileIds = Collections2.sortedDistinct(removedFileIds);
   }
-
-  /** Data whose size is not known (an external system's announcement). */
-  public SourceDataUpdated(
-      UUID eventId,
-      Instant occurredAt,
-      DatasetName dataset,
-      List<String> changedFileIds,
-      List<String> removedFileIds,
-      Long datasetVersion,
-      boolean triggerRun,
-      String executorId,
-      String flightUri) {
-    this(
-        eventId,
-        occurredAt,
-        dataset,
-        changedFileIds,
-        removedFileIds,
-        datasetVersion,
-        triggerRun,
-        executorId,
-        flightUri,
-        null);
-  }
 }

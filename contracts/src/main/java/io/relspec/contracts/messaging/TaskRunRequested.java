@@ -142,54 +142,6 @@ public record TaskRunRequested(
         null);
   }
 
-  /** An attempt for whichever executor takes it from the shared work queue. */
-  public TaskRunRequested(
-      UUID eventId,
-      Instant occurredAt,
-      String runId,
-      String taskRunId,
-      TaskName task,
-      int attempt,
-      DatasetName output,
-      String sql,
-      Fingerprint fingerprint,
-      List<InputLocation> inputs,
-      List<ViewDefinition> views,
-      List<MacroDefinition> macros,
-      WriteMode writeMode,
-      String fileIdColumn,
-      List<String> fileIds,
-      Map<DatasetName, String> scopedInputs,
-      Instant deadline,
-      ArrowSchema outputSchema,
-      InputLocation previousOutput,
-      boolean reportChangedFiles,
-      FileScope.PartialAggregate partialAggregate) {
-    this(
-        eventId,
-        occurredAt,
-        runId,
-        taskRunId,
-        task,
-        attempt,
-        output,
-        sql,
-        fingerprint,
-        inputs,
-        views,
-        macros,
-        writeMode,
-        fileIdColumn,
-        fileIds,
-        scopedInputs,
-        deadline,
-        outputSchema,
-        previousOutput,
-        reportChangedFiles,
-        partialAggregate,
-        null);
-  }
-
   /**
    * Routed to the executor it was placed on ({@code <type key>.<executor id>}, that executor's own
    * queue) or, unplaced, to the shared work queue.

@@ -142,7 +142,8 @@ final class SampleMessages {
               6L,
               true,
               "executor-0",
-              "grpc://executor-0:8815");
+              "grpc://executor-0:8815",
+              null);
     };
   }
 }

@@ -96,13 +96,9 @@ final class InputCache {
     return maxBytes > 0;
   }
 
-  /** Bytes held now; the bound is {@link #maxBytes()}. */
+  /** Bytes held now (at most the bound, but for versions in use). */
   synchronized long bytes() {
     return bytes;
-  }
-
-  long maxBytes() {
-    return maxBytes;
   }
 
   /** The version if cached, then held for the caller until the returned input is closed. */

@@ -1077,7 +1077,8 @@ class RunLifecycleTest {
         version,
         true,
         "executor-src",
-        "grpc://executor-src:8815");
+        "grpc://executor-src:8815",
+        null);
   }
 
   private static TaskRunSucceeded succeeded(TaskRunRequested request, long rows) {
