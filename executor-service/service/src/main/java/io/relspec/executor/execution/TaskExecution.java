@@ -478,10 +478,8 @@ public class TaskExecution {
       throws SQLException, FlightFetcher.FetchException {
     boolean here = input.executorId() == null || input.executorId().equals(node.id());
     if (here) {
-      Optional<StoredDataset> held =
-          input.executorId() == null || input.version() == null
-              ? store.describe(input.dataset())
-              : store.describe(input.dataset(), input.version());
+      Optional<Long> held =
+          store.heldVersion(input.dataset(), input.executorId() == null ? null : input.version());
       if (held.isEmpty()) {
         throw new StoreException(
             StoreException.Reason.INPUT_NOT_AVAILABLE,
@@ -497,7 +495,7 @@ public class TaskExecution {
                         + store.retainVersions()
                         + " versions)"));
       }
-      return new TaskQuery.Local(input.dataset(), held.get().version());
+      return new TaskQuery.Local(input.dataset(), held.get());
     }
     if (input.flightUri() == null) {
       throw new StoreException(

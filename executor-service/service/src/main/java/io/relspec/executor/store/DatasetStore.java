@@ -140,6 +140,14 @@ public final class DatasetStore implements AutoCloseable {
     return ledger.describe(dataset);
   }
 
+  /**
+   * The version held here: {@code version} itself when still held, the newest when it is null.
+   * Unlike {@link #describe} it reads no schema, and usually not the database either.
+   */
+  public Optional<Long> heldVersion(DatasetName dataset, Long version) throws SQLException {
+    return ledger.heldVersion(dataset, version);
+  }
+
   /** One version of a dataset, if still held. */
   public Optional<StoredDataset> describe(DatasetName dataset, long version) throws SQLException {
     return ledger.describe(dataset, version);

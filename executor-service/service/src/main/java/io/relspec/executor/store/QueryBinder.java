@@ -79,8 +79,9 @@ final class QueryBinder {
    * catalog functions as temporary macros (one scalar expression each, reading no table), each
    * input as a temporary view of its pinned version under the dataset's name (a scoped input: only
    * the rows of the attempt's file ids), each view task as a temporary view of its own SQL, and the
-   * task's own SQL as the temporary view the result is cast from. DuckDB's parser judges every
-   * statement, and each may read only the names bound before it.
+   * task's own SQL inline in the SELECT that casts its result (a temporary view instead when a
+   * second statement reads it too). DuckDB's parser judges every statement, and each may read only
+   * the names bound before it.
    */
   String prepare(
       Connection connection, Statement statement, TaskQuery query, List<AutoCloseable> streams)
@@ -100,6 +101,16 @@ final class QueryBinder {
       boolean scannedTwice)
       throws SQLException, SqlRefusedException {
     String text = bind(connection, statement, query, streams, scannedTwice);
+    String inline = text.stripTrailing();
+    while (inline.endsWith(";")) {
+      inline = inline.substring(0, inline.length() - 1).stripTrailing();
+    }
+    // Read once, the task's SQL goes inline, which spares DuckDB a statement per task; a text with
+    // a semicolon left (one in a literal, or before a trailing comment) keeps the view, where
+    // DuckDB takes the semicolon as the statement's end.
+    if (!scannedTwice && inline.indexOf(';') < 0) {
+      return castTo(query.outputSchema(), "(\n" + inline + "\n)");
+    }
     statement.execute("CREATE OR REPLACE TEMP VIEW " + quoteInternal(RESULT_VIEW) + " AS " + text);
     return castTo(query.outputSchema());
   }
@@ -199,7 +210,11 @@ final class QueryBinder {
    * names differently from Calcite (an expression without an alias) lands in the plan's column.
    */
   static String castTo(ArrowSchema schema) {
-    String result = "temp." + quoteInternal(RESULT_VIEW);
+    return castTo(schema, "temp." + quoteInternal(RESULT_VIEW));
+  }
+
+  /** {@link #castTo(ArrowSchema)} from {@code result}, a relation or a parenthesized query. */
+  static String castTo(ArrowSchema schema, String result) {
     if (schema == null || schema.fields().isEmpty()) {
       return "SELECT * FROM " + result;
     }

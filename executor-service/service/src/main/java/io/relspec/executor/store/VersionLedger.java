@@ -8,6 +8,7 @@ import static io.relspec.executor.store.StampedRows.schemaOf;
 import static io.relspec.executor.store.StampedRows.stampedRows;
 import static io.relspec.executor.store.StampedRows.withDeclaredTimezones;
 import static io.relspec.executor.store.StoreDatabase.META;
+import static io.relspec.executor.store.VersionMeasures.insertMeasured;
 import static io.relspec.executor.store.VersionMeasures.measure;
 
 import io.relspec.contracts.arrow.ArrowSchema;
@@ -69,13 +70,20 @@ final class VersionLedger {
     String rows = rows(table, version);
     ArrowSchema schema = withDeclaredTimezones(schemaOf(connection, rows), declaredJson);
     Totals totals;
+    boolean measuredByInsert = false;
     if (continued != null && continued.hashSum() != null) {
       totals =
           new Totals(continued.rows(), continued.bytes(), continued.hashSum())
               .plus(measure(connection, appended(table, version), schema))
               .minus(known != null ? known : measure(connection, ended(table, version), schema));
+    } else if (known != null) {
+      totals = known;
     } else {
-      totals = known != null ? known : measure(connection, rows, schema);
+      // A new table: its row goes in with the scan that measures it (one statement, not two).
+      totals =
+          insertMeasured(
+              connection, dataset, version, table, fileIdColumn, declaredJson, rows, schema);
+      measuredByInsert = true;
     }
     StoredDataset stored =
         new StoredDataset(
@@ -87,22 +95,24 @@ final class VersionLedger {
             fileIdColumn,
             totals.contentHash(schema),
             null);
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO "
-                + META
-                + ".versions (dataset, version, table_name, row_count, byte_count, file_id_column,"
-                + " created_at, declared_schema, row_hash_sum)"
-                + " VALUES (?, ?, ?, ?, ?, ?, current_timestamp, ?, ?)")) {
-      insert.setString(1, dataset.value());
-      insert.setLong(2, version);
-      insert.setString(3, table);
-      insert.setLong(4, stored.rows());
-      insert.setLong(5, stored.bytes());
-      insert.setString(6, fileIdColumn);
-      insert.setString(7, declaredJson);
-      insert.setString(8, totals.hashSum().toString());
-      insert.execute();
+    if (!measuredByInsert) {
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO "
+                  + META
+                  + ".versions (dataset, version, table_name, row_count, byte_count,"
+                  + " file_id_column, created_at, declared_schema, row_hash_sum)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, current_timestamp, ?, ?)")) {
+        insert.setString(1, dataset.value());
+        insert.setLong(2, version);
+        insert.setString(3, table);
+        insert.setLong(4, stored.rows());
+        insert.setLong(5, stored.bytes());
+        insert.setString(6, fileIdColumn);
+        insert.setString(7, declaredJson);
+        insert.setString(8, totals.hashSum().toString());
+        insert.execute();
+      }
     }
     try (Statement statement = connection.createStatement()) {
       statement.execute(
@@ -148,21 +158,27 @@ final class VersionLedger {
       return versions;
     }
     List<Version> kept = versions.subList(0, database.retainVersions());
-    for (Version old : versions.subList(database.retainVersions(), versions.size())) {
+    List<Version> pruned = versions.subList(database.retainVersions(), versions.size());
+    // Newest first: every version at or below the newest pruned one is pruned, in one statement
+    // per table of the ledger (partition digests only where a pruned version is partitioned).
+    long newestPruned = pruned.get(0).version();
+    try (PreparedStatement delete =
+        connection.prepareStatement(
+            "DELETE FROM " + META + ".versions WHERE dataset = ? AND version <= ?")) {
+      delete.setString(1, dataset.value());
+      delete.setLong(2, newestPruned);
+      delete.execute();
+    }
+    if (pruned.stream().anyMatch(old -> old.fileIdColumn() != null)) {
       try (PreparedStatement delete =
           connection.prepareStatement(
-              "DELETE FROM " + META + ".versions WHERE dataset = ? AND version = ?")) {
+              "DELETE FROM " + META + ".partition_digests WHERE dataset = ? AND version <= ?")) {
         delete.setString(1, dataset.value());
-        delete.setLong(2, old.version());
+        delete.setLong(2, newestPruned);
         delete.execute();
       }
-      try (PreparedStatement delete =
-          connection.prepareStatement(
-              "DELETE FROM " + META + ".partition_digests WHERE dataset = ? AND version = ?")) {
-        delete.setString(1, dataset.value());
-        delete.setLong(2, old.version());
-        delete.execute();
-      }
+    }
+    for (Version old : pruned) {
       if (kept.stream().noneMatch(version -> version.table().equals(old.table()))) {
         statement.execute("DROP TABLE IF EXISTS " + old.table());
       }
@@ -171,7 +187,7 @@ final class VersionLedger {
     for (Version version : kept) {
       oldestKept.merge(version.table(), version.version(), Math::min);
     }
-    for (Version old : versions.subList(database.retainVersions(), versions.size())) {
+    for (Version old : pruned) {
       Long oldest = oldestKept.remove(old.table());
       if (oldest != null) {
         // Rows ended at or before the oldest kept version of the table belong to none kept.
@@ -249,6 +265,23 @@ final class VersionLedger {
       throws SQLException {
     return versions(connection, dataset).stream()
         .filter(stored -> stored.version() == version)
+        .findFirst();
+  }
+
+  /**
+   * Whether a version is held (the newest when {@code version} is null), from the versions kept in
+   * memory: a connection is opened only for a dataset not read since the store opened.
+   */
+  Optional<Long> heldVersion(DatasetName dataset, Long version) throws SQLException {
+    List<Version> versions = versionCache.get(dataset);
+    if (versions == null) {
+      try (Connection connection = database.connect()) {
+        versions = versions(connection, dataset);
+      }
+    }
+    return versions.stream()
+        .map(Version::version)
+        .filter(held -> version == null || held == version.longValue())
         .findFirst();
   }
 

@@ -169,13 +169,7 @@ final class VersionMeasures {
       ArrowSchema schema,
       String fileIdColumn)
       throws SQLException {
-    StringBuilder bytes = new StringBuilder("COUNT(*) * ").append(fixedWidthPerRow(schema));
-    for (String column : variableWidthColumns(schema)) {
-      bytes
-          .append(" + COALESCE(SUM(strlen(CAST(")
-          .append(column)
-          .append(" AS VARCHAR))), 0) + 4 * COUNT(*)");
-    }
+    String bytes = bytesEstimate(schema);
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO "
@@ -255,6 +249,56 @@ final class VersionMeasures {
       }
       return new Totals(count, bytes, new BigInteger(rows.getString(2)));
     }
+  }
+
+  /**
+   * Records a new version's row in {@code versions} with the scan that measures it (what {@link
+   * #measure} computes), in one statement, and returns the totals.
+   */
+  static Totals insertMeasured(
+      Connection connection,
+      DatasetName dataset,
+      long version,
+      String table,
+      String fileIdColumn,
+      String declaredJson,
+      String relation,
+      ArrowSchema schema)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO "
+                + META
+                + ".versions (dataset, version, table_name, row_count, byte_count, file_id_column,"
+                + " created_at, declared_schema, row_hash_sum) SELECT ?, ?, ?, COUNT(*), "
+                + bytesEstimate(schema)
+                + ", ?, current_timestamp, ?, CAST("
+                + hashSum(schema)
+                + " AS VARCHAR) FROM "
+                + relation
+                + " AS \"relspec:measured\" RETURNING row_count, byte_count, row_hash_sum")) {
+      insert.setString(1, dataset.value());
+      insert.setLong(2, version);
+      insert.setString(3, table);
+      insert.setString(4, fileIdColumn);
+      insert.setString(5, declaredJson);
+      try (ResultSet rows = insert.executeQuery()) {
+        rows.next();
+        return new Totals(rows.getLong(1), rows.getLong(2), new BigInteger(rows.getString(3)));
+      }
+    }
+  }
+
+  /** The size estimate of a relation's rows as an aggregate expression (see {@link #measure}). */
+  private static String bytesEstimate(ArrowSchema schema) {
+    StringBuilder bytes = new StringBuilder("COUNT(*) * ").append(fixedWidthPerRow(schema));
+    for (String column : variableWidthColumns(schema)) {
+      bytes
+          .append(" + COALESCE(SUM(strlen(CAST(")
+          .append(column)
+          .append(" AS VARCHAR))), 0) + 4 * COUNT(*)");
+    }
+    return bytes.toString();
   }
 
   /** The bytes a row takes in the size estimate, its variable-width columns aside. */
