@@ -100,11 +100,42 @@ public final class InboundMessages {
   }
 
   /**
+   * For handlers that record the event id themselves, in the one transaction that applies the
+   * message ({@code JdbcProcessedMessages.markProcessed(connection, consumer, eventId)}, which is
+   * false for a duplicate they must then ignore): there is no lookup before and no record after, so
+   * a message costs one transaction instead of three, and its effect and its record commit
+   * together.
+   */
+  public <T extends RelspecMessage> CompletionStage<Void> handleRecorded(
+      Message<?> message, Class<T> type, Consumer<T> handler) {
+    return handle(
+        message,
+        type,
+        record -> {
+          handler.accept(record);
+          return CompletableFuture.completedFuture(null);
+        },
+        false);
+  }
+
+  /**
    * For handlers that publish a result: the message is acknowledged when the returned stage
    * completes (the broker confirmed the result), without holding a consumer thread meanwhile.
    */
   public <T extends RelspecMessage> CompletionStage<Void> handleAsync(
       Message<?> message, Class<T> type, Function<T, CompletionStage<Void>> handler) {
+    return handle(message, type, handler, true);
+  }
+
+  /**
+   * @param recordHere whether the handled event ids are looked up and recorded here, each in its
+   *     own transaction, rather than by the handler
+   */
+  private <T extends RelspecMessage> CompletionStage<Void> handle(
+      Message<?> message,
+      Class<T> type,
+      Function<T, CompletionStage<Void>> handler,
+      boolean recordHere) {
     T record;
     try {
       record = RelspecJson.read(toJson(message.getPayload()), type);
@@ -116,7 +147,7 @@ public final class InboundMessages {
     CompletionStage<Void> outcome;
     try {
       // The dedupe lookup is inside: a database that is down fails this delivery, not the consumer.
-      if (processed.isProcessed(consumer, record.eventId())) {
+      if (recordHere && processed.isProcessed(consumer, record.eventId())) {
         LOG.debugf(
             "%s: %s %s already handled, acknowledging the duplicate",
             consumer, type.getSimpleName(), record.eventId());
@@ -128,7 +159,12 @@ public final class InboundMessages {
       outcome = CompletableFuture.failedFuture(e);
     }
     return outcome
-        .thenRun(() -> processed.markProcessed(consumer, record.eventId()))
+        .thenRun(
+            () -> {
+              if (recordHere) {
+                processed.markProcessed(consumer, record.eventId());
+              }
+            })
         .handle((ignored, failure) -> failure)
         .thenCompose(
             failure -> {

@@ -111,4 +111,36 @@ class InboundMessagesTest {
         .handle(message(event(UUID.randomUUID())), SnapshotPublished.class, record -> {});
     assertThat(outcomes).containsExactly("nack IllegalStateException");
   }
+
+  @Test
+  void aHandlerThatRecordsItsMessagesIsGivenEveryDeliveryAndTheDedupeStoreIsNotTouched() {
+    ProcessedMessages untouched =
+        new ProcessedMessages() {
+          @Override
+          public boolean isProcessed(String consumer, UUID eventId) {
+            throw new AssertionError("looked up " + eventId);
+          }
+
+          @Override
+          public void markProcessed(String consumer, UUID eventId) {
+            throw new AssertionError("recorded " + eventId);
+          }
+        };
+    InboundMessages recorded = new InboundMessages("test", untouched);
+    String twice = event(UUID.randomUUID());
+    List<UUID> delivered = new ArrayList<>();
+    recorded.handleRecorded(
+        message(twice), SnapshotPublished.class, r -> delivered.add(r.eventId()));
+    recorded.handleRecorded(
+        message(twice), SnapshotPublished.class, r -> delivered.add(r.eventId()));
+    // The handler's own transaction tells the duplicate apart; a failure still nacks.
+    recorded.handleRecorded(
+        message(event(UUID.randomUUID())),
+        SnapshotPublished.class,
+        r -> {
+          throw new IllegalStateException("cannot handle");
+        });
+    assertThat(delivered).hasSize(2).containsOnly(delivered.get(0));
+    assertThat(outcomes).containsExactly("ack", "ack", "nack IllegalStateException");
+  }
 }

@@ -8,6 +8,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.relspec.contracts.api.PlanCatalog;
@@ -25,6 +27,10 @@ import io.relspec.contracts.spec.TaskKind;
 import io.relspec.scheduler.Plans;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -49,6 +55,10 @@ class RunLifecycleTest {
 
   @ConfigProperty(name = "relspec.messaging.exchange")
   String exchange;
+
+  @Inject
+  @DataSource("scheduler")
+  AgroalDataSource database;
 
   private ScriptedExecutor executor;
 
@@ -496,6 +506,23 @@ class RunLifecycleTest {
     assertThat(run.getInt("tasks.find { it.task == 's_a' }.attempt")).isEqualTo(2);
     assertThat(run.getLong("tasks.find { it.task == 's_b' }.rows")).isEqualTo(7);
     assertThat(executor.pending(runId)).as("nothing dispatched twice").isEmpty();
+    assertThat(timesRecorded(real.eventId()))
+        .as("the result recorded as handled once, by the transaction that applied it")
+        .isEqualTo(1);
+  }
+
+  private int timesRecorded(UUID eventId) throws Exception {
+    try (Connection connection = database.getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT COUNT(*) FROM relspec_processed_message"
+                    + " WHERE consumer = 'scheduler' AND event_id = ?")) {
+      select.setString(1, eventId.toString());
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        return rows.getInt(1);
+      }
+    }
   }
 
   @Test

@@ -18,7 +18,11 @@ import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Every message the scheduler consumes, each deduplicated by eventId in its database. */
+/**
+ * Every message the scheduler consumes, each deduplicated by eventId in its database. An attempt's
+ * result and heartbeat, one message per task or more, record their event id in the transaction that
+ * applies them ({@link InboundMessages#handleRecorded}).
+ */
 @ApplicationScoped
 public class SchedulerConsumers {
   private final RunService runs;
@@ -31,7 +35,8 @@ public class SchedulerConsumers {
       @DataSource("scheduler") AgroalDataSource dataSource) {
     this.runs = runs;
     this.planCatalogs = planCatalogs;
-    this.inbound = new InboundMessages("scheduler", new JdbcProcessedMessages(dataSource));
+    this.inbound =
+        new InboundMessages(RunService.INBOUND_CONSUMER, new JdbcProcessedMessages(dataSource));
   }
 
   @Incoming("plan-catalog-compiled")
@@ -55,18 +60,18 @@ public class SchedulerConsumers {
   @Incoming("task-run-succeeded")
   @Blocking(value = "relspec-scheduler", ordered = true)
   public CompletionStage<Void> taskRunSucceeded(Message<Object> message) {
-    return inbound.handle(message, TaskRunSucceeded.class, runs::onTaskRunSucceeded);
+    return inbound.handleRecorded(message, TaskRunSucceeded.class, runs::onTaskRunSucceeded);
   }
 
   @Incoming("task-run-failed")
   @Blocking(value = "relspec-scheduler", ordered = true)
   public CompletionStage<Void> taskRunFailed(Message<Object> message) {
-    return inbound.handle(message, TaskRunFailed.class, runs::onTaskRunFailed);
+    return inbound.handleRecorded(message, TaskRunFailed.class, runs::onTaskRunFailed);
   }
 
   @Incoming("task-run-heartbeat")
   @Blocking(value = "relspec-scheduler", ordered = true)
   public CompletionStage<Void> taskRunHeartbeat(Message<Object> message) {
-    return inbound.handle(message, TaskRunHeartbeat.class, runs::onHeartbeat);
+    return inbound.handleRecorded(message, TaskRunHeartbeat.class, runs::onHeartbeat);
   }
 }

@@ -10,6 +10,7 @@ import io.relspec.contracts.messaging.TaskRunSucceeded;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.platform.jdbc.Jdbc;
+import io.relspec.platform.jdbc.JdbcProcessedMessages;
 import io.relspec.platform.outbox.Outbox;
 import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.graph.TaskGraph;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -71,6 +73,7 @@ final class Completions {
 
   void onTaskRunSucceeded(TaskRunSucceeded event) {
     onCompletion(
+        event.eventId(),
         event.runId(),
         event.task(),
         event.attempt(),
@@ -161,6 +164,7 @@ final class Completions {
 
   void onTaskRunFailed(TaskRunFailed event) {
     onCompletion(
+        event.eventId(),
         event.runId(),
         event.task(),
         event.attempt(),
@@ -185,14 +189,19 @@ final class Completions {
     TaskName task = event.taskName();
     Jdbc.inTransaction(
         dataSource,
-        connection ->
+        connection -> {
+          if (JdbcProcessedMessages.markProcessed(
+              connection, RunService.INBOUND_CONSUMER, event.eventId())) {
             taskRuns.markHeartbeat(
                 connection,
                 event.runId(),
                 task,
                 event.attempt(),
                 event.executorId(),
-                Instant.now()));
+                Instant.now());
+          }
+          return null;
+        });
   }
 
   /** Rebuilds and waits for lost inputs use at most this many attempts of a task, in all. */
@@ -351,11 +360,25 @@ final class Completions {
         throws SQLException;
   }
 
-  void onCompletion(String runId, TaskName taskName, int attempt, CompletionUpdate update) {
+  /**
+   * Applies an attempt's end in one transaction, which also records the message's event id: a
+   * duplicate delivery finds it recorded and changes nothing.
+   *
+   * @param eventId the message's event id, or null for an end the scheduler decided (the sweep)
+   */
+  void onCompletion(
+      UUID eventId, String runId, TaskName taskName, int attempt, CompletionUpdate update) {
     Jdbc.inTransaction(
         dataSource,
         connection -> {
           dispatch.lockGate(connection);
+          if (eventId != null
+              && !JdbcProcessedMessages.markProcessed(
+                  connection, RunService.INBOUND_CONSUMER, eventId)) {
+            LOG.debugf(
+                "ignoring duplicate completion %s of %s in run %s", eventId, taskName, runId);
+            return null;
+          }
           var run = runs.lockRun(connection, runId);
           if (run.isEmpty() || run.get().state().isTerminal()) {
             LOG.debugf("ignoring completion of %s for unknown or finished run %s", taskName, runId);

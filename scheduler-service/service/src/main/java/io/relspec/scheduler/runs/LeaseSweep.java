@@ -73,6 +73,7 @@ final class LeaseSweep {
       LOG.warnf(
           "run %s: %s attempt %d: %s", attempt.runId(), attempt.task(), attempt.attempt(), message);
       completions.onCompletion(
+          null,
           attempt.runId(),
           attempt.task(),
           attempt.attempt(),

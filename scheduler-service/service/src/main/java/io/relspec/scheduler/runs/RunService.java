@@ -66,6 +66,9 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class RunService {
+  /** The consumer name under which the scheduler records the messages it has handled. */
+  public static final String INBOUND_CONSUMER = "scheduler";
+
   private final TaskRunStore taskRuns = new TaskRunStore();
   private final MaterializationStore materializations = new MaterializationStore();
   private static final Logger LOG = Logger.getLogger(RunService.class);
