@@ -28,7 +28,10 @@ public class JsonLinesLineageSink implements LineageSink {
   /** Appends the events and syncs the file; the relay marks them published once this returns. */
   @Override
   public synchronized void publish(List<Published> events) throws IOException {
-    Files.createDirectories(file.getParent());
+    // Checked first: createDirectories on an existing folder throws and catches inside, per batch.
+    if (!Files.isDirectory(file.getParent())) {
+      Files.createDirectories(file.getParent());
+    }
     StringBuilder lines = new StringBuilder();
     for (Published event : events) {
       lines.append(event.payload().replace('\n', ' ')).append('\n');
