@@ -36,6 +36,9 @@ import java.util.function.Function;
  * memory per dataset after the first read (every change commits through {@link #commitVersion},
  * under the dataset's write lock), with the view that shows the newest version, retention, and the
  * outbox of events committed with the data.
+ *
+ * <p>Over 400 lines on purpose: a version's commit (measure, row, view, pruning, outbox) is one
+ * transaction whose steps must agree on the same rows, and its reads share the in-memory versions.
  */
 final class VersionLedger {
   private final StoreDatabase database;
