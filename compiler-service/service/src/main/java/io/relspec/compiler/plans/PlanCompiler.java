@@ -19,14 +19,14 @@ import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.contracts.spec.FunctionSpec;
 import io.relspec.contracts.spec.TaskKind;
 import io.relspec.contracts.spec.TaskSpec;
+import io.relspec.platform.graph.DependencyOrder;
 import io.relspec.sql.QueryText;
 import io.relspec.sql.SqlRefusal;
 import io.relspec.sql.TableReferences;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,7 +110,7 @@ public final class PlanCompiler {
     Map<String, String> invalidFunctions = invalidFunctions(snapshot.functions());
     int compiled = 0;
     int reused = 0;
-    for (TaskName task : topologicalOrder(upstream, cycles.keySet())) {
+    for (TaskName task : compileOrder(upstream, cycles.keySet())) {
       TaskSpec spec = snapshot.tasks().get(task);
       TaskName failedParent =
           upstream.get(task).stream().filter(failures::containsKey).findFirst().orElse(null);
@@ -308,98 +308,36 @@ public final class PlanCompiler {
     return io.relspec.contracts.model.Identifiers.isName(lower) ? DatasetName.of(lower) : null;
   }
 
-  /** Tasks in dependency order, ties broken by name; tasks on a cycle are left out. */
-  static List<TaskName> topologicalOrder(
-      Map<TaskName, Set<TaskName>> upstream, Set<TaskName> excluded) {
-    Map<TaskName, Integer> waiting = new HashMap<>();
-    Map<TaskName, List<TaskName>> downstream = new HashMap<>();
-    java.util.PriorityQueue<TaskName> ready = new java.util.PriorityQueue<>();
-    upstream.forEach(
-        (task, parents) -> {
-          if (excluded.contains(task)) {
-            return;
-          }
-          int count = 0;
-          for (TaskName parent : parents) {
-            if (!excluded.contains(parent)) {
-              downstream.computeIfAbsent(parent, key -> new ArrayList<>()).add(task);
-              count++;
-            }
-          }
-          waiting.put(task, count);
-          if (count == 0) {
-            ready.add(task);
-          }
-        });
-    List<TaskName> order = new ArrayList<>();
-    while (!ready.isEmpty()) {
-      TaskName task = ready.poll();
-      order.add(task);
-      for (TaskName child : downstream.getOrDefault(task, List.of())) {
-        if (waiting.merge(child, -1, Integer::sum) == 0) {
-          ready.add(child);
-        }
-      }
-    }
-    // tasks downstream of a cycle never become ready; they are compiled last and fail upstream
-    upstream.keySet().stream()
-        .filter(task -> !excluded.contains(task) && !order.contains(task))
-        .forEach(order::add);
+  /**
+   * Tasks in dependency order, ties broken by name ({@link DependencyOrder}, as the scheduler
+   * orders its graph); tasks on a cycle are left out, so what reads them comes in order and fails
+   * as upstream of a failure.
+   */
+  static List<TaskName> compileOrder(Map<TaskName, Set<TaskName>> upstream, Set<TaskName> onCycle) {
+    List<TaskName> tasks =
+        upstream.keySet().stream().filter(task -> !onCycle.contains(task)).toList();
+    DependencyOrder.Sorted<TaskName> sorted =
+        DependencyOrder.sort(tasks, upstream::get, Comparator.naturalOrder());
+    List<TaskName> order = new ArrayList<>(sorted.order());
+    order.addAll(sorted.leftover());
     return order;
   }
 
-  /** Every task on a cycle, with the cycle's path (a → b → a). */
+  /**
+   * Every task on a cycle, with the cycle's path in data-flow order (input → reader), found as the
+   * scheduler finds it ({@link DependencyOrder#cycles}), so both name a cycle the same way.
+   */
   static Map<TaskName, List<TaskName>> cycles(Map<TaskName, Set<TaskName>> upstream) {
-    Map<TaskName, List<TaskName>> result = new TreeMap<>();
-    Map<TaskName, Integer> state = new HashMap<>(); // 1 = on stack, 2 = done
-    Deque<TaskName> stack = new ArrayDeque<>();
-    for (TaskName start : upstream.keySet()) {
-      visit(start, upstream, state, stack, result);
-    }
-    return result;
-  }
-
-  private static void visit(
-      TaskName task,
-      Map<TaskName, Set<TaskName>> upstream,
-      Map<TaskName, Integer> state,
-      Deque<TaskName> stack,
-      Map<TaskName, List<TaskName>> result) {
-    Integer current = state.get(task);
-    if (current != null) {
-      if (current == 1) {
-        List<TaskName> path = new ArrayList<>();
-        boolean on = false;
-        for (var iterator = stack.descendingIterator(); iterator.hasNext(); ) {
-          TaskName element = iterator.next();
-          on |= element.equals(task);
-          if (on) {
-            path.add(element);
-          }
-        }
-        // the stack runs reader → input; write the cycle in data-flow order (input → reader)
-        List<String> names = new ArrayList<>();
-        for (int i = path.size() - 1; i >= 0; i--) {
-          names.add(path.get(i).value());
-        }
-        // start at the smallest name, so the same cycle always reads the same
-        int first = names.indexOf(names.stream().min(String::compareTo).orElseThrow());
-        java.util.Collections.rotate(names, -first);
-        names.add(names.get(0));
-        List<TaskName> cycle = names.stream().map(TaskName::of).toList();
-        for (TaskName member : path) {
-          result.putIfAbsent(member, cycle);
-        }
-      }
-      return;
-    }
-    state.put(task, 1);
-    stack.push(task);
-    for (TaskName parent : upstream.getOrDefault(task, Set.of())) {
-      visit(parent, upstream, state, stack, result);
-    }
-    stack.pop();
-    state.put(task, 2);
+    Map<TaskName, Set<TaskName>> readers = new TreeMap<>();
+    upstream.forEach(
+        (task, parents) ->
+            parents.forEach(
+                parent -> readers.computeIfAbsent(parent, key -> new TreeSet<>()).add(task)));
+    List<TaskName> leftover =
+        DependencyOrder.sort(upstream.keySet(), upstream::get, Comparator.naturalOrder())
+            .leftover();
+    return new TreeMap<>(
+        DependencyOrder.cycles(leftover, task -> readers.getOrDefault(task, Set.of())));
   }
 
   /** Deterministic: the same snapshot compiled by the same compiler version has the same id. */

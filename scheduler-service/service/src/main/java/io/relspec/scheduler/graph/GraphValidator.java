@@ -11,10 +11,7 @@ import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.contracts.spec.TaskKind;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
+import io.relspec.platform.graph.DependencyOrder;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -113,66 +110,24 @@ final class GraphValidator {
     return missing;
   }
 
+  /** Reports each task on a cycle with the cycle's path, and blocks what sits behind one. */
   void reportCycles(List<TaskName> leftover) {
-    Set<TaskName> remaining = new TreeSet<>(leftover);
-    Set<TaskName> reported = new HashSet<>();
-    for (TaskName start : leftover) {
-      if (reported.contains(start)) {
-        continue;
-      }
-      List<TaskName> cycle = findCycleThrough(start, remaining);
-      if (cycle.isEmpty()) {
-        continue;
-      }
-      List<String> path = cycle.stream().map(TaskName::value).toList();
-      String message = "dependency cycle: " + String.join(" -> ", path);
-      for (TaskName member : cycle.subList(0, cycle.size() - 1)) {
-        if (reported.add(member)) {
+    Map<TaskName, List<TaskName>> cycles =
+        DependencyOrder.cycles(leftover, task -> b.children.getOrDefault(task, List.of()));
+    cycles.forEach(
+        (member, cycle) -> {
+          List<String> path = cycle.stream().map(TaskName::value).toList();
+          String message = "dependency cycle: " + String.join(" -> ", path);
           b.diagnostics.add(
               GraphDiagnostic.of(
                   "graph", GraphDiagnosticCode.CYCLE, "task", member.value(), message, path));
           block(member, GraphDiagnosticCode.CYCLE, message);
-        }
-      }
-    }
+        });
     for (TaskName task : leftover) {
-      if (!reported.contains(task)) {
+      if (!cycles.containsKey(task)) {
         block(task, GraphDiagnosticCode.CYCLE, "downstream of a dependency cycle");
       }
     }
-  }
-
-  /** The shortest cycle from {@code start} back to itself, smallest names first; or empty. */
-  List<TaskName> findCycleThrough(TaskName start, Set<TaskName> within) {
-    Map<TaskName, TaskName> cameFrom = new HashMap<>();
-    ArrayDeque<TaskName> queue = new ArrayDeque<>();
-    for (TaskName next : b.children.getOrDefault(start, List.of())) {
-      if (within.contains(next) && !cameFrom.containsKey(next)) {
-        cameFrom.put(next, start);
-        queue.add(next);
-      }
-    }
-    while (!queue.isEmpty()) {
-      TaskName at = queue.poll();
-      if (at.equals(start)) {
-        List<TaskName> path = new ArrayList<>();
-        TaskName step = start;
-        do {
-          path.add(step);
-          step = cameFrom.get(step);
-        } while (!step.equals(start));
-        path.add(start);
-        Collections.reverse(path);
-        return path;
-      }
-      for (TaskName next : b.children.getOrDefault(at, List.of())) {
-        if (within.contains(next) && !cameFrom.containsKey(next)) {
-          cameFrom.put(next, at);
-          queue.add(next);
-        }
-      }
-    }
-    return List.of();
   }
 
   void edgeColumns() {

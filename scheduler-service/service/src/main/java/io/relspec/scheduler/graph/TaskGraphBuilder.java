@@ -8,13 +8,13 @@ import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.contracts.spec.TaskKind;
+import io.relspec.platform.graph.DependencyOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 import org.jgrapht.graph.DefaultGraphSpecificsStrategy;
 import org.jgrapht.graph.DirectedAcyclicGraph;
@@ -107,37 +107,26 @@ final class TaskGraphBuilder {
   }
 
   /**
-   * Kahn's algorithm over the task dependencies: yields the dependency order and generations; what
-   * is left over sits on or behind a cycle. Vertices then enter the DAG in that order.
+   * The dependency order ({@link DependencyOrder}, ready tasks by priority, then name) and the
+   * generations; what is left over sits on or behind a cycle. Vertices then enter the DAG in that
+   * order.
    */
   private void sortAndLayOut(Set<DatasetName> missing) {
-    Map<TaskName, Integer> pending = HashMap.newHashMap(catalog.plans().size());
-    PriorityQueue<Ready> ready = new PriorityQueue<>();
-    catalog
-        .plans()
-        .forEach(
-            (task, plan) -> {
-              int count = parents.get(task).size();
-              pending.put(task, count);
-              if (count == 0) {
-                ready.add(new Ready(plan.priority(), task));
-                generation.put(task, 0);
-              }
-            });
-    while (!ready.isEmpty()) {
-      TaskName task = ready.poll().task();
-      order.add(task);
-      int level = generation.get(task);
-      for (TaskName child : children.getOrDefault(task, List.of())) {
-        generation.merge(child, level + 1, Math::max);
-        if (pending.merge(child, -1, Integer::sum) == 0) {
-          ready.add(new Ready(plans.get(child).priority(), child));
-        }
+    DependencyOrder.Sorted<TaskName> sorted =
+        DependencyOrder.sort(
+            catalog.plans().keySet(),
+            parents::get,
+            Comparator.comparingInt((TaskName task) -> plans.get(task).priority())
+                .thenComparing(Comparator.naturalOrder()));
+    order.addAll(sorted.order());
+    for (TaskName task : order) {
+      int level = 0;
+      for (TaskName parent : parents.get(task)) {
+        level = Math.max(level, generation.get(parent) + 1);
       }
+      generation.put(task, level);
     }
-    List<TaskName> leftover =
-        catalog.plans().keySet().stream().filter(task -> pending.get(task) > 0).toList();
-    leftover.forEach(generation::remove);
+    List<TaskName> leftover = sorted.leftover();
     if (!leftover.isEmpty()) {
       validator.reportCycles(leftover);
     }
@@ -193,15 +182,6 @@ final class TaskGraphBuilder {
       graph.addEdge(edge.from(), edge.to(), edge);
     } catch (IllegalArgumentException cycle) {
       // Already reported: the Kahn sort found the cycle with its path.
-    }
-  }
-
-  /** A task whose inputs are all placed: lower priority first, then name. */
-  private record Ready(int priority, TaskName task) implements Comparable<Ready> {
-    @Override
-    public int compareTo(Ready other) {
-      int byPriority = Integer.compare(priority, other.priority);
-      return byPriority != 0 ? byPriority : task.compareTo(other.task);
     }
   }
 }
