@@ -90,13 +90,15 @@ public final class InboundMessages {
 
   public <T extends RelspecMessage> CompletionStage<Void> handle(
       Message<?> message, Class<T> type, Consumer<T> handler) {
-    return handleAsync(
-        message,
-        type,
-        record -> {
-          handler.accept(record);
-          return CompletableFuture.completedFuture(null);
-        });
+    return handleAsync(message, type, done(handler));
+  }
+
+  /** A handler that completes when it returns. */
+  private static <T> Function<T, CompletionStage<Void>> done(Consumer<T> handler) {
+    return record -> {
+      handler.accept(record);
+      return CompletableFuture.completedFuture(null);
+    };
   }
 
   /**
@@ -108,14 +110,7 @@ public final class InboundMessages {
    */
   public <T extends RelspecMessage> CompletionStage<Void> handleRecorded(
       Message<?> message, Class<T> type, Consumer<T> handler) {
-    return handle(
-        message,
-        type,
-        record -> {
-          handler.accept(record);
-          return CompletableFuture.completedFuture(null);
-        },
-        false);
+    return handle(message, type, done(handler), false);
   }
 
   /**

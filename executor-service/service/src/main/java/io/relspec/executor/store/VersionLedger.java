@@ -165,21 +165,9 @@ final class VersionLedger {
     // Newest first: every version at or below the newest pruned one is pruned, in one statement
     // per table of the ledger (partition digests only where a pruned version is partitioned).
     long newestPruned = pruned.get(0).version();
-    try (PreparedStatement delete =
-        connection.prepareStatement(
-            "DELETE FROM " + META + ".versions WHERE dataset = ? AND version <= ?")) {
-      delete.setString(1, dataset.value());
-      delete.setLong(2, newestPruned);
-      delete.execute();
-    }
+    deleteUpTo(connection, "versions", dataset, newestPruned);
     if (pruned.stream().anyMatch(old -> old.fileIdColumn() != null)) {
-      try (PreparedStatement delete =
-          connection.prepareStatement(
-              "DELETE FROM " + META + ".partition_digests WHERE dataset = ? AND version <= ?")) {
-        delete.setString(1, dataset.value());
-        delete.setLong(2, newestPruned);
-        delete.execute();
-      }
+      deleteUpTo(connection, "partition_digests", dataset, newestPruned);
     }
     for (Version old : pruned) {
       if (kept.stream().noneMatch(version -> version.table().equals(old.table()))) {
@@ -305,6 +293,19 @@ final class VersionLedger {
       return held.isEmpty()
           ? Optional.empty()
           : Optional.of(stored(connection, dataset, held.get()));
+    }
+  }
+
+  /** Deletes a dataset's rows of versions up to {@code version} from a ledger table. */
+  private static void deleteUpTo(
+      Connection connection, String ledgerTable, DatasetName dataset, long version)
+      throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement(
+            "DELETE FROM " + META + "." + ledgerTable + " WHERE dataset = ? AND version <= ?")) {
+      delete.setString(1, dataset.value());
+      delete.setLong(2, version);
+      delete.execute();
     }
   }
 
