@@ -22,7 +22,7 @@ import io.relspec.contracts.spec.TaskTemplate;
 import io.relspec.contracts.spi.TaskBundleProviders;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.jdbc.Jdbc;
-import io.relspec.platform.messaging.EmitterMessageSender;
+import io.relspec.platform.messaging.MessageSenders;
 import io.relspec.platform.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -57,14 +57,14 @@ public class CatalogService {
   public CatalogService(
       @DataSource("catalog") AgroalDataSource dataSource,
       CatalogConfig config,
+      MessageSenders senders,
       @Channel("snapshot-published") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> snapshotPublished) {
     this.dataSource = dataSource;
     this.outbox =
         new Outbox(
             dataSource,
-            new EmitterMessageSender(
-                "catalog", Map.of(MessageType.SNAPSHOT_PUBLISHED, snapshotPublished)),
+            senders.sender("catalog", Map.of(MessageType.SNAPSHOT_PUBLISHED, snapshotPublished)),
             "catalog",
             config.outboxPollInterval(),
             config.publishConfirmTimeout());

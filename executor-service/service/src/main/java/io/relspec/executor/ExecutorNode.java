@@ -16,8 +16,8 @@ import io.relspec.executor.store.DatasetStore;
 import io.relspec.platform.client.ServiceClient;
 import io.relspec.platform.error.PlatformErrorCode;
 import io.relspec.platform.error.RelspecException;
-import io.relspec.platform.messaging.EmitterMessageSender;
 import io.relspec.platform.messaging.MessageSender;
+import io.relspec.platform.messaging.MessageSenders;
 import io.relspec.platform.security.ApiTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -64,13 +64,13 @@ public class ExecutorNode {
   public ExecutorNode(
       ExecutorConfig config,
       ApiTokens tokens,
+      MessageSenders senders,
       @Channel("source-data-updated") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> sourceDataUpdated) {
     this.config = config;
     this.tokens = tokens;
     this.sender =
-        new EmitterMessageSender(
-            "executor", Map.of(MessageType.SOURCE_DATA_UPDATED, sourceDataUpdated));
+        senders.sender("executor", Map.of(MessageType.SOURCE_DATA_UPDATED, sourceDataUpdated));
   }
 
   void start(@Observes StartupEvent event) throws SQLException {

@@ -15,13 +15,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Sends messages through the service's emitters, one channel per message type, with the messaging
- * conventions applied once: JSON body, message-id = eventId, routing key per type, persistent
- * delivery, CloudEvents attributes mirrored as headers. The returned stage completes on the
- * broker's publisher confirm (connector {@code publish-confirms=true}) or, in one JVM, when the
- * consumer acknowledged.
+ * conventions of {@link Envelope}. The returned stage completes on the broker's publisher confirm
+ * (connector {@code publish-confirms=true}) or, in one JVM, when the consumer acknowledged.
  */
 public final class EmitterMessageSender implements MessageSender {
-  static final int PERSISTENT = 2;
   private final String source;
   private final Map<MessageType, Emitter<String>> emitters;
 
@@ -60,20 +57,17 @@ public final class EmitterMessageSender implements MessageSender {
   }
 
   static OutgoingRabbitMQMetadata metadata(RelspecMessage message, String source) {
-    MessageType type = message.messageType();
-    return new OutgoingRabbitMQMetadata.Builder()
-        .withMessageId(message.eventId().toString())
-        .withRoutingKey(message.routingKey())
-        .withDeliveryMode(PERSISTENT)
-        .withContentType("application/json")
-        .withType(type.typeName())
-        .withAppId(source)
-        .withTimestamp(message.occurredAt().atZone(ZoneOffset.UTC))
-        .withHeader("ce_specversion", "1.0")
-        .withHeader("ce_id", message.eventId().toString())
-        .withHeader("ce_type", "io.relspec." + type.channel())
-        .withHeader("ce_source", "relspec/" + source)
-        .withHeader("ce_time", message.occurredAt().toString())
-        .build();
+    Envelope envelope = Envelope.of(message, source);
+    OutgoingRabbitMQMetadata.Builder metadata =
+        new OutgoingRabbitMQMetadata.Builder()
+            .withMessageId(envelope.messageId())
+            .withRoutingKey(envelope.routingKey())
+            .withDeliveryMode(Envelope.PERSISTENT)
+            .withContentType(Envelope.CONTENT_TYPE)
+            .withType(envelope.type())
+            .withAppId(envelope.appId())
+            .withTimestamp(envelope.occurredAt().atZone(ZoneOffset.UTC));
+    envelope.headers().forEach(metadata::withHeader);
+    return metadata.build();
   }
 }

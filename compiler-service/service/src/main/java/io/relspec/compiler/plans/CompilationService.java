@@ -14,8 +14,8 @@ import io.relspec.contracts.model.TaskName;
 import io.relspec.platform.client.ServiceClient;
 import io.relspec.platform.error.PlatformErrorCode;
 import io.relspec.platform.error.RelspecException;
-import io.relspec.platform.messaging.EmitterMessageSender;
 import io.relspec.platform.messaging.MessageSender;
+import io.relspec.platform.messaging.MessageSenders;
 import io.relspec.platform.messaging.PermanentMessageFailure;
 import io.relspec.platform.security.ApiTokens;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,6 +53,7 @@ public class CompilationService {
       CompilerConfig config,
       ApiTokens tokens,
       PlanCatalogRepository repository,
+      MessageSenders senders,
       @Channel("plan-catalog-compiled") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> planCatalogCompiled) {
     this.config = config;
@@ -62,8 +63,7 @@ public class CompilationService {
     this.repository = repository;
     this.compiler = new PlanCompiler(config.compileTimeout(), config.cacheSize());
     this.sender =
-        new EmitterMessageSender(
-            "compiler", Map.of(MessageType.PLAN_CATALOG_COMPILED, planCatalogCompiled));
+        senders.sender("compiler", Map.of(MessageType.PLAN_CATALOG_COMPILED, planCatalogCompiled));
   }
 
   /** Compiles and publishes; the stage completes when the broker confirmed PlanCatalogCompiled. */

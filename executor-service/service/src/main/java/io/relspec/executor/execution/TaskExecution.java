@@ -22,8 +22,8 @@ import io.relspec.executor.store.SqlRefusedException;
 import io.relspec.executor.store.StoreException;
 import io.relspec.executor.store.StoredDataset;
 import io.relspec.executor.store.TaskQuery;
-import io.relspec.platform.messaging.EmitterMessageSender;
 import io.relspec.platform.messaging.MessageSender;
+import io.relspec.platform.messaging.MessageSenders;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -115,6 +115,7 @@ public class TaskExecution {
   public TaskExecution(
       ExecutorConfig config,
       ExecutorNode node,
+      MessageSenders senders,
       @Channel("task-run-succeeded") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> succeeded,
       @Channel("task-run-failed") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
@@ -126,7 +127,7 @@ public class TaskExecution {
     this.node = node;
     this.metrics = metrics;
     this.sender =
-        new EmitterMessageSender(
+        senders.sender(
             "executor",
             Map.of(
                 MessageType.TASK_RUN_SUCCEEDED, succeeded,

@@ -1,16 +1,17 @@
 package io.relspec.scheduler.app;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import io.quarkus.runtime.ShutdownEvent;
+import io.relspec.platform.messaging.ConfirmingPublisher;
 import io.relspec.scheduler.lineage.LineageConfig;
 import io.relspec.scheduler.lineage.LineageSink;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -22,10 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class RabbitMqLineageSink implements LineageSink {
   private static final long CONFIRM_TIMEOUT_MILLIS = 30_000;
 
-  private final ConnectionFactory factory = new ConnectionFactory();
   private final String exchange;
-  private Connection connection;
-  private Channel channel;
+  private final ConfirmingPublisher publisher;
 
   public RabbitMqLineageSink(
       LineageConfig config,
@@ -34,59 +33,36 @@ public class RabbitMqLineageSink implements LineageSink {
       @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest") String username,
       @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest") String password) {
     this.exchange = config.exchange();
-    factory.setHost(host);
-    factory.setPort(port);
-    factory.setUsername(username);
-    factory.setPassword(password);
-    factory.setAutomaticRecoveryEnabled(false);
-    factory.setConnectionTimeout(10_000);
+    this.publisher =
+        new ConfirmingPublisher(
+            ConfirmingPublisher.factory(host, port, username, password),
+            "relspec-scheduler-lineage",
+            List.of(new ConfirmingPublisher.Exchange(exchange, "topic")));
   }
 
+  /** Publishes a batch and returns when the broker confirmed all of it; throws otherwise. */
   @Override
-  public synchronized void publish(List<Published> events) throws Exception {
+  public void publish(List<Published> events) throws Exception {
+    AMQP.BasicProperties properties =
+        new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build();
+    CompletableFuture<?>[] confirms =
+        events.stream()
+            .map(
+                event ->
+                    publisher.publish(
+                        exchange,
+                        event.routingKey(),
+                        properties,
+                        event.payload().getBytes(StandardCharsets.UTF_8)))
+            .toArray(CompletableFuture[]::new);
     try {
-      Channel open = channel();
-      for (Published event : events) {
-        open.basicPublish(
-            exchange,
-            event.routingKey(),
-            new AMQP.BasicProperties.Builder()
-                .contentType("application/json")
-                .deliveryMode(2)
-                .build(),
-            event.payload().getBytes(StandardCharsets.UTF_8));
-      }
-      open.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MILLIS);
-    } catch (Exception e) {
-      // A fresh connection next time: an old one may be half closed after a broker restart.
-      close();
-      throw e;
-    }
-  }
-
-  private Channel channel() throws Exception {
-    if (channel == null || !channel.isOpen()) {
-      close();
-      connection = factory.newConnection("relspec-scheduler-lineage");
-      channel = connection.createChannel();
-      channel.exchangeDeclare(exchange, "topic", true);
-      channel.confirmSelect();
-    }
-    return channel;
-  }
-
-  private synchronized void close() {
-    try {
-      if (connection != null && connection.isOpen()) {
-        connection.abort(1_000);
-      }
-    } finally {
-      connection = null;
-      channel = null;
+      CompletableFuture.allOf(confirms).get(CONFIRM_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
     }
   }
 
   void stop(@Observes ShutdownEvent event) {
-    close();
+    publisher.close();
   }
 }

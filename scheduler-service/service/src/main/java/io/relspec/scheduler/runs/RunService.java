@@ -29,7 +29,7 @@ import io.relspec.contracts.messaging.TaskRunSucceeded;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.jdbc.Jdbc;
-import io.relspec.platform.messaging.EmitterMessageSender;
+import io.relspec.platform.messaging.MessageSenders;
 import io.relspec.platform.outbox.Outbox;
 import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.SchedulerErrorCode;
@@ -95,6 +95,7 @@ public class RunService {
       Leadership leadership,
       Lineage lineage,
       RunQueries queries,
+      MessageSenders senders,
       @Channel("task-run-requested") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> taskRunRequested,
       @Channel("run-finished") @Broadcast @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
@@ -108,7 +109,7 @@ public class RunService {
     this.outbox =
         new Outbox(
             dataSource,
-            new EmitterMessageSender(
+            senders.sender(
                 "scheduler",
                 Map.of(
                     MessageType.TASK_RUN_REQUESTED,
