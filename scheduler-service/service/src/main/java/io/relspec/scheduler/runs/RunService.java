@@ -86,6 +86,7 @@ public class RunService {
   private final RunEnding ending;
   private final Completions completions;
   private final LeaseSweep sweep;
+  private final LiveExecutors live;
   private final RunQueries queries;
 
   public RunService(
@@ -120,10 +121,12 @@ public class RunService {
             config.outboxPollInterval(),
             config.publishConfirmTimeout(),
             leadership::active);
+    this.live = new LiveExecutors(config.heartbeatLease());
     EarlyCutoff cutoff = new EarlyCutoff(planCatalogs, runs, sources, lineage);
     this.ending = new RunEnding(runs, outbox, lineage);
     this.dispatch =
-        new TaskDispatch(config, planCatalogs, runs, sources, outbox, lineage, cutoff, ending);
+        new TaskDispatch(
+            config, planCatalogs, runs, sources, outbox, lineage, cutoff, ending, live);
     this.completions =
         new Completions(dataSource, config, planCatalogs, runs, outbox, lineage, cutoff, dispatch);
     this.sweep =
@@ -275,6 +278,7 @@ public class RunService {
    * (allowing a partial run, since nobody is there to read a refusal).
    */
   public void onSourceDataUpdated(SourceDataUpdated event) {
+    live.heardFrom(event.executorId());
     boolean recorded =
         Jdbc.inTransaction(
             dataSource, connection -> sources.record(connection, event, Instant.now()));
@@ -376,14 +380,17 @@ public class RunService {
   // ---------------------------------------------------------------- completions
 
   public void onTaskRunSucceeded(TaskRunSucceeded event) {
+    live.heardFrom(event.executorId());
     completions.onTaskRunSucceeded(event);
   }
 
   public void onTaskRunFailed(TaskRunFailed event) {
+    live.heardFrom(event.executorId());
     completions.onTaskRunFailed(event);
   }
 
   public void onHeartbeat(TaskRunHeartbeat event) {
+    live.heardFrom(event.executorId());
     completions.onHeartbeat(event);
   }
 

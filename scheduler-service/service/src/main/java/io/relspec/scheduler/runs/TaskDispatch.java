@@ -64,7 +64,8 @@ final class TaskDispatch {
       Outbox outbox,
       Lineage lineage,
       EarlyCutoff cutoff,
-      RunEnding ending) {
+      RunEnding ending,
+      LiveExecutors live) {
     this.config = config;
     this.planCatalogs = planCatalogs;
     this.runs = runs;
@@ -72,7 +73,7 @@ final class TaskDispatch {
     this.outbox = outbox;
     this.lineage = lineage;
     this.cutoff = cutoff;
-    this.requests = new TaskRequests(config, runs);
+    this.requests = new TaskRequests(config, runs, live);
     this.ending = ending;
   }
 

@@ -36,10 +36,10 @@ final class TaskRequests {
   private final RunStore runs;
   private final Placement placement;
 
-  TaskRequests(SchedulerConfig config, RunStore runs) {
+  TaskRequests(SchedulerConfig config, RunStore runs, LiveExecutors live) {
     this.config = config;
     this.runs = runs;
-    this.placement = new Placement(config.placement());
+    this.placement = new Placement(config.placement(), live);
   }
 
   /** An attempt's message, the input versions it pins and where it was placed. */
