@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -277,6 +278,55 @@ class DistributedSuiteTest {
     assertThat(fetchedInputs(executor.baseUrl()) + fetchedInputs(executorB.baseUrl()))
         .as("no input crossed between executors for tasks placed where their inputs live")
         .isEqualTo(fetched);
+
+    // Under load: eight tasks read part, which lives on B, and one more unions them (targeting it
+    // starts one run of all nine). The first four readers saturate B (saturation 4); A is idle and
+    // heard from through its ExecutorHeartbeat, so the other four go to the shared queue. B's
+    // consumer of that queue holds at most its two slots' worth, so A takes at least two of them
+    // and reads part from B: over Flight, or from its input cache when an earlier task fetched
+    // it. Every result still equals DuckDB's.
+    List<String> readers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String name = "busy_part_" + i;
+      putTask(name, "SELECT p_brand, count(*) + " + i + " AS parts FROM part GROUP BY p_brand");
+      readers.add("SELECT * FROM " + name);
+    }
+    putTask("busy_parts", String.join(" UNION ALL ", readers));
+    long remoteReadsByA = remoteInputReads(executor.baseUrl());
+    String busyRun = startTargetedRun("busy_parts", 9);
+    awaitSucceeded(busyRun);
+    Map<String, String> reasons = new TreeMap<>();
+    Map<String, String> ranOn = new TreeMap<>();
+    for (Map<String, Object> task : runStatus(busyRun).<Map<String, Object>>getList("tasks")) {
+      String name = (String) task.get("task");
+      if (name.startsWith("busy_part_")) {
+        reasons.put(name, (String) task.get("placement"));
+        ranOn.put(name, (String) task.get("executorId"));
+      }
+    }
+    assertThat(reasons.values())
+        .filteredOn(reason -> !reason.contains("saturation"))
+        .hasSize(4)
+        .allSatisfy(reason -> assertThat(reason).startsWith("executor-it-b holds "));
+    assertThat(reasons.values())
+        .filteredOn(reason -> reason.contains("saturation"))
+        .hasSize(4)
+        .allSatisfy(
+            reason ->
+                assertThat(reason)
+                    .contains("; executor-it has 0 of 2 slots: any executor, fetching"));
+    assertThat(ranOn.values()).contains("executor-it");
+    assertThat(remoteInputReads(executor.baseUrl()))
+        .as("A read part from B (fetched or cached) for the attempts it took off saturated B")
+        .isGreaterThan(remoteReadsByA);
+    for (Map.Entry<String, String> task : ranOn.entrySet()) {
+      int offset = Integer.parseInt(task.getKey().substring("busy_part_".length()));
+      assertThat(TpchExpectations.fetch(flight.get(task.getValue()), TOKEN, task.getKey()))
+          .as("%s on %s", task.getKey(), task.getValue())
+          .containsExactlyElementsOf(
+              expected.rowsOf(
+                  "SELECT p_brand, count(*) + " + offset + " AS parts FROM part GROUP BY p_brand"));
+    }
   }
 
   /**
@@ -392,6 +442,18 @@ class DistributedSuiteTest {
             line.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
     assertThat(status).as("relspec %s%n%s%n%s", String.join(" ", args), out, err).isZero();
     return out.toString();
+  }
+
+  /** Inputs the executor read from another executor: fetched over Flight, or hits of its cache. */
+  private static long remoteInputReads(String baseUrl) {
+    String metrics = given().get(baseUrl + "/q/metrics").asString();
+    return fetchedInputs(baseUrl)
+        + metrics
+            .lines()
+            .filter(line -> line.startsWith("relspec_executor_input_cache_total{"))
+            .filter(line -> line.contains("result=\"hit\""))
+            .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+            .sum();
   }
 
   /** The executor's relspec_executor_inputs_fetched_total, summed over its sources. */

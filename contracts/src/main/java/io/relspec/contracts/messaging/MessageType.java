@@ -17,7 +17,8 @@ public enum MessageType {
   TASK_RUN_SUCCEEDED(TaskRunSucceeded.class, "executor", Kind.EVENT),
   TASK_RUN_FAILED(TaskRunFailed.class, "executor", Kind.EVENT),
   RUN_FINISHED(RunFinished.class, "scheduler", Kind.EVENT),
-  SOURCE_DATA_UPDATED(SourceDataUpdated.class, "executor", Kind.EVENT);
+  SOURCE_DATA_UPDATED(SourceDataUpdated.class, "executor", Kind.EVENT),
+  EXECUTOR_HEARTBEAT(ExecutorHeartbeat.class, "executor", Kind.EVENT);
 
   /** A fact that happened, or a request for a service to act. */
   public enum Kind {

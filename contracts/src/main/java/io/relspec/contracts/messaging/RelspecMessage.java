@@ -16,7 +16,8 @@ public sealed interface RelspecMessage
         TaskRunSucceeded,
         TaskRunFailed,
         RunFinished,
-        SourceDataUpdated {
+        SourceDataUpdated,
+        ExecutorHeartbeat {
   UUID eventId();
 
   Instant occurredAt();

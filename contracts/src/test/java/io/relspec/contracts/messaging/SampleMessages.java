@@ -90,6 +90,8 @@ final class SampleMessages {
               new InputLocation(
                   DatasetName.of("cpg_nodes"), 3L, "executor-1", "grpc://executor-1:8815"),
               true);
+      case EXECUTOR_HEARTBEAT ->
+          new ExecutorHeartbeat(id, AT, "executor-0", 4, 1, "grpc://executor-0:8815");
       case TASK_RUN_HEARTBEAT ->
           new TaskRunHeartbeat(
               id, AT, "run-1", "run-1/cpg_nodes", 1, "executor-0", TaskName.of("cpg_nodes"));

@@ -35,7 +35,10 @@ public interface ExecutorConfig {
   @WithDefault("20s")
   Duration shutdownGrace();
 
-  /** Interval between TaskRunHeartbeat messages for a running task. */
+  /**
+   * Interval between TaskRunHeartbeat messages for a running task, and between this executor's
+   * ExecutorHeartbeat messages (slots and running attempts, sent busy or idle).
+   */
   @WithDefault("5s")
   Duration heartbeatInterval();
 

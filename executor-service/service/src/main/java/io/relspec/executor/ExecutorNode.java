@@ -164,8 +164,10 @@ public class ExecutorNode {
     return store;
   }
 
+  /** Where others reach this executor's Flight service; null until it started. */
   public String flightUri() {
-    return flight.advertisedUri();
+    FlightEndpointServer server = flight;
+    return server == null ? null : server.advertisedUri();
   }
 
   public FlightFetcher fetcher() {

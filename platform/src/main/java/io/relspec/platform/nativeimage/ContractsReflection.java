@@ -30,6 +30,7 @@ import io.relspec.contracts.api.validation.ValidationReport;
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.arrow.ArrowType;
+import io.relspec.contracts.messaging.ExecutorHeartbeat;
 import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.PlanCatalogCompiled;
 import io.relspec.contracts.messaging.RunFinished;
@@ -103,6 +104,7 @@ import io.relspec.contracts.spec.TemplateInstance;
       TaskFailureCode.class,
       TaskRunFailed.class,
       TaskRunHeartbeat.class,
+      ExecutorHeartbeat.class,
       TaskRunRequested.class,
       TaskRunSucceeded.class,
       DatasetName.class,

@@ -175,6 +175,11 @@ public class TaskExecution {
     timers.shutdownNow();
   }
 
+  /** Whether the executor is stopping: it takes no new attempt. */
+  boolean stopping() {
+    return stopping;
+  }
+
   private int inFlight() {
     synchronized (idle) {
       return inFlight;

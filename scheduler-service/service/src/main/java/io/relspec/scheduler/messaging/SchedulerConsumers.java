@@ -2,6 +2,7 @@ package io.relspec.scheduler.messaging;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
+import io.relspec.contracts.messaging.ExecutorHeartbeat;
 import io.relspec.contracts.messaging.PlanCatalogCompiled;
 import io.relspec.contracts.messaging.RunRequested;
 import io.relspec.contracts.messaging.SourceDataUpdated;
@@ -9,6 +10,7 @@ import io.relspec.contracts.messaging.TaskRunFailed;
 import io.relspec.contracts.messaging.TaskRunHeartbeat;
 import io.relspec.contracts.messaging.TaskRunSucceeded;
 import io.relspec.platform.jdbc.JdbcProcessedMessages;
+import io.relspec.platform.messaging.InMemoryProcessedMessages;
 import io.relspec.platform.messaging.InboundMessages;
 import io.relspec.scheduler.plans.PlanCatalogs;
 import io.relspec.scheduler.runs.RunService;
@@ -28,6 +30,8 @@ public class SchedulerConsumers {
   private final RunService runs;
   private final PlanCatalogs planCatalogs;
   private final InboundMessages inbound;
+  private final InboundMessages executorBeats =
+      new InboundMessages("scheduler-executor-heartbeat", new InMemoryProcessedMessages(1_000));
 
   public SchedulerConsumers(
       RunService runs,
@@ -67,6 +71,15 @@ public class SchedulerConsumers {
   @Blocking(value = "relspec-scheduler", ordered = true)
   public CompletionStage<Void> taskRunFailed(Message<Object> message) {
     return inbound.handleRecorded(message, TaskRunFailed.class, runs::onTaskRunFailed);
+  }
+
+  /**
+   * Executors' liveness and slots: kept in memory only, so no transaction and no dedupe record; a
+   * duplicate beat changes nothing.
+   */
+  @Incoming("executor-heartbeat")
+  public CompletionStage<Void> executorHeartbeat(Message<Object> message) {
+    return executorBeats.handle(message, ExecutorHeartbeat.class, runs::onExecutorHeartbeat);
   }
 
   @Incoming("task-run-heartbeat")

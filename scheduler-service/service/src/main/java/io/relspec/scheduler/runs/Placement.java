@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
@@ -22,13 +23,14 @@ import java.util.TreeMap;
  * Flight. An executor with {@code placement.saturation} attempts dispatched to it or running on it
  * already is passed over when what it holds of the attempt's inputs is at most {@code
  * placement.max-fetch-bytes} and another executor heard from within the heartbeat lease ({@link
- * LiveExecutors}) has fewer: the attempt goes to the shared queue, where the first free executor
- * takes it and fetches. When every executor is as busy, it waits for its holder: moving it then
- * would add a fetch to the same wait (measured: 16.3 ms per trivial task distributed against 13.5
- * ms when never passing over). A larger input is waited for rather than moved (fetching TPC-H SF
- * 1's lineitem took 20–30 s on the bench machine, while a slot frees in seconds). Ties go to the
- * executor whose id sorts first, so the choice is the same on every run. The decision and its
- * reason are recorded on the task run ({@code relspec run show}).
+ * LiveExecutors}) has a free slot (fewer attempts than the slots it advertised, or than the
+ * saturation bound when it has not said): the attempt goes to the shared queue, where the first
+ * free executor takes it and fetches. When every executor is as busy, it waits for its holder:
+ * moving it then would add a fetch to the same wait (measured: 16.3 ms per trivial task distributed
+ * against 13.5 ms when never passing over). A larger input is waited for rather than moved
+ * (fetching TPC-H SF 1's lineitem took 20–30 s on the bench machine, while a slot frees in
+ * seconds). Ties go to the executor whose id sorts first, so the choice is the same on every run.
+ * The decision and its reason are recorded on the task run ({@code relspec run show}).
  */
 final class Placement {
   /** The executor an attempt is placed on (null: the shared queue) and why, for the task run. */
@@ -116,17 +118,21 @@ final class Placement {
               + size(config.maxFetchBytes())
               + "): placed there anyway");
     }
-    for (String other : live.others(best)) {
-      long otherLoad = loads.of(other);
-      if (otherLoad < config.saturation()) {
+    for (Map.Entry<String, OptionalInt> other : live.others(best).entrySet()) {
+      // An executor that advertised its slots has room below them; one known only from its
+      // messages, below the saturation bound.
+      int room = other.getValue().orElse(config.saturation());
+      long otherLoad = loads.of(other.getKey());
+      if (otherLoad < room) {
         return new Decision(
             null,
             share
                 + busy
                 + "; "
-                + other
+                + other.getKey()
                 + " has "
                 + otherLoad
+                + (other.getValue().isPresent() ? " of " + room + " slots" : "")
                 + ": any executor, fetching "
                 + size(held.get(best)));
       }

@@ -17,6 +17,7 @@ import io.relspec.contracts.api.runs.TaskRunState;
 import io.relspec.contracts.api.runs.TaskRunStatus;
 import io.relspec.contracts.api.validation.BlockedReason;
 import io.relspec.contracts.api.validation.GraphDiagnosticCode;
+import io.relspec.contracts.messaging.ExecutorHeartbeat;
 import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.RunMode;
 import io.relspec.contracts.messaging.RunRequested;
@@ -387,6 +388,11 @@ public class RunService {
   public void onTaskRunFailed(TaskRunFailed event) {
     live.heardFrom(event.executorId());
     completions.onTaskRunFailed(event);
+  }
+
+  /** An executor is up with {@code slots} (see {@link Placement}). */
+  public void onExecutorHeartbeat(ExecutorHeartbeat event) {
+    live.heartbeat(event.executorId(), event.slots());
   }
 
   public void onHeartbeat(TaskRunHeartbeat event) {

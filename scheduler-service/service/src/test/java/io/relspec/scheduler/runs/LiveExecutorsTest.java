@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class LiveExecutorsTest {
     live.heardFrom("executor-b");
     live.heardFrom(null);
 
-    assertThat(live.others("executor-b")).containsExactly("executor-a", "executor-c");
+    assertThat(live.others("executor-b").keySet()).containsExactly("executor-a", "executor-c");
   }
 
   @Test
@@ -29,9 +30,20 @@ class LiveExecutorsTest {
     live.heardFrom("executor-b");
     now.set(now.get().plusSeconds(15));
 
-    assertThat(live.others("executor-x")).containsExactly("executor-b");
+    assertThat(live.others("executor-x").keySet()).containsExactly("executor-b");
 
     live.heardFrom("executor-a");
-    assertThat(live.others("executor-x")).containsExactly("executor-a", "executor-b");
+    assertThat(live.others("executor-x").keySet()).containsExactly("executor-a", "executor-b");
+  }
+
+  @Test
+  void anExecutorHeartbeatAdvertisesSlotsThatOtherMessagesKeep() {
+    live.heartbeat("executor-a", 4);
+    live.heardFrom("executor-a");
+    live.heardFrom("executor-b");
+
+    assertThat(live.others("executor-x"))
+        .containsEntry("executor-a", OptionalInt.of(4))
+        .containsEntry("executor-b", OptionalInt.empty());
   }
 }

@@ -42,6 +42,21 @@ class PlacementTest {
   }
 
   @Test
+  void anExecutorThatAdvertisedItsSlotsHasRoomBelowThemNotBelowTheSaturationBound()
+      throws Exception {
+    live.heartbeat("executor-b", 1);
+    live.heartbeat("executor-c", 4);
+    Map<String, Long> loads = Map.of("executor-a", 2L, "executor-b", 1L, "executor-c", 3L);
+
+    Placement.Decision decision =
+        placement.decide(Map.of("executor-a", 10 * MIB), 10 * MIB, loads::get);
+
+    assertThat(decision.executorId()).isNull();
+    assertThat(decision.reason())
+        .endsWith("; executor-c has 3 of 4 slots: any executor, fetching 10.0 MiB");
+  }
+
+  @Test
   void aSaturatedHolderKeepsItWhenEveryOtherLiveExecutorIsAsBusy() throws Exception {
     live.heardFrom("executor-b");
 
