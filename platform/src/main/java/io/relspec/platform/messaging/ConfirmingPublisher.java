@@ -56,6 +56,17 @@ public final class ConfirmingPublisher implements AutoCloseable {
   private Session session;
   private boolean closed;
 
+  /**
+   * After a failed connect, publishing fails at once with its cause until this time (nanoTime), 1 s
+   * after the first failure and doubling to 10 s: a relay that sends its pending messages one after
+   * another then waits for one connect per pass, not one per message (a broker that accepts
+   * connections but does not answer them made each wait for its handshake timeout).
+   */
+  private long connectAgainAt;
+
+  private Duration connectBackoff = Duration.ZERO;
+  private Exception lastConnectFailure;
+
   public ConfirmingPublisher(
       ConnectionFactory factory, String connectionName, List<Exchange> exchanges) {
     this(factory, connectionName, exchanges, STALE_CONFIRM);
@@ -73,14 +84,24 @@ public final class ConfirmingPublisher implements AutoCloseable {
     factory.setAutomaticRecoveryEnabled(false);
   }
 
-  /** A factory for a broker at host:port with a user and password, and a short connect timeout. */
+  /**
+   * A factory for a broker at host:port with a user and password, and every wait bounded: a broker
+   * that is starting or stopping can accept the connection and then not answer, and the client's
+   * default of 10 minutes for a channel operation held a service's outbox relay (and every other
+   * publisher of the JVM, which wait on it) through a whole fault-suite trial.
+   */
   public static ConnectionFactory factory(String host, int port, String username, String password) {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost(host);
     factory.setPort(port);
     factory.setUsername(username);
     factory.setPassword(password);
-    factory.setConnectionTimeout(10_000);
+    factory.setConnectionTimeout(5_000);
+    factory.setHandshakeTimeout(5_000);
+    factory.setChannelRpcTimeout(10_000);
+    factory.setShutdownTimeout(1_000);
+    // Heartbeats find a connection whose peer went away without closing it within 30 s.
+    factory.setRequestedHeartbeat(15);
     return factory;
   }
 
@@ -132,6 +153,35 @@ public final class ConfirmingPublisher implements AutoCloseable {
     } else if (session != null) {
       discard(session, new IOException("channel closed"));
     }
+    if (lastConnectFailure != null && System.nanoTime() - connectAgainAt < 0) {
+      throw new IOException(
+          "not connecting again for up to "
+              + connectBackoff.toMillis()
+              + " ms after: "
+              + lastConnectFailure,
+          lastConnectFailure);
+    }
+    try {
+      session = connect();
+    } catch (IOException | TimeoutException | RuntimeException e) {
+      connectBackoff =
+          connectBackoff.isZero()
+              ? Duration.ofSeconds(1)
+              : connectBackoff.multipliedBy(2).compareTo(MAX_CONNECT_BACKOFF) > 0
+                  ? MAX_CONNECT_BACKOFF
+                  : connectBackoff.multipliedBy(2);
+      connectAgainAt = System.nanoTime() + connectBackoff.toNanos();
+      lastConnectFailure = e;
+      throw e;
+    }
+    connectBackoff = Duration.ZERO;
+    lastConnectFailure = null;
+    return session;
+  }
+
+  private static final Duration MAX_CONNECT_BACKOFF = Duration.ofSeconds(10);
+
+  private Session connect() throws IOException, TimeoutException {
     Connection connection = factory.newConnection(connectionName);
     try {
       Channel channel = connection.createChannel();
@@ -139,9 +189,8 @@ public final class ConfirmingPublisher implements AutoCloseable {
         channel.exchangeDeclare(exchange.name(), exchange.type(), true);
       }
       channel.confirmSelect();
-      session = new Session(connection, channel);
       LOG.debugf("%s: connected to %s", connectionName, connection.getAddress());
-      return session;
+      return new Session(connection, channel);
     } catch (IOException | RuntimeException e) {
       connection.abort(1_000);
       throw e;

@@ -11,12 +11,14 @@ import com.rabbitmq.client.GetResponse;
 import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.contracts.messaging.RunFinished;
 import io.relspec.contracts.messaging.RunState;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -147,6 +149,76 @@ class ConfirmingPublisherTest {
   }
 
   @Test
+  void aBrokerThatStopsAnsweringChannelOperationsFailsThePublishWithinTheRpcTimeout()
+      throws Exception {
+    ConnectionFactory factory =
+        ConfirmingPublisher.factory("localhost", relay.port(), "guest", "guest");
+    assertThat(factory.getChannelRpcTimeout()).isEqualTo(10_000);
+    factory.setChannelRpcTimeout(500);
+    try (ConfirmingPublisher publisher =
+        new ConfirmingPublisher(
+            factory,
+            "relspec-test",
+            List.of(new ConfirmingPublisher.Exchange(EXCHANGE, "topic")),
+            Duration.ofMinutes(5))) {
+      // The connection opens, but the broker's answer to opening a channel never arrives.
+      relay.holdChannelRepliesOfNewConnections(true);
+      CompletableFuture<Void> first = publish(publisher, "unanswered");
+      assertThat(first).isCompletedExceptionally();
+
+      // Within the connect backoff a publish fails at once; after it, the next one connects.
+      relay.holdChannelRepliesOfNewConnections(false);
+      assertThat(publish(publisher, "too soon")).isCompletedExceptionally();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> !publish(publisher, "answered").isCompletedExceptionally());
+    }
+    assertThat(drainBodies()).contains("answered");
+  }
+
+  @Test
+  void afterAFailedConnectPublishingFailsAtOnceInsteadOfConnectingForEveryMessage()
+      throws Exception {
+    // A peer that accepts connections and never answers them, as a broker that is starting.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> accepted = new CopyOnWriteArrayList<>();
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(silent.accept());
+                  }
+                } catch (IOException e) {
+                  // closed
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      ConnectionFactory factory =
+          ConfirmingPublisher.factory("localhost", silent.getLocalPort(), "guest", "guest");
+      factory.setHandshakeTimeout(300);
+      try (ConfirmingPublisher publisher =
+          new ConfirmingPublisher(
+              factory,
+              "relspec-test",
+              List.of(new ConfirmingPublisher.Exchange(EXCHANGE, "topic")))) {
+        assertThat(publish(publisher, "first")).isCompletedExceptionally();
+        List<CompletableFuture<Void>> next = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          next.add(publish(publisher, "next-" + i));
+        }
+        assertThat(next).allMatch(CompletableFuture::isCompletedExceptionally);
+        assertThat(accepted).hasSize(1);
+      }
+      for (Socket socket : accepted) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
   void aBrokerThatIsNotThereFailsThePublishWithoutThrowing() {
     ConnectionFactory nowhere = ConfirmingPublisher.factory("localhost", relay.port(), "g", "g");
     relay.close();
@@ -194,6 +266,7 @@ class ConfirmingPublisherTest {
     private final int brokerPort;
     private final ServerSocket server;
     private final List<Link> links = new CopyOnWriteArrayList<>();
+    private volatile boolean holdChannelReplies;
 
     BrokerRelay(int brokerPort) throws IOException {
       this.brokerPort = brokerPort;
@@ -215,6 +288,14 @@ class ConfirmingPublisherTest {
       links.forEach(link -> link.held = true);
     }
 
+    /**
+     * Connections opened from now on pass the broker's connection-level frames (channel 0: the
+     * handshake) and hold every other frame (a channel's opening, declarations, confirms).
+     */
+    void holdChannelRepliesOfNewConnections(boolean hold) {
+      holdChannelReplies = hold;
+    }
+
     void cut() {
       links.forEach(Link::close);
     }
@@ -227,7 +308,11 @@ class ConfirmingPublisherTest {
           Link link = new Link(client, broker);
           links.add(link);
           pump(client.getInputStream(), broker.getOutputStream(), link, false);
-          pump(broker.getInputStream(), client.getOutputStream(), link, true);
+          if (holdChannelReplies) {
+            passConnectionFrames(broker.getInputStream(), client.getOutputStream(), link);
+          } else {
+            pump(broker.getInputStream(), client.getOutputStream(), link, true);
+          }
         } catch (IOException e) {
           return;
         }
@@ -255,6 +340,42 @@ class ConfirmingPublisherTest {
                 }
               },
               "broker-relay-pump");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /**
+     * Relays AMQP frames (type, channel, size, payload, end marker) from the broker while they are
+     * on channel 0; the first frame for another channel is held, and everything after it.
+     */
+    private static void passConnectionFrames(InputStream from, OutputStream to, Link link) {
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  DataInputStream frames = new DataInputStream(from);
+                  byte[] header = new byte[7];
+                  while (true) {
+                    frames.readFully(header);
+                    int channel = ((header[1] & 0xff) << 8) | (header[2] & 0xff);
+                    int size = ByteBuffer.wrap(header, 3, 4).getInt();
+                    byte[] rest = new byte[size + 1];
+                    frames.readFully(rest);
+                    if (channel != 0) {
+                      link.released.await();
+                      return;
+                    }
+                    to.write(header);
+                    to.write(rest);
+                    to.flush();
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // the link was cut
+                } finally {
+                  link.close();
+                }
+              },
+              "broker-relay-frames");
       thread.setDaemon(true);
       thread.start();
     }
