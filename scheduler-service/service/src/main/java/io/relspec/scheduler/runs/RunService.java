@@ -64,6 +64,10 @@ import org.jboss.logging.Logger;
  * <p>Completions of an old attempt, and repeated completions, are ignored. A retryable failure is
  * retried after an exponential backoff; an attempt whose heartbeats stop past its lease (or that no
  * executor picks up) is taken as lost and dispatched again. A periodic sweep applies both.
+ *
+ * <p>Over 400 lines on purpose: it is the scheduler's one entry point for runs (start, refuse,
+ * cancel, source updates, completions, heartbeats, sweeps), and each method hands its work to one
+ * part of this package (TaskDispatch, Completions, LeaseSweep, RunQueries, LiveExecutors).
  */
 @ApplicationScoped
 public class RunService {

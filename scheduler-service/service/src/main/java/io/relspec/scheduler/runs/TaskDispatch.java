@@ -31,11 +31,10 @@ import java.util.function.Function;
 
 /**
  * Moves a run forward: tasks whose inputs exist are judged for cutoff ({@link EarlyCutoff}) and
- * dispatched to the executors' work queue through the outbox, in the transaction of the state
- * change, while slots of {@code max-parallel-tasks} (across all runs, {@link DispatchSlots}) are
- * free; the rest wait as READY, and a slot freed in any run goes to the first of them by priority,
- * then oldest run. A run whose tasks are all terminal is finished with its {@code RunFinished}
- * message.
+ * dispatched through the outbox in the transaction of the state change, while slots of {@code
+ * max-parallel-tasks} (shared by all runs, {@link DispatchSlots}) are free; the rest wait as READY,
+ * and a freed slot goes to the first of them by priority, then oldest run. A run whose tasks are
+ * all terminal is finished with its {@code RunFinished} message.
  */
 final class TaskDispatch {
   private final TaskRunStore taskRuns = new TaskRunStore();
