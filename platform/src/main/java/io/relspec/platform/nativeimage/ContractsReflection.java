@@ -18,6 +18,8 @@ import io.relspec.contracts.api.runs.RunProblem;
 import io.relspec.contracts.api.runs.RunStatus;
 import io.relspec.contracts.api.runs.SelectionReason;
 import io.relspec.contracts.api.runs.TaskAction;
+import io.relspec.contracts.api.runs.TaskAttemptState;
+import io.relspec.contracts.api.runs.TaskRunDefinition;
 import io.relspec.contracts.api.runs.TaskRunState;
 import io.relspec.contracts.api.runs.TaskRunStatus;
 import io.relspec.contracts.api.runs.TaskTiming;
@@ -83,6 +85,8 @@ import io.relspec.contracts.spec.TemplateInstance;
       TaskAction.class,
       TaskRunState.class,
       TaskRunStatus.class,
+      TaskRunDefinition.class,
+      TaskAttemptState.class,
       TaskTiming.class,
       BlockedReason.class,
       CatalogDiagnostic.class,

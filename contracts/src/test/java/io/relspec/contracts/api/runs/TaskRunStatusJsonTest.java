@@ -40,6 +40,21 @@ class TaskRunStatusJsonTest {
   }
 
   @Test
+  void readersSeeThroughToBothParts() {
+    TaskRunStatus status = sample();
+    assertThat(status.task()).isEqualTo(status.definition().task());
+    assertThat(status.fileCount()).isEqualTo(4);
+    assertThat(status.state()).isEqualTo(TaskRunState.PENDING);
+    assertThat(status.placement()).startsWith("executor-a holds");
+    TaskRunStatus next =
+        status.withLatest(
+            new TaskAttemptState(
+                TaskRunState.SUCCEEDED, 3, "executor-b", 10L, 5L, 7L, null, null, null, null));
+    assertThat(next.definition()).isSameAs(status.definition());
+    assertThat(next.attempt()).isEqualTo(3);
+  }
+
+  @Test
   void aRunReadsBackWithItsTasks() {
     RunStatus run =
         new RunStatus(
@@ -55,24 +70,26 @@ class TaskRunStatusJsonTest {
 
   static TaskRunStatus sample() {
     return new TaskRunStatus(
-        TaskName.of("orders_by_day"),
-        DatasetName.of("orders_by_day"),
-        "compute",
-        Fingerprint.of("a".repeat(64)),
-        3,
-        TaskAction.RUN,
-        SelectionReason.UPSTREAM_CHANGED,
-        TaskRunState.PENDING,
-        2,
-        "executor-a",
-        null,
-        1250L,
-        null,
-        "EXECUTOR_LOST",
-        "no heartbeat for 30 s",
-        4,
-        Instant.parse("2026-12-07T10:00:05Z"),
-        "executor-a holds 2 of 2 input bytes");
+        new TaskRunDefinition(
+            TaskName.of("orders_by_day"),
+            DatasetName.of("orders_by_day"),
+            "compute",
+            Fingerprint.of("a".repeat(64)),
+            3,
+            TaskAction.RUN,
+            SelectionReason.UPSTREAM_CHANGED,
+            4),
+        new TaskAttemptState(
+            TaskRunState.PENDING,
+            2,
+            "executor-a",
+            null,
+            1250L,
+            null,
+            "EXECUTOR_LOST",
+            "no heartbeat for 30 s",
+            Instant.parse("2026-12-07T10:00:05Z"),
+            "executor-a holds 2 of 2 input bytes"));
   }
 
   private static String resource(String name) throws IOException {

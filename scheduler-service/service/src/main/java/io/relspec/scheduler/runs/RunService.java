@@ -13,6 +13,7 @@ import io.relspec.contracts.api.runs.RunPreview;
 import io.relspec.contracts.api.runs.RunStatus;
 import io.relspec.contracts.api.runs.SelectionReason;
 import io.relspec.contracts.api.runs.TaskAction;
+import io.relspec.contracts.api.runs.TaskRunDefinition;
 import io.relspec.contracts.api.runs.TaskRunState;
 import io.relspec.contracts.api.runs.TaskRunStatus;
 import io.relspec.contracts.api.validation.BlockedReason;
@@ -208,25 +209,19 @@ public class RunService {
                 taskRuns.insertTaskRun(
                     connection,
                     runId,
-                    new TaskRunStatus(
-                        task.task(),
-                        task.output(),
-                        artifact.kind().wireName(),
-                        artifact.fingerprint(),
-                        artifact.priority(),
-                        task.action(),
-                        task.reason(),
+                    TaskRunUpdates.planned(
+                        new TaskRunDefinition(
+                            task.task(),
+                            task.output(),
+                            artifact.kind().wireName(),
+                            artifact.fingerprint(),
+                            artifact.priority(),
+                            task.action(),
+                            task.reason(),
+                            task.fileIds().size()),
                         state,
-                        0,
-                        null,
-                        null,
-                        null,
-                        null,
                         errorCode,
-                        task.blockedBy() == null ? null : task.blockedBy().toString(),
-                        task.fileIds().size(),
-                        null,
-                        null),
+                        task.blockedBy() == null ? null : task.blockedBy().toString()),
                     now);
                 taskRuns.insertFileIds(connection, runId, task.task(), task.fileIds());
               }

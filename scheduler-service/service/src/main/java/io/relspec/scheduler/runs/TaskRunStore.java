@@ -7,6 +7,8 @@ import static io.relspec.scheduler.runs.StoreValues.versions;
 
 import io.relspec.contracts.api.runs.SelectionReason;
 import io.relspec.contracts.api.runs.TaskAction;
+import io.relspec.contracts.api.runs.TaskAttemptState;
+import io.relspec.contracts.api.runs.TaskRunDefinition;
 import io.relspec.contracts.api.runs.TaskRunState;
 import io.relspec.contracts.api.runs.TaskRunStatus;
 import io.relspec.contracts.messaging.RelspecJson;
@@ -337,24 +339,26 @@ final class TaskRunStore {
 
   private static TaskRunStatus taskRun(ResultSet rows) throws SQLException {
     return new TaskRunStatus(
-        TaskName.of(rows.getString(1)),
-        DatasetName.of(rows.getString(2)),
-        rows.getString(15),
-        Fingerprint.of(rows.getString(3)),
-        rows.getInt(4),
-        TaskAction.valueOf(rows.getString(5)),
-        SelectionReason.valueOf(rows.getString(6)),
-        TaskRunState.valueOf(rows.getString(7)),
-        rows.getInt(8),
-        rows.getString(9),
-        getLong(rows, 10),
-        getLong(rows, 11),
-        getLong(rows, 12),
-        rows.getString(13),
-        rows.getString(14),
-        rows.getInt(17),
-        rows.getTimestamp(16) == null ? null : rows.getTimestamp(16).toInstant(),
-        rows.getString(18));
+        new TaskRunDefinition(
+            TaskName.of(rows.getString(1)),
+            DatasetName.of(rows.getString(2)),
+            rows.getString(15),
+            Fingerprint.of(rows.getString(3)),
+            rows.getInt(4),
+            TaskAction.valueOf(rows.getString(5)),
+            SelectionReason.valueOf(rows.getString(6)),
+            rows.getInt(17)),
+        new TaskAttemptState(
+            TaskRunState.valueOf(rows.getString(7)),
+            rows.getInt(8),
+            rows.getString(9),
+            getLong(rows, 10),
+            getLong(rows, 11),
+            getLong(rows, 12),
+            rows.getString(13),
+            rows.getString(14),
+            rows.getTimestamp(16) == null ? null : rows.getTimestamp(16).toInstant(),
+            rows.getString(18)));
   }
 
   /** What advancing a run needs of each of its tasks: state, priority and retry time. */

@@ -1,12 +1,14 @@
 package io.relspec.scheduler.runs;
 
+import io.relspec.contracts.api.runs.TaskAttemptState;
+import io.relspec.contracts.api.runs.TaskRunDefinition;
 import io.relspec.contracts.api.runs.TaskRunState;
 import io.relspec.contracts.api.runs.TaskRunStatus;
 import java.time.Instant;
 
 /**
- * The transitions of a task run as its attempts end, each by name: what the task is (name, output,
- * plan, action, reason, file count) and its attempt number never change here.
+ * The transitions of a task run as its attempts end, each by name: they replace the latest
+ * attempt's state and keep the task's {@link TaskRunDefinition} and attempt number.
  */
 final class TaskRunUpdates {
   private TaskRunUpdates() {}
@@ -44,25 +46,30 @@ final class TaskRunUpdates {
 
   /** The same status, its next attempt due at {@code when}. */
   static TaskRunStatus retryAt(TaskRunStatus task, Instant when) {
+    TaskAttemptState latest = task.latest();
+    return task.withLatest(
+        new TaskAttemptState(
+            latest.state(),
+            latest.attempt(),
+            latest.executorId(),
+            latest.rows(),
+            latest.durationMillis(),
+            latest.datasetVersion(),
+            latest.errorCode(),
+            latest.error(),
+            when,
+            latest.placement()));
+  }
+
+  /**
+   * A task as a run is planned: no attempt yet, {@code PENDING} to run, or {@code REUSED}, {@code
+   * SKIPPED} or {@code BLOCKED} with the reason in {@code errorCode} and {@code error}.
+   */
+  static TaskRunStatus planned(
+      TaskRunDefinition definition, TaskRunState state, String errorCode, String error) {
     return new TaskRunStatus(
-        task.task(),
-        task.output(),
-        task.kind(),
-        task.fingerprint(),
-        task.priority(),
-        task.action(),
-        task.reason(),
-        task.state(),
-        task.attempt(),
-        task.executorId(),
-        task.rows(),
-        task.durationMillis(),
-        task.datasetVersion(),
-        task.errorCode(),
-        task.error(),
-        task.fileCount(),
-        when,
-        task.placement());
+        definition,
+        new TaskAttemptState(state, 0, null, null, null, null, errorCode, error, null, null));
   }
 
   private static TaskRunStatus with(
@@ -74,24 +81,17 @@ final class TaskRunUpdates {
       Long datasetVersion,
       String errorCode,
       String error) {
-    return new TaskRunStatus(
-        task.task(),
-        task.output(),
-        task.kind(),
-        task.fingerprint(),
-        task.priority(),
-        task.action(),
-        task.reason(),
-        state,
-        task.attempt(),
-        executorId,
-        rows,
-        durationMillis,
-        datasetVersion,
-        errorCode,
-        error,
-        task.fileCount(),
-        null,
-        task.placement());
+    return task.withLatest(
+        new TaskAttemptState(
+            state,
+            task.attempt(),
+            executorId,
+            rows,
+            durationMillis,
+            datasetVersion,
+            errorCode,
+            error,
+            null,
+            task.placement()));
   }
 }
