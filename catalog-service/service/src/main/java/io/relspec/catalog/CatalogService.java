@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.relspec.catalog.model.CatalogState;
 import io.relspec.catalog.store.CatalogStore;
 import io.relspec.contracts.api.BundleSummary;
@@ -23,6 +24,7 @@ import io.relspec.contracts.spi.TaskBundleProviders;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.jdbc.Jdbc;
 import io.relspec.platform.messaging.MessageSenders;
+import io.relspec.platform.outbox.JdbcOutboxStore;
 import io.relspec.platform.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -63,10 +65,9 @@ public class CatalogService {
     this.dataSource = dataSource;
     this.outbox =
         new Outbox(
-            dataSource,
+            new JdbcOutboxStore(dataSource),
             senders.sender("catalog", Map.of(MessageType.SNAPSHOT_PUBLISHED, snapshotPublished)),
             "catalog",
-            config.outboxPollInterval(),
             config.publishConfirmTimeout());
   }
 
@@ -100,6 +101,15 @@ public class CatalogService {
 
   void stop(@Observes ShutdownEvent event) {
     outbox.close();
+  }
+
+  /** Re-sends what the broker did not confirm, every {@code outbox-poll-interval}. */
+  @Scheduled(
+      identity = "relspec-catalog-outbox",
+      every = "${relspec.catalog.outbox-poll-interval:1s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void relayOnSchedule() {
+    outbox.wake();
   }
 
   /** The catalog as stored now (registered tasks apart from synthesized ones). */
@@ -250,7 +260,11 @@ public class CatalogService {
 
   /** Messages not yet confirmed by the broker (exposed for health and tests). */
   public int pendingEvents() {
-    return outbox.pendingCount();
+    try {
+      return outbox.pendingCount();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot count the outbox: " + e.getMessage(), e);
+    }
   }
 
   /** The outcome of a registration: whether anything changed, and the snapshot now current. */

@@ -4,8 +4,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.relspec.contracts.messaging.MessageType;
-import io.relspec.contracts.messaging.RelspecJson;
-import io.relspec.contracts.messaging.SourceDataUpdated;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.executor.flight.FlightEndpointServer;
@@ -18,19 +16,13 @@ import io.relspec.platform.error.PlatformErrorCode;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.messaging.MessageSender;
 import io.relspec.platform.messaging.MessageSenders;
+import io.relspec.platform.outbox.Outbox;
 import io.relspec.platform.security.ApiTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -42,8 +34,8 @@ import org.jboss.logging.Logger;
 
 /**
  * One executor's resources: the dataset store, the Flight server and the client that fetches from
- * other executors, and the relay that publishes events committed with uploaded data (the store's
- * outbox) once the broker confirms them.
+ * other executors, and the platform's {@link Outbox} relay over the store's outbox, which publishes
+ * the events committed with uploaded data and deletes each once the broker confirmed it.
  */
 @ApplicationScoped
 public class ExecutorNode {
@@ -53,11 +45,9 @@ public class ExecutorNode {
   private final ApiTokens tokens;
   private final MessageSender sender;
 
-  /** One relay of the outbox at a time: a wake and the periodic job never send an event twice. */
-  private final ReentrantLock relaying = new ReentrantLock();
-
   private volatile BufferAllocator allocator;
   private volatile DatasetStore store;
+  private volatile Outbox outbox;
   private volatile FlightEndpointServer flight;
   private volatile FlightFetcher fetcher;
 
@@ -86,7 +76,7 @@ public class ExecutorNode {
       every = "${relspec.executor.outbox-poll-interval:5s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void relayOnSchedule() {
-    publishPending();
+    wakeRelay();
   }
 
   /**
@@ -108,6 +98,9 @@ public class ExecutorNode {
                 config.retainVersions(),
                 config.inputCacheMaxBytes()),
             allocator);
+    outbox = new Outbox(store.outbox(), sender, "executor", config.publishConfirmTimeout());
+    // Events committed before a restart go out now, not at the first poll.
+    outbox.wake();
     fetcher =
         new FlightFetcher(
             allocator,
@@ -153,7 +146,7 @@ public class ExecutorNode {
 
   void stop(@Observes ShutdownEvent event) throws Exception {
     DatasetStore opened = store;
-    AutoCloseables.close(fetcher, flight, opened == null ? null : opened::close, allocator);
+    AutoCloseables.close(outbox, fetcher, flight, opened == null ? null : opened::close, allocator);
   }
 
   public String id() {
@@ -197,52 +190,9 @@ public class ExecutorNode {
   }
 
   private void wakeRelay() {
-    Thread.ofVirtual().name("executor-outbox-wake").start(this::publishPending);
-  }
-
-  /**
-   * Sends every event of the outbox, in order, without waiting for each confirm in turn, then
-   * deletes each one the broker confirmed within {@code publish-confirm-timeout}; the others stay
-   * for the next relay (consumers drop a repeated event by its id).
-   */
-  private void publishPending() {
-    DatasetStore current = store;
-    if (current == null) {
-      return;
-    }
-    relaying.lock();
-    try {
-      List<DatasetStore.PendingEvent> pending = current.pendingEvents();
-      List<CompletableFuture<?>> confirms = new ArrayList<>(pending.size());
-      for (DatasetStore.PendingEvent event : pending) {
-        confirms.add(
-            sender
-                .send(RelspecJson.read(event.payload(), SourceDataUpdated.class))
-                .toCompletableFuture());
-      }
-      long deadline = System.nanoTime() + config.publishConfirmTimeout().toNanos();
-      int unconfirmed = 0;
-      String reason = null;
-      for (int i = 0; i < pending.size(); i++) {
-        try {
-          confirms.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          current.eventPublished(pending.get(i).eventId());
-        } catch (ExecutionException | TimeoutException e) {
-          unconfirmed++;
-          reason = reason == null ? String.valueOf(e.getMessage()) : reason;
-        }
-      }
-      if (unconfirmed > 0) {
-        LOG.warnf(
-            "%d of %d source data events not yet confirmed (retrying): %s",
-            unconfirmed, pending.size(), reason);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      LOG.warnf("source data events not yet published (retrying): %s", e.getMessage());
-    } finally {
-      relaying.unlock();
+    Outbox current = outbox;
+    if (current != null) {
+      current.wake();
     }
   }
 }

@@ -1,56 +1,48 @@
 package io.relspec.platform.outbox;
 
-import io.relspec.contracts.messaging.MessageType;
 import io.relspec.contracts.messaging.RelspecJson;
 import io.relspec.contracts.messaging.RelspecMessage;
-import io.relspec.platform.jdbc.Jdbc;
 import io.relspec.platform.messaging.MessageSender;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.sql.DataSource;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
  * Transactional outbox: a service appends a message in the same transaction as the change it
  * describes, so an event is published only for a committed change. A relay publishes pending
  * messages in commit order and marks them published only after the broker confirmed; while the
- * broker is down they wait in the table and are retried.
+ * broker is down they wait in the {@link OutboxStore} and are sent again at the next relay.
+ *
+ * <p>The relay runs on one thread of its own, when {@link #wake() woken}: each service wakes it
+ * after a commit that appended, and from a quarkus-scheduler job every {@code
+ * outbox-poll-interval}, which re-sends what was not confirmed.
  */
 public final class Outbox implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Outbox.class);
   private static final int BATCH = 200;
 
-  private final DataSource dataSource;
+  private final OutboxStore store;
   private final MessageSender sender;
   private final Duration confirmTimeout;
-  private final java.util.function.BooleanSupplier relaying;
-  private final ScheduledExecutorService relayThread;
+  private final BooleanSupplier relaying;
+  private final ExecutorService relayThread;
   private final AtomicBoolean relayQueued = new AtomicBoolean();
 
   /** Messages sent and awaiting their confirmation; not sent again meanwhile. */
-  private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
-  public Outbox(
-      DataSource dataSource,
-      MessageSender sender,
-      String service,
-      Duration pollInterval,
-      Duration confirmTimeout) {
-    this(dataSource, sender, service, pollInterval, confirmTimeout, () -> true);
+  public Outbox(OutboxStore store, MessageSender sender, String service, Duration confirmTimeout) {
+    this(store, sender, service, confirmTimeout, () -> true);
   }
 
   /**
@@ -58,48 +50,44 @@ public final class Outbox implements AutoCloseable {
    *     pending messages are not sent twice)
    */
   public Outbox(
-      DataSource dataSource,
+      OutboxStore store,
       MessageSender sender,
       String service,
-      Duration pollInterval,
       Duration confirmTimeout,
-      java.util.function.BooleanSupplier relaying) {
-    this.dataSource = dataSource;
+      BooleanSupplier relaying) {
+    this.store = store;
     this.sender = sender;
     this.confirmTimeout = confirmTimeout;
     this.relaying = relaying;
     this.relayThread =
-        Executors.newSingleThreadScheduledExecutor(
+        Executors.newSingleThreadExecutor(
             runnable -> {
               Thread thread = new Thread(runnable, service + "-outbox-relay");
               thread.setDaemon(true);
               return thread;
             });
-    relayThread.scheduleWithFixedDelay(
-        this::relaySafely, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Appends a message inside the caller's transaction. Call {@link #wake()} after commit. */
   public void append(Connection connection, RelspecMessage message) throws SQLException {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO relspec_outbox (event_id, message_type, payload, created_at) VALUES (?, ?, ?, ?)")) {
-      insert.setString(1, message.eventId().toString());
-      insert.setString(2, message.messageType().typeName());
-      insert.setString(3, RelspecJson.write(message));
-      insert.setTimestamp(4, Timestamp.from(message.occurredAt()));
-      insert.executeUpdate();
-    }
+    store.append(connection, message);
   }
 
-  /** Asks the relay to publish now rather than at the next poll. */
+  /**
+   * Asks the relay to publish what is pending, on its thread; a wake while one is queued adds
+   * nothing.
+   */
   public void wake() {
     if (relayQueued.compareAndSet(false, true)) {
-      relayThread.execute(
-          () -> {
-            relayQueued.set(false);
-            relaySafely();
-          });
+      try {
+        relayThread.execute(
+            () -> {
+              relayQueued.set(false);
+              relaySafely();
+            });
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        relayQueued.set(false);
+      }
     }
   }
 
@@ -111,17 +99,15 @@ public final class Outbox implements AutoCloseable {
    * its confirmation arrives, or kept for the next relay if it fails or times out. Returns how many
    * were sent.
    */
-  public int relay() {
+  public int relay() throws SQLException {
     int sent = 0;
     while (true) {
       int before = sent;
-      for (Pending pending : pending()) {
-        if (!inFlight.add(pending.seq())) {
+      for (OutboxStore.Pending pending : store.pending(BATCH + inFlight.size())) {
+        if (!inFlight.add(pending.id())) {
           continue;
         }
-        RelspecMessage message =
-            RelspecJson.read(
-                pending.payload(), MessageType.ofTypeName(pending.type()).recordType());
+        RelspecMessage message = RelspecJson.read(pending.payload(), pending.type().recordType());
         CompletableFuture<Void> confirmed;
         try {
           confirmed =
@@ -130,7 +116,7 @@ public final class Outbox implements AutoCloseable {
                   .toCompletableFuture()
                   .orTimeout(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-          inFlight.remove(pending.seq());
+          inFlight.remove(pending.id());
           failed(pending, message, e);
           return sent;
         }
@@ -140,12 +126,16 @@ public final class Outbox implements AutoCloseable {
             (ignored, failure) -> {
               try {
                 if (failure == null) {
-                  markPublished(pending.seq());
+                  store.published(pending.id());
                 } else {
                   failed(pending, message, unwrap(failure));
                 }
+              } catch (SQLException | RuntimeException e) {
+                LOG.warnf(
+                    "outbox: could not record the outcome of %s %s (%s); it may be sent again",
+                    pending.type().typeName(), message.eventId(), e);
               } finally {
-                inFlight.remove(pending.seq());
+                inFlight.remove(pending.id());
               }
             },
             relayThread);
@@ -156,8 +146,14 @@ public final class Outbox implements AutoCloseable {
     }
   }
 
-  private void failed(Pending pending, RelspecMessage message, Throwable cause) {
-    recordFailure(pending.seq(), cause);
+  /** Messages appended but not yet confirmed by the broker. */
+  public int pendingCount() throws SQLException {
+    return store.pendingCount();
+  }
+
+  private void failed(OutboxStore.Pending pending, RelspecMessage message, Throwable cause)
+      throws SQLException {
+    store.failed(pending.id(), String.valueOf(cause));
     int attempt = pending.attempts() + 1;
     // A warning for the 1st, 10th, 100th … failed attempt of a message, not one per retry: a
     // broker outage would otherwise log every pending message every poll.
@@ -165,31 +161,16 @@ public final class Outbox implements AutoCloseable {
     LOG.logf(
         loud ? Logger.Level.WARN : Logger.Level.DEBUG,
         "outbox: %s %s not published after %d attempt(s) (%s); will retry",
-        pending.type(),
+        pending.type().typeName(),
         message.eventId(),
         attempt,
         cause);
   }
 
   private static Throwable unwrap(Throwable failure) {
-    return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+    return failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause()
         : failure;
-  }
-
-  /** Messages appended but not yet confirmed by the broker. */
-  public int pendingCount() {
-    return Jdbc.inTransaction(
-        dataSource,
-        connection -> {
-          try (PreparedStatement count =
-                  connection.prepareStatement(
-                      "SELECT COUNT(*) FROM relspec_outbox WHERE published_at IS NULL");
-              ResultSet rows = count.executeQuery()) {
-            rows.next();
-            return rows.getInt(1);
-          }
-        });
   }
 
   private void relaySafely() {
@@ -198,61 +179,9 @@ public final class Outbox implements AutoCloseable {
     }
     try {
       relay();
-    } catch (RuntimeException e) {
+    } catch (SQLException | RuntimeException e) {
       LOG.warnf(e, "outbox relay failed; will retry");
     }
-  }
-
-  private record Pending(long seq, String type, String payload, int attempts) {}
-
-  private List<Pending> pending() {
-    return Jdbc.inTransaction(
-        dataSource,
-        connection -> {
-          try (PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT seq, message_type, payload, attempts FROM relspec_outbox WHERE published_at IS NULL ORDER BY seq LIMIT "
-                      + (BATCH + inFlight.size()))) {
-            List<Pending> result = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-              while (rows.next()) {
-                result.add(
-                    new Pending(
-                        rows.getLong(1), rows.getString(2), rows.getString(3), rows.getInt(4)));
-              }
-            }
-            return result;
-          }
-        });
-  }
-
-  private void markPublished(long seq) {
-    Jdbc.inTransaction(
-        dataSource,
-        connection -> {
-          try (PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE relspec_outbox SET published_at = ? WHERE seq = ?")) {
-            update.setTimestamp(1, Timestamp.from(Instant.now()));
-            update.setLong(2, seq);
-            return update.executeUpdate();
-          }
-        });
-  }
-
-  private void recordFailure(long seq, Throwable cause) {
-    String error = String.valueOf(cause);
-    Jdbc.inTransaction(
-        dataSource,
-        connection -> {
-          try (PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE relspec_outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?")) {
-            update.setString(1, error.length() > 1000 ? error.substring(0, 1000) : error);
-            update.setLong(2, seq);
-            return update.executeUpdate();
-          }
-        });
   }
 
   @Override

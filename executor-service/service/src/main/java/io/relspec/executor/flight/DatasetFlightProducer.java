@@ -13,7 +13,6 @@ import io.relspec.executor.store.DatasetStore;
 import io.relspec.executor.store.StoreException;
 import io.relspec.executor.store.StoredDataset;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -466,20 +465,19 @@ public final class DatasetFlightProducer implements FlightProducer {
 
   // ---------------------------------------------------------------- helpers
 
-  private String event(DatasetName dataset, DatasetStore.Ingested committed, boolean changed) {
-    SourceDataUpdated event =
-        new SourceDataUpdated(
-            UUID.randomUUID(),
-            Instant.now(),
-            dataset,
-            changed ? committed.fileIds() : List.of(),
-            changed ? List.of() : committed.fileIds(),
-            committed.stored().version(),
-            settings.triggerRunOnUpload(),
-            settings.executorId(),
-            location.get().getUri().toString(),
-            committed.stored().bytes());
-    return new String(json(event), StandardCharsets.UTF_8);
+  private SourceDataUpdated event(
+      DatasetName dataset, DatasetStore.Ingested committed, boolean changed) {
+    return new SourceDataUpdated(
+        UUID.randomUUID(),
+        Instant.now(),
+        dataset,
+        changed ? committed.fileIds() : List.of(),
+        changed ? List.of() : committed.fileIds(),
+        committed.stored().version(),
+        settings.triggerRunOnUpload(),
+        settings.executorId(),
+        location.get().getUri().toString(),
+        committed.stored().bytes());
   }
 
   private static byte[] json(Object value) {

@@ -17,6 +17,7 @@ import static io.relspec.executor.store.VersionMeasures.partitionChanges;
 
 import io.relspec.contracts.api.FileScope;
 import io.relspec.contracts.arrow.ArrowSchema;
+import io.relspec.contracts.messaging.RelspecMessage;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.spec.DatasetContract;
@@ -25,6 +26,7 @@ import io.relspec.executor.sql.SelectStatement;
 import io.relspec.executor.store.VersionLedger.Version;
 import io.relspec.executor.store.VersionMeasures.PartitionChanges;
 import io.relspec.executor.store.VersionMeasures.Totals;
+import io.relspec.platform.outbox.OutboxStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -77,6 +79,7 @@ public final class DatasetStore implements AutoCloseable {
 
   private final StoreDatabase database;
   private final VersionLedger ledger;
+  private final StoreOutbox outbox;
   private final QueryBinder binder;
   private final KeptPartials keptPartials;
   private final SourceIngest sources;
@@ -85,7 +88,8 @@ public final class DatasetStore implements AutoCloseable {
   private DatasetStore(StoreDatabase database, InputCache inputCache) {
     this.database = database;
     this.inputCache = inputCache;
-    this.ledger = new VersionLedger(database);
+    this.outbox = new StoreOutbox(database);
+    this.ledger = new VersionLedger(database, outbox);
     this.binder = new QueryBinder(database, ledger);
     this.keptPartials = new KeptPartials(database, ledger, binder);
     this.sources = new SourceIngest(database, ledger);
@@ -168,25 +172,21 @@ public final class DatasetStore implements AutoCloseable {
       DatasetName dataset,
       ArrowReader reader,
       DatasetContract contract,
-      Function<Ingested, String> event)
+      Function<Ingested, RelspecMessage> event)
       throws SQLException {
     return sources.ingest(dataset, reader, contract, event);
   }
 
   /** See {@link SourceIngest#deleteFiles}. */
   public Ingested deleteFiles(
-      DatasetName dataset, List<String> fileIds, Function<Ingested, String> event)
+      DatasetName dataset, List<String> fileIds, Function<Ingested, RelspecMessage> event)
       throws SQLException {
     return sources.deleteFiles(dataset, fileIds, event);
   }
 
-  /** Events committed with data and not yet confirmed by the broker, oldest first. */
-  public List<PendingEvent> pendingEvents() throws SQLException {
-    return ledger.pendingEvents();
-  }
-
-  public void eventPublished(String eventId) throws SQLException {
-    ledger.eventPublished(eventId);
+  /** Events committed with uploaded data, for the executor's outbox relay. */
+  public OutboxStore outbox() {
+    return outbox;
   }
 
   /** See {@link StoreDatabase#checkpoint}. */
@@ -553,9 +553,6 @@ public final class DatasetStore implements AutoCloseable {
 
   /** A committed upload or removal: the new version and the file ids it replaced or removed. */
   public record Ingested(StoredDataset stored, List<String> fileIds) {}
-
-  /** An outbox row: the event id and its JSON. */
-  public record PendingEvent(String eventId, String payload) {}
 
   /**
    * An Arrow stream of one version of a dataset (the newest when {@code version} is null),

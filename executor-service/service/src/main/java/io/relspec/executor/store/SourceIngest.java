@@ -13,6 +13,7 @@ import static io.relspec.executor.store.StoreDatabase.quoteInternal;
 import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.messaging.RelspecJson;
+import io.relspec.contracts.messaging.RelspecMessage;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.executor.store.DatasetStore.Ingested;
@@ -55,7 +56,7 @@ final class SourceIngest {
       DatasetName dataset,
       ArrowReader reader,
       DatasetContract contract,
-      Function<Ingested, String> event)
+      Function<Ingested, RelspecMessage> event)
       throws SQLException {
     List<String> columns = contract.schema().fields().stream().map(ArrowField::name).toList();
     String fileIdColumn = contract.fileIdColumn();
@@ -239,7 +240,8 @@ final class SourceIngest {
    * @throws StoreException ({@code NOT_HELD}) when this store does not hold the dataset
    * @throws StoreException ({@code INVALID_DATA}) when the dataset has no file-id column
    */
-  Ingested deleteFiles(DatasetName dataset, List<String> fileIds, Function<Ingested, String> event)
+  Ingested deleteFiles(
+      DatasetName dataset, List<String> fileIds, Function<Ingested, RelspecMessage> event)
       throws SQLException {
     return database.lockedData(
         dataset,
@@ -310,7 +312,7 @@ final class SourceIngest {
       String fileIdColumn,
       ArrowSchema declared,
       List<String> fileIds,
-      Function<Ingested, String> event)
+      Function<Ingested, RelspecMessage> event)
       throws SQLException {
     StoredDataset[] stored = new StoredDataset[1];
     ledger.commitVersion(

@@ -122,11 +122,7 @@ final class StoreDatabase {
               + META
               + ".partials (dataset VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL,"
               + " version BIGINT NOT NULL)");
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS "
-              + META
-              + ".outbox (event_id VARCHAR NOT NULL, payload VARCHAR NOT NULL,"
-              + " created_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+      StoreOutbox.createTable(statement);
       try (ResultSet rows = statement.executeQuery("SELECT current_database()")) {
         rows.next();
         database = rows.getString(1);

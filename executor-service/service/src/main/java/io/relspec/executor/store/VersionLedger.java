@@ -13,8 +13,8 @@ import static io.relspec.executor.store.VersionMeasures.measure;
 
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.messaging.RelspecJson;
+import io.relspec.contracts.messaging.RelspecMessage;
 import io.relspec.contracts.model.DatasetName;
-import io.relspec.executor.store.DatasetStore.PendingEvent;
 import io.relspec.executor.store.VersionMeasures.Totals;
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -42,10 +41,12 @@ import java.util.function.Function;
  */
 final class VersionLedger {
   private final StoreDatabase database;
+  private final StoreOutbox outbox;
   private final Map<DatasetName, List<Version>> versionCache = new ConcurrentHashMap<>();
 
-  VersionLedger(StoreDatabase database) {
+  VersionLedger(StoreDatabase database, StoreOutbox outbox) {
     this.database = database;
+    this.outbox = outbox;
   }
 
   /**
@@ -66,7 +67,7 @@ final class VersionLedger {
       Totals known,
       String fileIdColumn,
       ArrowSchema declared,
-      Function<StoredDataset, String> event)
+      Function<StoredDataset, RelspecMessage> event)
       throws SQLException {
     List<Version> held = versions(connection, dataset);
     String declaredJson = declared == null ? null : RelspecJson.write(declared);
@@ -132,15 +133,9 @@ final class VersionLedger {
               totals.hashSum()));
       kept.addAll(held);
       kept = prune(connection, statement, dataset, kept);
-      if (event != null) {
-        String payload = event.apply(stored);
-        try (PreparedStatement outbox =
-            connection.prepareStatement(
-                "INSERT INTO " + META + ".outbox VALUES (?, ?, current_timestamp)")) {
-          outbox.setString(1, UUID.randomUUID().toString());
-          outbox.setString(2, payload);
-          outbox.execute();
-        }
+      RelspecMessage message = event == null ? null : event.apply(stored);
+      if (message != null) {
+        outbox.append(connection, message);
       }
       statement.execute("COMMIT");
       // Only a committed version is visible to readers of the cache.
@@ -388,31 +383,5 @@ final class VersionLedger {
     }
     statement.execute("UPDATE " + table + " SET " + VALID_TO + " = " + version + " WHERE " + live);
     return null;
-  }
-
-  /** Events committed with data and not yet confirmed by the broker, oldest first. */
-  List<PendingEvent> pendingEvents() throws SQLException {
-    List<PendingEvent> events = new ArrayList<>();
-    try (Connection connection = database.connect();
-        Statement statement = connection.createStatement();
-        ResultSet rows =
-            statement.executeQuery(
-                "SELECT event_id, payload FROM "
-                    + META
-                    + ".outbox ORDER BY created_at, event_id")) {
-      while (rows.next()) {
-        events.add(new PendingEvent(rows.getString(1), rows.getString(2)));
-      }
-    }
-    return events;
-  }
-
-  void eventPublished(String eventId) throws SQLException {
-    try (Connection connection = database.connect();
-        PreparedStatement delete =
-            connection.prepareStatement("DELETE FROM " + META + ".outbox WHERE event_id = ?")) {
-      delete.setString(1, eventId);
-      delete.executeUpdate();
-    }
   }
 }

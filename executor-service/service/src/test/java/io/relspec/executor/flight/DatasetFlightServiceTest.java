@@ -738,7 +738,7 @@ class DatasetFlightServiceTest {
   }
 
   private List<SourceDataUpdated> events() throws Exception {
-    return store.pendingEvents().stream()
+    return store.outbox().pending(Integer.MAX_VALUE).stream()
         .map(event -> RelspecJson.read(event.payload(), SourceDataUpdated.class))
         .toList();
   }

@@ -8,19 +8,25 @@ import io.relspec.contracts.arrow.ArrowField;
 import io.relspec.contracts.arrow.ArrowSchema;
 import io.relspec.contracts.arrow.ArrowType;
 import io.relspec.contracts.duckdb.DuckDbError;
+import io.relspec.contracts.messaging.MessageType;
+import io.relspec.contracts.messaging.RelspecJson;
+import io.relspec.contracts.messaging.SourceDataUpdated;
 import io.relspec.contracts.messaging.TaskRunRequested.MacroDefinition;
 import io.relspec.contracts.messaging.TaskRunRequested.ViewDefinition;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.Fingerprint;
+import io.relspec.platform.outbox.OutboxStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
@@ -597,7 +603,7 @@ class DatasetStoreTest {
   void deletingFilesEndsTheirRowsWithoutCopyingAndAStoreFromBeforeStampsIsReadAsItWas()
       throws Exception {
     store.replace(query(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
-    DatasetStore.Ingested removed = store.deleteFiles(PARTS, List.of("f1", "f9"), ingested -> "{}");
+    DatasetStore.Ingested removed = store.deleteFiles(PARTS, List.of("f1", "f9"), ingested -> null);
     assertThat(removed.fileIds()).containsExactly("f1");
     assertThat(tables()).containsExactly("parts@1");
     assertThat(exported(1L)).containsExactly("f1|1", "f1|2", "f2|3", "f3|4");
@@ -617,6 +623,87 @@ class DatasetStoreTest {
     try (DatasetStore.Export export = store.export(old, 1L, null, allocator, 100)) {
       assertThat(count(export.reader())).isEqualTo(2);
     }
+  }
+
+  @Test
+  void anEventCommitsWithItsDataAndLeavesTheOutboxOnlyWhenPublished() throws Exception {
+    store.replace(query(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null));
+    UUID eventId = UUID.randomUUID();
+    store.deleteFiles(PARTS, List.of("f1"), removed -> removedEvent(eventId, removed));
+    // A delete that removes nothing writes no version, so no event either.
+    store.deleteFiles(PARTS, List.of("f9"), removed -> removedEvent(UUID.randomUUID(), removed));
+
+    OutboxStore outbox = store.outbox();
+    assertThat(outbox.pending(10))
+        .singleElement()
+        .satisfies(
+            pending -> {
+              assertThat(pending.id()).isEqualTo(eventId.toString());
+              assertThat(pending.type()).isEqualTo(MessageType.SOURCE_DATA_UPDATED);
+              assertThat(pending.attempts()).isZero();
+              SourceDataUpdated event =
+                  RelspecJson.read(pending.payload(), SourceDataUpdated.class);
+              assertThat(event.removedFileIds()).containsExactly("f1");
+              assertThat(event.datasetVersion()).isEqualTo(2L);
+            });
+    outbox.failed(eventId.toString(), "broker unreachable");
+    assertThat(outbox.pending(10))
+        .singleElement()
+        .extracting(OutboxStore.Pending::attempts)
+        .isEqualTo(1);
+    outbox.published(eventId.toString());
+    assertThat(outbox.pending(10)).isEmpty();
+    assertThat(outbox.pendingCount()).isZero();
+  }
+
+  @Test
+  void anOutboxRowWrittenBeforeTheSharedRelayIsReadAsASourceEvent() throws Exception {
+    String payload =
+        RelspecJson.write(
+            removedEvent(
+                UUID.randomUUID(),
+                new DatasetStore.Ingested(
+                    store.replace(
+                        query(PARTS, PARTS_SQL, List.of(), List.of(), null, "file_id", null)),
+                    List.of("f1"))));
+    // The table as stores wrote it before: event id, payload and time, nothing else.
+    try (Connection connection = store.connect()) {
+      execute(connection, "DROP TABLE relspec_meta.outbox");
+      execute(
+          connection,
+          "CREATE TABLE relspec_meta.outbox (event_id VARCHAR NOT NULL, payload VARCHAR NOT NULL,"
+              + " created_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+      execute(
+          connection,
+          "INSERT INTO relspec_meta.outbox VALUES ('old-1', '"
+              + payload.replace("'", "''")
+              + "', current_timestamp)");
+    }
+    store.close();
+    store = open(2);
+    assertThat(store.outbox().pending(10))
+        .singleElement()
+        .satisfies(
+            pending -> {
+              assertThat(pending.id()).isEqualTo("old-1");
+              assertThat(pending.type()).isEqualTo(MessageType.SOURCE_DATA_UPDATED);
+              assertThat(pending.attempts()).isZero();
+              assertThat(pending.payload()).isEqualTo(payload);
+            });
+  }
+
+  private static SourceDataUpdated removedEvent(UUID eventId, DatasetStore.Ingested removed) {
+    return new SourceDataUpdated(
+        eventId,
+        Instant.parse("2026-12-07T12:00:00Z"),
+        removed.stored().name(),
+        List.of(),
+        removed.fileIds(),
+        removed.stored().version(),
+        false,
+        "executor-test",
+        "grpc://localhost:1",
+        removed.stored().bytes());
   }
 
   @Test

@@ -32,6 +32,7 @@ import io.relspec.contracts.model.DatasetName;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.jdbc.Jdbc;
 import io.relspec.platform.messaging.MessageSenders;
+import io.relspec.platform.outbox.JdbcOutboxStore;
 import io.relspec.platform.outbox.Outbox;
 import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.SchedulerErrorCode;
@@ -115,7 +116,7 @@ public class RunService {
     this.queries = queries;
     this.outbox =
         new Outbox(
-            dataSource,
+            new JdbcOutboxStore(dataSource),
             senders.sender(
                 "scheduler",
                 Map.of(
@@ -124,7 +125,6 @@ public class RunService {
                     MessageType.RUN_FINISHED,
                     runFinished)),
             "scheduler",
-            config.outboxPollInterval(),
             config.publishConfirmTimeout(),
             leadership::active);
     this.live = new LiveExecutors(config.heartbeatLease());
@@ -147,6 +147,15 @@ public class RunService {
 
   void stop(@Observes ShutdownEvent event) {
     outbox.close();
+  }
+
+  /** Re-sends what the broker did not confirm, every outbox-poll-interval on the active replica. */
+  @Scheduled(
+      identity = "relspec-scheduler-outbox",
+      every = "${relspec.scheduler.outbox-poll-interval:1s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void relayOnSchedule() {
+    outbox.wake();
   }
 
   /** The lease and retry sweep ({@link LeaseSweep}), every sweep-interval on the active replica. */
