@@ -178,6 +178,65 @@ class ConfirmingPublisherTest {
   }
 
   @Test
+  void aSendWithinABudgetOutlastsTheConnectBackoffAndGoesOutOnce() throws Exception {
+    ConnectionFactory factory =
+        ConfirmingPublisher.factory("localhost", relay.port(), "guest", "guest");
+    factory.setChannelRpcTimeout(300);
+    try (ConfirmingPublisher publisher =
+        new ConfirmingPublisher(
+            factory,
+            "relspec-test",
+            List.of(new ConfirmingPublisher.Exchange(EXCHANGE, "topic")),
+            Duration.ofMinutes(5))) {
+      RabbitMqMessageSender sender = new RabbitMqMessageSender("executor", EXCHANGE, publisher);
+      // The broker does not answer (as while it restarts): a plain send fails at once, and the
+      // publisher will not connect again for a while.
+      relay.holdChannelRepliesOfNewConnections(true);
+      assertThat(sender.send(finished("lost")).toCompletableFuture()).isCompletedExceptionally();
+      RunFinished result = finished("kept");
+      CompletableFuture<Void> within =
+          sender.sendWithin(result, Duration.ofSeconds(20)).toCompletableFuture();
+      assertThat(within).isNotDone();
+
+      relay.holdChannelRepliesOfNewConnections(false);
+      within.get(20, TimeUnit.SECONDS);
+      List<String> runIds = new ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                GetResponse response;
+                while ((response = adminChannel.basicGet(queue, true)) != null) {
+                  runIds.add(
+                      RelspecJson.read(
+                              new String(response.getBody(), StandardCharsets.UTF_8),
+                              RunFinished.class)
+                          .runId());
+                }
+                return !runIds.isEmpty();
+              });
+      assertThat(runIds).containsExactly("kept");
+
+      // A budget spent while the broker stays silent fails with the last failure.
+      relay.holdChannelRepliesOfNewConnections(true);
+      relay.cut();
+      CompletableFuture<Void> spent =
+          sender.sendWithin(finished("never"), Duration.ofSeconds(2)).toCompletableFuture();
+      assertThat(spent).failsWithin(Duration.ofSeconds(10));
+    }
+  }
+
+  private static RunFinished finished(String runId) {
+    return new RunFinished(
+        UUID.randomUUID(),
+        Instant.parse("2026-12-07T12:00:00Z"),
+        runId,
+        RunState.SUCCEEDED,
+        Map.of("SUCCEEDED", 1),
+        1);
+  }
+
+  @Test
   void afterAFailedConnectPublishingFailsAtOnceInsteadOfConnectingForEveryMessage()
       throws Exception {
     // A peer that accepts connections and never answers them, as a broker that is starting.

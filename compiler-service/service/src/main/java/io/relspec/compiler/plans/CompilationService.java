@@ -82,10 +82,7 @@ public class CompilationService {
             fingerprints(compiled),
             compiled.failures(),
             PlanChanges.of(diff));
-    return sender
-        .send(result)
-        .toCompletableFuture()
-        .orTimeout(config.publishConfirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return sender.sendWithin(result, config.publishConfirmTimeout());
   }
 
   /**

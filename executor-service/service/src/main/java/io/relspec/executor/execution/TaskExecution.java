@@ -285,11 +285,13 @@ public class TaskExecution {
     return send(result);
   }
 
+  /**
+   * Sends a result, again after a failure, within {@code publish-confirm-timeout}: failing at once
+   * while the broker restarts would send the work message back, to run and fail again up to its
+   * queue's delivery limit, past which it is dead-lettered and the attempt lost.
+   */
   private CompletionStage<Void> send(RelspecMessage result) {
-    return sender
-        .send(result)
-        .toCompletableFuture()
-        .orTimeout(config.publishConfirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return sender.sendWithin(result, config.publishConfirmTimeout());
   }
 
   /** The failure code of an attempt stopped by {@code cancellation}. */
