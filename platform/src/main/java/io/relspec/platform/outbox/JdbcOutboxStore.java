@@ -20,8 +20,6 @@ import javax.sql.DataSource;
  * attempts and last error of the sends that failed before.
  */
 public final class JdbcOutboxStore implements OutboxStore {
-  private static final int MAX_ERROR = 1000;
-
   private final DataSource dataSource;
 
   public JdbcOutboxStore(DataSource dataSource) {
@@ -90,7 +88,7 @@ public final class JdbcOutboxStore implements OutboxStore {
           try (PreparedStatement update =
               connection.prepareStatement(
                   "UPDATE relspec_outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?")) {
-            update.setString(1, error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error);
+            update.setString(1, error);
             update.setLong(2, Long.parseLong(id));
             return update.executeUpdate();
           }

@@ -31,6 +31,9 @@ public final class Outbox implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Outbox.class);
   private static final int BATCH = 200;
 
+  /** The longest failure reason a store is given to keep with a pending message. */
+  public static final int MAX_ERROR = 1000;
+
   private final OutboxStore store;
   private final MessageSender sender;
   private final Duration confirmTimeout;
@@ -153,7 +156,8 @@ public final class Outbox implements AutoCloseable {
 
   private void failed(OutboxStore.Pending pending, RelspecMessage message, Throwable cause)
       throws SQLException {
-    store.failed(pending.id(), String.valueOf(cause));
+    String error = String.valueOf(cause);
+    store.failed(pending.id(), error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error);
     int attempt = pending.attempts() + 1;
     // A warning for the 1st, 10th, 100th … failed attempt of a message, not one per retry: a
     // broker outage would otherwise log every pending message every poll.

@@ -30,7 +30,10 @@ public interface OutboxStore {
   /** The broker confirmed the message: it is not sent again. */
   void published(String id) throws SQLException;
 
-  /** A send failed or was not confirmed in time: the message stays pending, with the reason. */
+  /**
+   * A send failed or was not confirmed in time: the message stays pending, with the reason (at most
+   * {@link Outbox#MAX_ERROR} characters).
+   */
   void failed(String id, String error) throws SQLException;
 
   /** How many messages are appended and not yet confirmed. */

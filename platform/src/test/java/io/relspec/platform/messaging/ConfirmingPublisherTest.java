@@ -155,12 +155,7 @@ class ConfirmingPublisherTest {
         ConfirmingPublisher.factory("localhost", relay.port(), "guest", "guest");
     assertThat(factory.getChannelRpcTimeout()).isEqualTo(10_000);
     factory.setChannelRpcTimeout(500);
-    try (ConfirmingPublisher publisher =
-        new ConfirmingPublisher(
-            factory,
-            "relspec-test",
-            List.of(new ConfirmingPublisher.Exchange(EXCHANGE, "topic")),
-            Duration.ofMinutes(5))) {
+    try (ConfirmingPublisher publisher = publisher(factory, Duration.ofMinutes(5))) {
       // The connection opens, but the broker's answer to opening a channel never arrives.
       relay.holdChannelRepliesOfNewConnections(true);
       CompletableFuture<Void> first = publish(publisher, "unanswered");
@@ -182,12 +177,7 @@ class ConfirmingPublisherTest {
     ConnectionFactory factory =
         ConfirmingPublisher.factory("localhost", relay.port(), "guest", "guest");
     factory.setChannelRpcTimeout(300);
-    try (ConfirmingPublisher publisher =
-        new ConfirmingPublisher(
-            factory,
-            "relspec-test",
-            List.of(new ConfirmingPublisher.Exchange(EXCHANGE, "topic")),
-            Duration.ofMinutes(5))) {
+    try (ConfirmingPublisher publisher = publisher(factory, Duration.ofMinutes(5))) {
       RabbitMqMessageSender sender = new RabbitMqMessageSender("executor", EXCHANGE, publisher);
       // The broker does not answer (as while it restarts): a plain send fails at once, and the
       // publisher will not connect again for a while.
@@ -292,8 +282,13 @@ class ConfirmingPublisherTest {
   }
 
   private ConfirmingPublisher publisher(Duration staleConfirm) {
+    return publisher(
+        ConfirmingPublisher.factory("localhost", relay.port(), "guest", "guest"), staleConfirm);
+  }
+
+  private static ConfirmingPublisher publisher(ConnectionFactory factory, Duration staleConfirm) {
     return new ConfirmingPublisher(
-        ConfirmingPublisher.factory("localhost", relay.port(), "guest", "guest"),
+        factory,
         "relspec-test",
         List.of(new ConfirmingPublisher.Exchange(EXCHANGE, "topic")),
         staleConfirm);

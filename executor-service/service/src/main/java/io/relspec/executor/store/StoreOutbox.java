@@ -20,8 +20,6 @@ import java.util.List;
  * confirmed message's row is deleted (nothing here reads a history of them).
  */
 final class StoreOutbox implements OutboxStore {
-  private static final int MAX_ERROR = 1000;
-
   private final StoreDatabase database;
 
   StoreOutbox(StoreDatabase database) {
@@ -107,7 +105,7 @@ final class StoreOutbox implements OutboxStore {
                 "UPDATE "
                     + META
                     + ".outbox SET attempts = attempts + 1, last_error = ? WHERE event_id = ?")) {
-      update.setString(1, error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error);
+      update.setString(1, error);
       update.setString(2, id);
       update.executeUpdate();
     }
