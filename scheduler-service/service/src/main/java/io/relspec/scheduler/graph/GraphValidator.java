@@ -12,6 +12,9 @@ import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.contracts.spec.TaskKind;
 import io.relspec.platform.graph.DependencyOrder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -112,8 +115,15 @@ final class GraphValidator {
 
   /** Reports each task on a cycle with the cycle's path, and blocks what sits behind one. */
   void reportCycles(List<TaskName> leftover) {
+    Map<TaskName, List<TaskName>> readers = new HashMap<>();
+    for (TaskName task : leftover) {
+      for (TaskName parent : b.parents.get(task)) {
+        readers.computeIfAbsent(parent, ignored -> new ArrayList<>(2)).add(task);
+      }
+    }
+    readers.values().forEach(list -> list.sort(Comparator.naturalOrder()));
     Map<TaskName, List<TaskName>> cycles =
-        DependencyOrder.cycles(leftover, task -> b.children.getOrDefault(task, List.of()));
+        DependencyOrder.cycles(leftover, task -> readers.getOrDefault(task, List.of()));
     cycles.forEach(
         (member, cycle) -> {
           List<String> path = cycle.stream().map(TaskName::value).toList();

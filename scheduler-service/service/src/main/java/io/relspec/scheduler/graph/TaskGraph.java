@@ -6,11 +6,12 @@ import io.relspec.contracts.api.validation.BlockedReason;
 import io.relspec.contracts.api.validation.GraphDiagnostic;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
+import io.relspec.contracts.spec.TaskKind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,40 +24,33 @@ import org.jgrapht.graph.DirectedAcyclicGraph;
  * The inferred graph of one plan catalog: dataset vertices (sources, derived outputs, views, and
  * names read but defined nowhere), task vertices, {@code reads} edges carrying the columns and
  * types a task needs from a dataset, and {@code writes} edges to each task's output. Held in a
- * JGraphT {@link DirectedAcyclicGraph}.
+ * JGraphT {@link DirectedAcyclicGraph}, the one representation: the task-to-task relations (what a
+ * task reads from, what it may make runnable) are read from it, and the {@link PlanningIndex} lays
+ * the same order out by position for planners.
  *
  * <p>Building never throws: every problem becomes a {@link GraphDiagnostic} (cycles with their
  * path, several producers of one dataset, a dataset read but defined nowhere, a required column
  * missing from or typed differently in its upstream schema, a task that did not compile) and a task
- * with an error is blocked, as is everything downstream of it.
+ * with an error is blocked, as is everything downstream of it. The edge that would close a cycle is
+ * not in the graph (a DAG cannot hold it); the cycle's diagnostic names the whole path.
  *
  * <p>Vertices are added in dependency order (a Kahn sort over the plans, ties broken by priority
  * then name), so the DAG never has to reorder itself and a graph of 100,000 tasks builds in well
  * under a second.
  */
 public final class TaskGraph {
-  /** See {@link #physicalInputPositions}: the input is not produced by any task. */
-  public static final int NO_PRODUCER = -1;
-
-  /** See {@link #physicalInputPositions}: the producer is not in the topological order. */
-  public static final int UNORDERED = -2;
-
   private final String planCatalogId;
   private final PlanCatalog catalog;
   private final Map<TaskName, PlanArtifact> plans;
   private final DirectedAcyclicGraph<GraphNode, GraphEdge> graph;
+  // Each dataset's vertex by name: its kind (source, derived, view, missing) is part of the vertex.
+  private final Map<DatasetName, GraphNode> datasets;
   private final List<TaskName> order;
   private final Map<TaskName, Integer> generation;
-  private final Map<TaskName, List<TaskName>> parents;
-  private final Map<TaskName, List<TaskName>> children;
-  private final Map<TaskName, List<TaskName>> physicalParents;
-  private final Map<TaskName, List<TaskName>> physicalChildren;
   private final Map<DatasetName, TaskName> producers;
   private final Map<TaskName, BlockedReason> blocked;
   private final List<GraphDiagnostic> diagnostics;
-  // Position-indexed views of the order for planners that visit every task: no hash lookups.
-  private final PlanArtifact[] plansInOrder;
-  private final int[][] inputPositions;
+  private final PlanningIndex planning;
   private volatile String signature;
 
   private TaskGraph(TaskGraphBuilder builder) {
@@ -64,19 +58,9 @@ public final class TaskGraph {
     this.catalog = builder.catalog;
     this.plans = builder.plans;
     this.graph = builder.graph;
+    this.datasets = builder.datasets;
     this.order = List.copyOf(builder.order);
     this.generation = builder.generation;
-    this.parents = builder.parents;
-    this.children = builder.children;
-    this.physicalParents = builder.physicalParents;
-    this.physicalChildren = HashMap.newHashMap(physicalParents.size());
-    physicalParents.forEach(
-        (task, parents) -> {
-          for (TaskName parent : parents) {
-            physicalChildren.computeIfAbsent(parent, ignored -> new ArrayList<>(2)).add(task);
-          }
-        });
-    physicalChildren.values().forEach(list -> list.sort(Comparator.naturalOrder()));
     this.producers = builder.firstProducer;
     this.blocked = builder.blocked;
     List<GraphDiagnostic> sorted = new ArrayList<>(builder.diagnostics);
@@ -86,23 +70,7 @@ public final class TaskGraph {
             .thenComparing(d -> d.subject() == null ? "" : d.subject())
             .thenComparing(GraphDiagnostic::message));
     this.diagnostics = List.copyOf(sorted);
-    int size = order.size();
-    this.plansInOrder = new PlanArtifact[size];
-    Map<TaskName, Integer> position = HashMap.newHashMap(size);
-    for (int i = 0; i < size; i++) {
-      plansInOrder[i] = plans.get(order.get(i));
-      position.put(order.get(i), i);
-    }
-    this.inputPositions = new int[size][];
-    for (int i = 0; i < size; i++) {
-      List<DatasetName> inputs = plansInOrder[i].physicalInputs();
-      int[] positions = new int[inputs.size()];
-      for (int j = 0; j < positions.length; j++) {
-        TaskName producer = producers.get(inputs.get(j));
-        positions[j] = producer == null ? NO_PRODUCER : position.getOrDefault(producer, UNORDERED);
-      }
-      inputPositions[i] = positions;
-    }
+    this.planning = new PlanningIndex(order, plans, producers::get);
   }
 
   /** Builds the graph of a plan catalog and validates it. */
@@ -128,19 +96,9 @@ public final class TaskGraph {
     return order;
   }
 
-  /** The plan of {@code topologicalOrder().get(position)}. */
-  public PlanArtifact planAt(int position) {
-    return plansInOrder[position];
-  }
-
-  /**
-   * For the task at a position of {@link #topologicalOrder()}, the position of the producer of each
-   * of its plan's physical inputs, in input order: {@link #NO_PRODUCER} for a source (or a dataset
-   * no task produces) and {@link #UNORDERED} for a producer outside the order (on a cycle). The
-   * array is shared: do not modify it.
-   */
-  public int[] physicalInputPositions(int position) {
-    return inputPositions[position];
+  /** The topological order laid out by position, for planners that visit every task. */
+  public PlanningIndex planning() {
+    return planning;
   }
 
   public PlanArtifact plan(TaskName task) {
@@ -152,31 +110,92 @@ public final class TaskGraph {
     return producers.get(dataset);
   }
 
-  /** Tasks whose outputs this task reads (views included). */
+  /** Tasks whose outputs this task reads (views included), sorted by name. */
   public List<TaskName> upstreamTasks(TaskName task) {
-    return parents.getOrDefault(task, List.of());
+    GraphNode node = taskNode(task);
+    if (node == null) {
+      return List.of();
+    }
+    Set<TaskName> upstream = new TreeSet<>();
+    for (GraphEdge read : graph.incomingEdgesOf(node)) {
+      writersOf(read.from(), upstream);
+    }
+    return List.copyOf(upstream);
   }
 
-  /** Tasks this task depends on once views are inlined: the ones that must have run first. */
-  public List<TaskName> physicalUpstreamTasks(TaskName task) {
-    return physicalParents.getOrDefault(task, List.of());
-  }
-
-  /** Tasks that must wait for this one once views are inlined: the ones it may make runnable. */
-  public List<TaskName> physicalDownstreamTasks(TaskName task) {
-    return physicalChildren.getOrDefault(task, List.of());
-  }
-
+  /** Tasks reading this task's output (views included), sorted by name. */
   public List<TaskName> downstreamTasks(TaskName task) {
-    return children.getOrDefault(task, List.of());
+    GraphNode node = taskNode(task);
+    if (node == null) {
+      return List.of();
+    }
+    Set<TaskName> downstream = new TreeSet<>();
+    for (GraphEdge write : graph.outgoingEdgesOf(node)) {
+      readersOf(write.to(), downstream);
+    }
+    return List.copyOf(downstream);
   }
 
+  /**
+   * Tasks this task depends on once views are inlined, the ones that must have run first: the
+   * producers of its plan's physical inputs, sorted by name.
+   */
+  public List<TaskName> physicalUpstreamTasks(TaskName task) {
+    PlanArtifact plan = plans.get(task);
+    if (plan == null) {
+      return List.of();
+    }
+    Set<TaskName> upstream = new TreeSet<>();
+    for (DatasetName input : plan.physicalInputs()) {
+      GraphNode dataset = datasets.get(input);
+      if (dataset != null) {
+        writersOf(dataset, upstream);
+      }
+    }
+    return List.copyOf(upstream);
+  }
+
+  /**
+   * Tasks that must wait for this one once views are inlined, the ones it may make runnable: the
+   * readers of its output, and through each view on the way the view's readers, that list the
+   * output among their plan's physical inputs; sorted by name.
+   */
+  public List<TaskName> physicalDownstreamTasks(TaskName task) {
+    PlanArtifact plan = plans.get(task);
+    if (plan == null) {
+      return List.of();
+    }
+    DatasetName output = plan.output();
+    Set<TaskName> downstream = new TreeSet<>();
+    Set<GraphNode> seen = new HashSet<>();
+    ArrayDeque<GraphNode> through = new ArrayDeque<>();
+    through.add(datasets.get(output));
+    while (!through.isEmpty()) {
+      for (GraphEdge read : graph.outgoingEdgesOf(through.poll())) {
+        TaskName reader = TaskName.of(read.to().name());
+        PlanArtifact readerPlan = plans.get(reader);
+        if (readerPlan.physicalInputs().contains(output)) {
+          downstream.add(reader);
+        }
+        GraphNode view = datasets.get(readerPlan.output());
+        if (readerPlan.kind() == TaskKind.VIEW && seen.add(view)) {
+          through.add(view);
+        }
+      }
+    }
+    return List.copyOf(downstream);
+  }
+
+  /** Every task upstream of this one, sorted by name. */
   public Set<TaskName> ancestors(TaskName task) {
-    return walk(task, parents);
+    GraphNode node = taskNode(task);
+    return node == null ? new TreeSet<>() : tasksAmong(graph.getAncestors(node));
   }
 
+  /** Every task downstream of this one, sorted by name. */
   public Set<TaskName> descendants(TaskName task) {
-    return walk(task, children);
+    GraphNode node = taskNode(task);
+    return node == null ? new TreeSet<>() : tasksAmong(graph.getDescendants(node));
   }
 
   /** 0 for a task reading only sources; otherwise one more than its deepest upstream task. */
@@ -214,18 +233,7 @@ public final class TaskGraph {
   }
 
   public Optional<GraphNode> dataset(DatasetName name) {
-    for (GraphNode.Kind kind :
-        List.of(
-            GraphNode.Kind.SOURCE,
-            GraphNode.Kind.DERIVED,
-            GraphNode.Kind.VIEW,
-            GraphNode.Kind.MISSING)) {
-      GraphNode node = new GraphNode(kind, name.value());
-      if (graph.containsVertex(node)) {
-        return Optional.of(node);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(datasets.get(name));
   }
 
   /** Everything downstream of a dataset, sorted. */
@@ -259,15 +267,29 @@ public final class TaskGraph {
     return CriticalPath.of(this, estimatedMillis, defaultMillis);
   }
 
-  private static Set<TaskName> walk(TaskName start, Map<TaskName, List<TaskName>> next) {
-    Set<TaskName> seen = new TreeSet<>();
-    ArrayDeque<TaskName> queue = new ArrayDeque<>(next.getOrDefault(start, List.of()));
-    while (!queue.isEmpty()) {
-      TaskName task = queue.poll();
-      if (seen.add(task)) {
-        queue.addAll(next.getOrDefault(task, List.of()));
+  private GraphNode taskNode(TaskName task) {
+    return plans.containsKey(task) ? new GraphNode(GraphNode.Kind.TASK, task.value()) : null;
+  }
+
+  private void writersOf(GraphNode dataset, Set<TaskName> into) {
+    for (GraphEdge write : graph.incomingEdgesOf(dataset)) {
+      into.add(TaskName.of(write.from().name()));
+    }
+  }
+
+  private void readersOf(GraphNode dataset, Set<TaskName> into) {
+    for (GraphEdge read : graph.outgoingEdgesOf(dataset)) {
+      into.add(TaskName.of(read.to().name()));
+    }
+  }
+
+  private static Set<TaskName> tasksAmong(Set<GraphNode> nodes) {
+    Set<TaskName> tasks = new TreeSet<>();
+    for (GraphNode node : nodes) {
+      if (node.kind() == GraphNode.Kind.TASK) {
+        tasks.add(TaskName.of(node.name()));
       }
     }
-    return seen;
+    return tasks;
   }
 }

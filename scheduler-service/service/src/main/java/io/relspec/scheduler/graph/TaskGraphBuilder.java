@@ -23,8 +23,9 @@ import org.jgrapht.graph.DirectedAcyclicGraph;
  * One build of a {@link TaskGraph}: edges from each plan's inputs to their producers, the
  * topological order and generations, and every diagnostic (compile failures, datasets with two
  * producers or none, cycles, edges whose columns or types do not fit, unread outputs), blocking the
- * tasks they are about and everything downstream. Keeps the intermediate maps out of the graph's
- * fields.
+ * tasks they are about and everything downstream. The task-to-task map it sorts by ({@link
+ * #parents}) exists only while building: the DAG takes its vertices in topological order, so the
+ * order has to be known before the graph is.
  */
 final class TaskGraphBuilder {
   final PlanCatalog catalog;
@@ -38,9 +39,8 @@ final class TaskGraphBuilder {
       new DirectedAcyclicGraph<>(null, null, false, true, new DefaultGraphSpecificsStrategy<>());
   final List<TaskName> order;
   final Map<TaskName, Integer> generation;
+  final Map<DatasetName, GraphNode> datasets;
   final Map<TaskName, List<TaskName>> parents;
-  final Map<TaskName, List<TaskName>> children;
-  final Map<TaskName, List<TaskName>> physicalParents;
   final Map<DatasetName, List<TaskName>> producers;
   final Map<DatasetName, TaskName> firstProducer;
   final Map<TaskName, BlockedReason> blocked = new LinkedHashMap<>();
@@ -54,9 +54,8 @@ final class TaskGraphBuilder {
     int tasks = catalog.plans().size();
     this.order = new ArrayList<>(tasks);
     this.generation = HashMap.newHashMap(tasks);
+    this.datasets = HashMap.newHashMap(tasks + catalog.sources().size());
     this.parents = HashMap.newHashMap(tasks);
-    this.children = HashMap.newHashMap(tasks);
-    this.physicalParents = HashMap.newHashMap(tasks);
     this.producers = HashMap.newHashMap(tasks);
     this.firstProducer = HashMap.newHashMap(tasks);
   }
@@ -71,7 +70,7 @@ final class TaskGraphBuilder {
     validator.compileFailures();
     validator.multipleProducers();
     Set<DatasetName> missing = validator.missingSources();
-    taskEdges();
+    catalog.plans().forEach((task, plan) -> parents.put(task, upstreamOf(plan.logicalInputs())));
     sortAndLayOut(missing);
     validator.edgeColumns();
     validator.warnings();
@@ -79,21 +78,7 @@ final class TaskGraphBuilder {
     return this;
   }
 
-  private void taskEdges() {
-    catalog
-        .plans()
-        .forEach(
-            (task, plan) -> {
-              parents.put(task, upstreamOf(task, plan.logicalInputs()));
-              physicalParents.put(task, upstreamOf(task, plan.physicalInputs()));
-              for (TaskName parent : parents.get(task)) {
-                children.computeIfAbsent(parent, ignored -> new ArrayList<>(2)).add(task);
-              }
-            });
-    children.values().forEach(list -> list.sort(Comparator.naturalOrder()));
-  }
-
-  List<TaskName> upstreamOf(TaskName task, List<DatasetName> inputs) {
+  List<TaskName> upstreamOf(List<DatasetName> inputs) {
     List<TaskName> upstream = new ArrayList<>(inputs.size());
     for (DatasetName input : inputs) {
       for (TaskName producer : producers.getOrDefault(input, List.of())) {
@@ -149,7 +134,7 @@ final class TaskGraphBuilder {
         addEdge(
             new GraphEdge(
                 GraphEdge.Kind.READS,
-                datasetNode(input),
+                addDataset(input),
                 taskNode,
                 plan.requiredColumns().getOrDefault(input, List.of())));
       }
@@ -172,8 +157,12 @@ final class TaskGraphBuilder {
   }
 
   GraphNode addDataset(DatasetName dataset) {
-    GraphNode node = datasetNode(dataset);
-    graph.addVertex(node);
+    GraphNode node = datasets.get(dataset);
+    if (node == null) {
+      node = datasetNode(dataset);
+      datasets.put(dataset, node);
+      graph.addVertex(node);
+    }
     return node;
   }
 

@@ -15,6 +15,7 @@ import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.CachePolicy;
 import io.relspec.contracts.spec.TaskKind;
+import io.relspec.scheduler.graph.PlanningIndex;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.runs.PlanningState.FileChanges;
 import java.util.ArrayList;
@@ -94,8 +95,9 @@ public final class RunPlanner {
     List<TaskName> order = graph.topologicalOrder();
     int size = order.size();
     List<PlannedTask> planned = new ArrayList<>(size);
-    // Indexed by position in the order; the graph gives each input's producer position, so the walk
-    // over 100,000 tasks does no hash lookups beyond each task's own materialization.
+    // Indexed by position in the order; the planning index gives each input's producer position, so
+    // the walk over 100,000 tasks does no hash lookups beyond each task's own materialization.
+    PlanningIndex index = graph.planning();
     Walk walk = new Walk(size);
     boolean anyBlocked = !graph.blocked().isEmpty();
     boolean everything = request.targets().isEmpty();
@@ -105,7 +107,7 @@ public final class RunPlanner {
       if (!everything && !selected.contains(task)) {
         continue;
       }
-      PlanArtifact plan = graph.planAt(position);
+      PlanArtifact plan = index.plan(position);
       BlockedReason blocked = anyBlocked ? graph.blockedBy(task).orElse(null) : null;
       if (blocked != null || plan.kind() == TaskKind.VIEW) {
         walk.actions[position] = TaskAction.SKIP;
@@ -129,7 +131,7 @@ public final class RunPlanner {
       Materialization current = walk.lookUp(position, plan, state);
       materializedSeen += current == null ? 0 : 1;
       InputChanges changes =
-          inputChanges(graph.physicalInputPositions(position), plan, current, request, state, walk);
+          inputChanges(index.physicalInputPositions(position), plan, current, request, state, walk);
       SelectionReason reason;
       if (!request.force().isEmpty() && request.force().contains(task)) {
         reason = SelectionReason.FORCED;
@@ -278,7 +280,7 @@ public final class RunPlanner {
     for (int i = 0; i < producers.length; i++) {
       DatasetName input = inputs.get(i);
       int producer = producers[i];
-      if (producer != TaskGraph.NO_PRODUCER) {
+      if (producer != PlanningIndex.NO_PRODUCER) {
         if (producer >= 0 && walk.actions[producer] == TaskAction.RUN) {
           Set<String> files = walk.scopedFiles[producer];
           changes.upstream = true;
