@@ -11,8 +11,6 @@ import io.relspec.executor.flight.FlightFetcher;
 import io.relspec.executor.flightsql.FlightSqlService;
 import io.relspec.executor.flightsql.QueryNames;
 import io.relspec.executor.store.DatasetStore;
-import io.relspec.platform.client.ServiceClient;
-import io.relspec.platform.error.PlatformErrorCode;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.messaging.MessageSender;
 import io.relspec.platform.messaging.MessageSenders;
@@ -43,6 +41,8 @@ public class ExecutorNode {
 
   private final ExecutorConfig config;
   private final ApiTokens tokens;
+  private final CatalogClient catalog;
+  private final SchedulerClient scheduler;
   private final MessageSender sender;
 
   private volatile BufferAllocator allocator;
@@ -54,11 +54,15 @@ public class ExecutorNode {
   public ExecutorNode(
       ExecutorConfig config,
       ApiTokens tokens,
+      CatalogClient catalog,
+      SchedulerClient scheduler,
       MessageSenders senders,
       @Channel("source-data-updated") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> sourceDataUpdated) {
     this.config = config;
     this.tokens = tokens;
+    this.catalog = catalog;
+    this.scheduler = scheduler;
     this.sender =
         senders.sender("executor", Map.of(MessageType.SOURCE_DATA_UPDATED, sourceDataUpdated));
   }
@@ -114,15 +118,7 @@ public class ExecutorNode {
                 new QueryNames(
                     store,
                     config.id(),
-                    config
-                        .schedulerUrl()
-                        .map(
-                            url ->
-                                new ServiceClient(
-                                    "scheduler",
-                                    url,
-                                    tokens.clientToken(),
-                                    config.schedulerTimeout()))),
+                    scheduler.configured() ? Optional.of(scheduler::locations) : Optional.empty()),
                 fetcher,
                 new FlightSqlService.Limits(
                     sql.queryTimeout(),
@@ -168,21 +164,15 @@ public class ExecutorNode {
   }
 
   private Optional<DatasetContract> contract(DatasetName dataset) {
-    if (config.catalogUrl().isEmpty()) {
+    if (!catalog.configured()) {
       throw CallStatus.UNAVAILABLE
           .withDescription(
               "uploads are checked against the catalog; configure relspec.executor.catalog-url")
           .toRuntimeException();
     }
-    ServiceClient catalog =
-        new ServiceClient(
-            "catalog", config.catalogUrl().get(), tokens.clientToken(), config.catalogTimeout());
     try {
-      return Optional.of(catalog.get("/api/v1/datasets/" + dataset.value(), DatasetContract.class));
+      return catalog.contract(dataset);
     } catch (RelspecException e) {
-      if (e.errorCode() == PlatformErrorCode.NOT_FOUND) {
-        return Optional.empty();
-      }
       throw CallStatus.UNAVAILABLE
           .withDescription("cannot read the contract of '" + dataset + "': " + e.getMessage())
           .toRuntimeException();

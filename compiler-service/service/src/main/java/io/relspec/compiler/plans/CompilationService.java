@@ -11,13 +11,11 @@ import io.relspec.contracts.messaging.PlanCatalogCompiled.PlanChanges;
 import io.relspec.contracts.messaging.SnapshotPublished;
 import io.relspec.contracts.model.Fingerprint;
 import io.relspec.contracts.model.TaskName;
-import io.relspec.platform.client.ServiceClient;
 import io.relspec.platform.error.PlatformErrorCode;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.messaging.MessageSender;
 import io.relspec.platform.messaging.MessageSenders;
 import io.relspec.platform.messaging.PermanentMessageFailure;
-import io.relspec.platform.security.ApiTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Map;
@@ -43,7 +41,7 @@ import org.jboss.logging.Logger;
 public class CompilationService {
   private static final Logger LOG = Logger.getLogger(CompilationService.class);
 
-  private final ServiceClient catalog;
+  private final CatalogClient catalog;
   private final PlanCatalogRepository repository;
   private final MessageSender sender;
   private final CompilerConfig config;
@@ -51,15 +49,13 @@ public class CompilationService {
 
   public CompilationService(
       CompilerConfig config,
-      ApiTokens tokens,
+      CatalogClient catalog,
       PlanCatalogRepository repository,
       MessageSenders senders,
       @Channel("plan-catalog-compiled") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
           Emitter<String> planCatalogCompiled) {
     this.config = config;
-    this.catalog =
-        new ServiceClient(
-            "catalog-service", config.catalogUrl(), tokens.clientToken(), config.catalogTimeout());
+    this.catalog = catalog;
     this.repository = repository;
     this.compiler = new PlanCompiler(config.compileTimeout(), config.cacheSize());
     this.sender =
@@ -93,7 +89,7 @@ public class CompilationService {
    */
   private CatalogSnapshot publishedSnapshot(String snapshotId) {
     try {
-      return catalog.get("/api/v1/snapshots/" + snapshotId, CatalogSnapshot.class);
+      return catalog.snapshot(snapshotId);
     } catch (RelspecException e) {
       if (e.errorCode() == PlatformErrorCode.NOT_FOUND) {
         throw new PermanentMessageFailure(
@@ -113,14 +109,13 @@ public class CompilationService {
    */
   private String newestSnapshotId(SnapshotPublished event) {
     try {
-      SnapshotEntry[] history = catalog.get("/api/v1/snapshots?limit=1", SnapshotEntry[].class);
-      if (history.length == 0 || history[0].id().equals(event.snapshotId())) {
-        return event.snapshotId();
+      String newest = catalog.newestSnapshotId().orElse(event.snapshotId());
+      if (!newest.equals(event.snapshotId())) {
+        LOG.infof(
+            "snapshot %s was superseded by %s; compiling the newer one",
+            shortId(event.snapshotId()), shortId(newest));
       }
-      LOG.infof(
-          "snapshot %s was superseded by %s; compiling the newer one",
-          shortId(event.snapshotId()), shortId(history[0].id()));
-      return history[0].id();
+      return newest;
     } catch (RelspecException e) {
       LOG.debugf("catalog history unavailable, compiling the event's snapshot: %s", e.getMessage());
       return event.snapshotId();
@@ -154,8 +149,7 @@ public class CompilationService {
   public PlanCatalog latestPlanCatalog() {
     String newest;
     try {
-      SnapshotEntry[] history = catalog.get("/api/v1/snapshots?limit=1", SnapshotEntry[].class);
-      newest = history.length == 0 ? null : history[0].id();
+      newest = catalog.newestSnapshotId().orElse(null);
     } catch (RelspecException e) {
       LOG.debugf("catalog unreachable for the latest snapshot: %s", e.getMessage());
       return repository.get("latest");
@@ -166,17 +160,11 @@ public class CompilationService {
     return planCatalogFor(newest);
   }
 
-  /** One entry of the catalog's snapshot history. */
-  record SnapshotEntry(String id, String previousId, Instant createdAt) {}
-
   /** The plan catalog of a snapshot: kept from an earlier compile, or compiled now. */
   public PlanCatalog planCatalogFor(String snapshotId) {
     return repository
         .forSnapshot(snapshotId)
-        .orElseGet(
-            () ->
-                compileAndKeep(
-                    catalog.get("/api/v1/snapshots/" + snapshotId, CatalogSnapshot.class)));
+        .orElseGet(() -> compileAndKeep(catalog.snapshot(snapshotId)));
   }
 
   private PlanCatalog compileAndKeep(CatalogSnapshot snapshot) {
@@ -226,7 +214,7 @@ public class CompilationService {
       return;
     }
     try {
-      CatalogSnapshot latest = catalog.get("/api/v1/snapshots/latest", CatalogSnapshot.class);
+      CatalogSnapshot latest = catalog.snapshot("latest");
       PlanCompiler.Result result = compiler.compile(latest, Instant.now());
       if (repository.saveIfEmpty(result.catalog())) {
         LOG.infof(

@@ -7,11 +7,8 @@ import io.relspec.contracts.messaging.TaskRunRequested.ViewDefinition;
 import io.relspec.contracts.model.DatasetName;
 import io.relspec.executor.store.DatasetStore;
 import io.relspec.executor.store.StoredDataset;
-import io.relspec.platform.client.ServiceClient;
 import io.relspec.platform.error.PlatformErrorCode;
 import io.relspec.platform.error.RelspecException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +26,16 @@ import org.apache.arrow.flight.CallStatus;
 public final class QueryNames {
   private final DatasetStore store;
   private final String executorId;
-  private final Optional<ServiceClient> scheduler;
+  private final Optional<Directory> scheduler;
 
-  public QueryNames(DatasetStore store, String executorId, Optional<ServiceClient> scheduler) {
+  /** Where the scheduler says dataset versions live (see {@link #scope}). */
+  @FunctionalInterface
+  public interface Directory {
+    /** Both null for the newest versions; otherwise a run's, or a catalog snapshot's. */
+    DatasetDirectory locations(String run, String snapshot);
+  }
+
+  public QueryNames(DatasetStore store, String executorId, Optional<Directory> scheduler) {
     this.store = store;
     this.executorId = executorId;
     this.scheduler = scheduler;
@@ -125,15 +129,8 @@ public final class QueryNames {
       }
       return null;
     }
-    String path =
-        "/api/v1/locations"
-            + (pin.run() != null
-                ? "?run=" + URLEncoder.encode(pin.run(), StandardCharsets.UTF_8)
-                : pin.snapshot() != null
-                    ? "?snapshot=" + URLEncoder.encode(pin.snapshot(), StandardCharsets.UTF_8)
-                    : "");
     try {
-      return scheduler.get().get(path, DatasetDirectory.class);
+      return scheduler.get().locations(pin.run(), pin.snapshot());
     } catch (RelspecException e) {
       if (!pin.none() && e.errorCode() == PlatformErrorCode.NOT_FOUND) {
         throw CallStatus.NOT_FOUND

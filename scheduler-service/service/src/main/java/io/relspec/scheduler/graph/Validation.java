@@ -5,10 +5,7 @@ import io.relspec.contracts.api.validation.CatalogValidationReport;
 import io.relspec.contracts.api.validation.GraphDiagnostic;
 import io.relspec.contracts.api.validation.GraphDiagnosticCode;
 import io.relspec.contracts.api.validation.ValidationReport;
-import io.relspec.platform.client.ServiceClient;
 import io.relspec.platform.error.RelspecException;
-import io.relspec.platform.security.ApiTokens;
-import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.plans.PlanCatalogs;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -23,18 +20,11 @@ import java.util.List;
 @ApplicationScoped
 public class Validation {
   private final PlanCatalogs planCatalogs;
-  private final ServiceClient catalog;
+  private final CatalogChecks catalog;
 
-  public Validation(PlanCatalogs planCatalogs, SchedulerConfig config, ApiTokens tokens) {
+  public Validation(PlanCatalogs planCatalogs, CatalogChecks catalog) {
     this.planCatalogs = planCatalogs;
-    this.catalog =
-        config
-            .catalogUrl()
-            .map(
-                url ->
-                    new ServiceClient(
-                        "catalog-service", url, tokens.clientToken(), config.compilerTimeout()))
-            .orElse(null);
+    this.catalog = catalog;
   }
 
   public ValidationReport report() {
@@ -42,14 +32,13 @@ public class Validation {
   }
 
   private List<GraphDiagnostic> catalogDiagnostics() {
-    if (catalog == null) {
+    if (!catalog.configured()) {
       return unavailable(
           "relspec.scheduler.catalog-url is not set, so the catalog's structural checks are not included");
     }
     try {
       List<GraphDiagnostic> result = new ArrayList<>();
-      CatalogValidationReport report =
-          catalog.get("/api/v1/validation/catalog", CatalogValidationReport.class);
+      CatalogValidationReport report = catalog.report();
       for (CatalogDiagnostic found : report.diagnostics()) {
         result.add(
             new GraphDiagnostic(

@@ -5,11 +5,8 @@ import io.quarkus.agroal.DataSource;
 import io.relspec.contracts.api.PlanCatalog;
 import io.relspec.contracts.api.validation.GraphDiagnostic;
 import io.relspec.contracts.messaging.PlanCatalogCompiled;
-import io.relspec.platform.client.ServiceClient;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.jdbc.Jdbc;
-import io.relspec.platform.security.ApiTokens;
-import io.relspec.scheduler.SchedulerConfig;
 import io.relspec.scheduler.SchedulerErrorCode;
 import io.relspec.scheduler.graph.TaskGraph;
 import io.relspec.scheduler.lineage.Lineage;
@@ -33,7 +30,7 @@ public class PlanCatalogs {
 
   private final AgroalDataSource dataSource;
   private final Lineage lineage;
-  private final ServiceClient compiler;
+  private final CompilerClient compiler;
   private final PlanCatalogStore store = new PlanCatalogStore();
   private final Map<String, TaskGraph> graphs =
       Collections.synchronizedMap(
@@ -46,28 +43,15 @@ public class PlanCatalogs {
 
   public PlanCatalogs(
       @DataSource("scheduler") AgroalDataSource dataSource,
-      SchedulerConfig config,
-      ApiTokens tokens,
+      CompilerClient compiler,
       Lineage lineage) {
     this.dataSource = dataSource;
     this.lineage = lineage;
-    this.compiler =
-        new ServiceClient(
-            "compiler-service",
-            config.compilerUrl(),
-            tokens.clientToken(),
-            config.compilerTimeout());
+    this.compiler = compiler;
   }
 
   public void onPlanCatalogCompiled(PlanCatalogCompiled event) {
-    PlanCatalog catalog =
-        compiler.get(
-            "/api/v1/plan-catalogs/"
-                + event.planCatalogId()
-                + "?snapshot="
-                + java.net.URLEncoder.encode(
-                    event.snapshotId(), java.nio.charset.StandardCharsets.UTF_8),
-            PlanCatalog.class);
+    PlanCatalog catalog = compiler.planCatalog(event.planCatalogId(), event.snapshotId());
     boolean saved =
         Jdbc.inTransaction(
             dataSource,
