@@ -122,6 +122,14 @@ class BadInputCorpusTest {
                 + ", got "
                 + response.path("code"));
       }
+      if (test.has("violations")) {
+        List<String> expectedFields = new ArrayList<>();
+        test.path("violations").forEach(field -> expectedFields.add(field.asText()));
+        List<String> fields = response.jsonPath().getList("violations.field", String.class);
+        if (!expectedFields.equals(fields)) {
+          failures.add(name + ": expected violations of " + expectedFields + ", got " + fields);
+        }
+      }
       if (status >= 400 && !before.equals(latestSnapshot())) {
         failures.add(name + ": refused, yet the catalog's snapshot changed");
       }

@@ -8,10 +8,16 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -99,6 +105,62 @@ public class ProblemDetailsMappers {
         "request body is not valid JSON: " + e.getOriginalMessage(),
         uri,
         List.of());
+  }
+
+  /**
+   * A request record that breaks its Bean Validation constraints: each violation names the field
+   * (within the body) and says what is wrong.
+   */
+  @ServerExceptionMapper
+  public Response constraintViolation(ConstraintViolationException e, UriInfo uri) {
+    List<ProblemDetails.Violation> violations =
+        e.getConstraintViolations().stream()
+            .map(
+                violation -> new ProblemDetails.Violation(field(violation), violation.getMessage()))
+            .sorted(Comparator.comparing(ProblemDetails.Violation::field))
+            .toList();
+    String detail =
+        violations.stream()
+            .map(v -> v.field().equals("body") ? v.message() : v.field() + ": " + v.message())
+            .collect(Collectors.joining("; "));
+    return problem(PlatformErrorCode.INVALID_REQUEST, detail, uri, violations);
+  }
+
+  /**
+   * The field a violation is about, as a client wrote it: the resource method and its parameter are
+   * left out, so a missing body ({@code put.body}) is "body", {@code compile.request.sql} is "sql"
+   * and {@code start.body.changedFiles[orders].<map value>[1].<list element>} is
+   * "changedFiles[orders][1]".
+   */
+  private static String field(ConstraintViolation<?> violation) {
+    List<String> names = new ArrayList<>();
+    boolean parameterSeen = false;
+    for (Path.Node node : violation.getPropertyPath()) {
+      if (node.getKind() == ElementKind.METHOD) {
+        continue;
+      }
+      if (node.getKind() == ElementKind.PARAMETER && !parameterSeen) {
+        parameterSeen = true;
+        continue;
+      }
+      // A key or index says where in the previous node's container this node sits.
+      String at =
+          node.getKey() != null
+              ? "[" + node.getKey() + "]"
+              : node.getIndex() != null ? "[" + node.getIndex() + "]" : "";
+      if (!at.isEmpty()) {
+        if (names.isEmpty()) {
+          names.add(at);
+        } else {
+          names.set(names.size() - 1, names.get(names.size() - 1) + at);
+        }
+      }
+      String name = node.getName();
+      if (name != null && !name.isEmpty() && !name.startsWith("<")) {
+        names.add(name);
+      }
+    }
+    return names.isEmpty() ? "body" : String.join(".", names);
   }
 
   @ServerExceptionMapper

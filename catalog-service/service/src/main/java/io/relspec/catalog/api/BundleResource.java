@@ -7,6 +7,8 @@ import io.relspec.contracts.api.BundleSummary;
 import io.relspec.contracts.spec.TaskBundle;
 import io.relspec.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -50,9 +52,9 @@ public class BundleResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Roles.WRITER)
-  public CatalogService.Change post(TaskBundle bundle) {
-    RequestChecks.requireBody(bundle, "bundle");
-    return catalog.putBundle(bundle, null);
+  public CatalogService.Change post(
+      @NotNull(message = "a request body with the bundle is required") TaskBundle body) {
+    return catalog.putBundle(body, null);
   }
 
   /** The same from a zip or tar.gz of the bundle directory format (see docs/catalog.md). */
@@ -66,12 +68,11 @@ public class BundleResource {
     MediaType.APPLICATION_OCTET_STREAM
   })
   @RolesAllowed(Roles.WRITER)
-  public CatalogService.Change postArchive(byte[] archive) {
-    RequestChecks.requireBody(
-        archive == null || archive.length == 0 ? null : archive, "bundle archive");
+  public CatalogService.Change postArchive(
+      @NotEmpty(message = "a request body with the bundle archive is required") byte[] body) {
     return catalog.putBundle(
         BundleArchive.read(
-            archive,
+            body,
             new BundleArchive.Limits(
                 config.archive().maxEntries(),
                 config.archive().maxEntrySize().asLongValue(),

@@ -5,6 +5,7 @@ import io.relspec.contracts.model.DatasetName;
 import io.relspec.contracts.spec.DatasetContract;
 import io.relspec.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -46,9 +47,11 @@ public class DatasetResource {
   @PUT
   @Path("{name}")
   @RolesAllowed(Roles.WRITER)
-  public CatalogService.Change put(@PathParam("name") String name, DatasetContract contract) {
-    RequestChecks.requireBody(contract, "dataset contract");
-    return catalog.putDataset(DatasetName.of(name), contract);
+  public CatalogService.Change put(
+      @PathParam("name") String name,
+      @NotNull(message = "a request body with the dataset contract is required")
+          DatasetContract body) {
+    return catalog.putDataset(DatasetName.of(name), body);
   }
 
   @DELETE

@@ -4,6 +4,7 @@ import io.relspec.catalog.CatalogService;
 import io.relspec.contracts.spec.FunctionSpec;
 import io.relspec.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -45,8 +46,9 @@ public class FunctionResource {
   @PUT
   @Path("{name}")
   @RolesAllowed(Roles.WRITER)
-  public CatalogService.Change put(@PathParam("name") String name, FunctionSpec body) {
-    RequestChecks.requireBody(body, "function");
+  public CatalogService.Change put(
+      @PathParam("name") String name,
+      @NotNull(message = "a request body with the function is required") FunctionSpec body) {
     return catalog.putFunction(RequestChecks.require(name, "function", false), body);
   }
 

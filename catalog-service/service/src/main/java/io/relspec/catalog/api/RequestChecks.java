@@ -6,7 +6,10 @@ import io.relspec.platform.error.ProblemDetails.Violation;
 import io.relspec.platform.error.RelspecException;
 import java.util.List;
 
-/** Path-segment names checked before they reach the catalog. */
+/**
+ * Path-segment names checked before they reach the catalog (request bodies are checked by Bean
+ * Validation on the resource methods).
+ */
 final class RequestChecks {
   private RequestChecks() {}
 
@@ -27,15 +30,5 @@ final class RequestChecks {
           null);
     }
     return name;
-  }
-
-  static void requireBody(Object body, String what) {
-    if (body == null) {
-      throw new RelspecException(
-          PlatformErrorCode.INVALID_REQUEST,
-          "a request body with the " + what + " is required",
-          List.of(new Violation("body", "missing")),
-          null);
-    }
   }
 }

@@ -5,6 +5,7 @@ import io.relspec.contracts.model.TaskName;
 import io.relspec.contracts.spec.TaskSpec;
 import io.relspec.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -46,9 +47,10 @@ public class TaskResource {
   @PUT
   @Path("{name}")
   @RolesAllowed(Roles.WRITER)
-  public CatalogService.Change put(@PathParam("name") String name, TaskSpec spec) {
-    RequestChecks.requireBody(spec, "task spec");
-    return catalog.putTask(TaskName.of(name), spec);
+  public CatalogService.Change put(
+      @PathParam("name") String name,
+      @NotNull(message = "a request body with the task spec is required") TaskSpec body) {
+    return catalog.putTask(TaskName.of(name), body);
   }
 
   @DELETE

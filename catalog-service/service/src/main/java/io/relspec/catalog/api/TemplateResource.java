@@ -4,6 +4,7 @@ import io.relspec.catalog.CatalogService;
 import io.relspec.contracts.spec.TaskTemplate;
 import io.relspec.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -45,8 +46,9 @@ public class TemplateResource {
   @PUT
   @Path("{name}")
   @RolesAllowed(Roles.WRITER)
-  public CatalogService.Change put(@PathParam("name") String name, TaskTemplate body) {
-    RequestChecks.requireBody(body, "template");
+  public CatalogService.Change put(
+      @PathParam("name") String name,
+      @NotNull(message = "a request body with the template is required") TaskTemplate body) {
     return catalog.putTemplate(RequestChecks.require(name, "template", true), body);
   }
 

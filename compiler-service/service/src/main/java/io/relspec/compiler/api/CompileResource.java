@@ -20,6 +20,8 @@ import io.relspec.platform.error.ProblemDetails;
 import io.relspec.platform.error.RelspecException;
 import io.relspec.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -67,19 +69,14 @@ public class CompileResource {
   }
 
   /** The request: the SQL, and optionally the snapshot to compile against. */
-  public record CompileRequest(String sql, String snapshotId) {}
+  public record CompileRequest(@NotNull(message = "is required") String sql, String snapshotId) {}
 
   @POST
   @RolesAllowed(Roles.READER)
   @Operation(summary = "Compile a query: schema, lineage, fingerprint, DuckDB SQL, or diagnostics")
-  public PlanArtifact compile(CompileRequest request) {
-    if (request == null || request.sql() == null) {
-      throw new RelspecException(
-          CompilerErrorCode.INVALID_REQUEST,
-          "the body must be JSON with a \"sql\" string",
-          List.of(new ProblemDetails.Violation("sql", "is required")),
-          null);
-    }
+  public PlanArtifact compile(
+      @NotNull(message = "the body must be JSON with a \"sql\" string") @Valid
+          CompileRequest request) {
     Optional<PlanCatalog> against =
         request.snapshotId() == null
             ? latestOrNone()

@@ -10,6 +10,7 @@ import io.relspec.scheduler.runs.RunHistory;
 import io.relspec.scheduler.runs.RunQueries;
 import io.relspec.scheduler.runs.RunService;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -50,11 +51,9 @@ public class RunResource {
 
   @POST
   @RolesAllowed(Roles.OPERATOR)
-  public Response start(RunRequest body, @Context SecurityContext security) {
+  public Response start(@Valid RunRequest body, @Context SecurityContext security) {
     RunRequest request =
         body == null ? new RunRequest(null, null, null, null, null, null, null) : body;
-    checkFileIds(request.changedFiles(), "changedFiles");
-    checkFileIds(request.removedFiles(), "removedFiles");
     long fileIds = countFiles(request.changedFiles()) + countFiles(request.removedFiles());
     if (fileIds > RunRequest.MAX_FILE_IDS) {
       throw new IllegalArgumentException(
@@ -121,29 +120,6 @@ public class RunResource {
   @RolesAllowed(Roles.OPERATOR)
   public RunStatus cancel(@PathParam("id") String id) {
     return runs.cancel(id);
-  }
-
-  private static void checkFileIds(Map<DatasetName, List<String>> files, String field) {
-    if (files == null) {
-      return;
-    }
-    files.forEach(
-        (dataset, ids) -> {
-          for (String id : ids == null ? List.<String>of() : ids) {
-            if (id == null
-                || id.isEmpty()
-                || id.length() > RunRequest.MAX_FILE_ID_LENGTH
-                || id.chars().anyMatch(Character::isISOControl)) {
-              throw new IllegalArgumentException(
-                  field
-                      + "."
-                      + dataset
-                      + ": a file id is 1 to "
-                      + RunRequest.MAX_FILE_ID_LENGTH
-                      + " characters without control characters");
-            }
-          }
-        });
   }
 
   private static long countFiles(Map<DatasetName, List<String>> files) {
