@@ -18,8 +18,8 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * What an executor reads from the catalog service: the contract an upload is checked against, when
- * {@code relspec.executor.catalog-url} is set. A call the catalog cannot answer now is tried twice
- * more, a quarter of a second apart.
+ * {@code relspec.executor.catalog-url} is set. A call the catalog cannot answer now is tried again
+ * (the retry policy of {@link ServiceEndpoint}).
  */
 @ApplicationScoped
 public class CatalogClient {
@@ -45,7 +45,11 @@ public class CatalogClient {
   }
 
   /** A dataset's contract; empty when the catalog has none by that name. */
-  @Retry(maxRetries = 2, delay = 250, jitter = 100, retryOn = UpstreamUnavailableException.class)
+  @Retry(
+      maxRetries = ServiceEndpoint.RETRIES,
+      delay = ServiceEndpoint.RETRY_DELAY_MILLIS,
+      jitter = ServiceEndpoint.RETRY_JITTER_MILLIS,
+      retryOn = UpstreamUnavailableException.class)
   public Optional<DatasetContract> contract(DatasetName dataset) {
     try {
       return Optional.of(catalog.orElseThrow().call(api -> api.contract(dataset.value())));

@@ -16,7 +16,8 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 /**
  * What an executor asks the scheduler, when {@code relspec.executor.scheduler-url} is set: where
  * every dataset version lives, and the catalog's views and functions, for Flight SQL queries. A
- * call the scheduler cannot answer now is tried twice more, a quarter of a second apart.
+ * call the scheduler cannot answer now is tried again (the retry policy of {@link
+ * ServiceEndpoint}).
  */
 @ApplicationScoped
 public class SchedulerClient {
@@ -45,7 +46,11 @@ public class SchedulerClient {
    * Where datasets live: the newest versions, or those a run read and wrote ({@code run}), or those
    * of a catalog snapshot's newest succeeded run ({@code snapshot}); both null for the newest.
    */
-  @Retry(maxRetries = 2, delay = 250, jitter = 100, retryOn = UpstreamUnavailableException.class)
+  @Retry(
+      maxRetries = ServiceEndpoint.RETRIES,
+      delay = ServiceEndpoint.RETRY_DELAY_MILLIS,
+      jitter = ServiceEndpoint.RETRY_JITTER_MILLIS,
+      retryOn = UpstreamUnavailableException.class)
   public DatasetDirectory locations(String run, String snapshot) {
     return scheduler.orElseThrow().call(api -> api.locations(run, snapshot));
   }

@@ -29,6 +29,18 @@ import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
  * @param <T> the interface of the endpoints read
  */
 public final class ServiceEndpoint<T> {
+  /**
+   * How often a call that found the other service unavailable is tried again, how long apart
+   * (milliseconds) and by how much that spacing varies: the one retry policy of calls between
+   * services, for {@code @Retry(maxRetries = RETRIES, delay = RETRY_DELAY_MILLIS, jitter =
+   * RETRY_JITTER_MILLIS, retryOn = UpstreamUnavailableException.class)}.
+   */
+  public static final int RETRIES = 2;
+
+  public static final long RETRY_DELAY_MILLIS = 250;
+
+  public static final long RETRY_JITTER_MILLIS = 100;
+
   private final String service;
   private final URI baseUri;
   private final T api;

@@ -19,8 +19,8 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * What the compiler reads from the catalog service: snapshots by id and the newest one's id. A call
- * the catalog cannot answer now (restarting, overloaded, unreachable) is tried twice more, a
- * quarter of a second apart; what still fails is the caller's to handle.
+ * the catalog cannot answer now (restarting, overloaded, unreachable) is tried again (the retry
+ * policy of {@link ServiceEndpoint}); what still fails is the caller's to handle.
  */
 @ApplicationScoped
 public class CatalogClient {
@@ -37,13 +37,21 @@ public class CatalogClient {
   }
 
   /** A snapshot by id, or the newest one for {@code latest}. */
-  @Retry(maxRetries = 2, delay = 250, jitter = 100, retryOn = UpstreamUnavailableException.class)
+  @Retry(
+      maxRetries = ServiceEndpoint.RETRIES,
+      delay = ServiceEndpoint.RETRY_DELAY_MILLIS,
+      jitter = ServiceEndpoint.RETRY_JITTER_MILLIS,
+      retryOn = UpstreamUnavailableException.class)
   public CatalogSnapshot snapshot(String id) {
     return catalog.call(snapshots -> snapshots.snapshot(id));
   }
 
   /** The id of the catalog's newest snapshot; empty while it has none. */
-  @Retry(maxRetries = 2, delay = 250, jitter = 100, retryOn = UpstreamUnavailableException.class)
+  @Retry(
+      maxRetries = ServiceEndpoint.RETRIES,
+      delay = ServiceEndpoint.RETRY_DELAY_MILLIS,
+      jitter = ServiceEndpoint.RETRY_JITTER_MILLIS,
+      retryOn = UpstreamUnavailableException.class)
   public Optional<String> newestSnapshotId() {
     List<SnapshotEntry> history = catalog.call(snapshots -> snapshots.history(1));
     return history.isEmpty() ? Optional.empty() : Optional.of(history.get(0).id());

@@ -15,7 +15,8 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * The catalog service's structural checks, for the joined validation report: read when {@code
- * relspec.scheduler.catalog-url} is set, tried twice more when the catalog cannot answer now.
+ * relspec.scheduler.catalog-url} is set, tried again when the catalog cannot answer now (the retry
+ * policy of {@link ServiceEndpoint}).
  */
 @ApplicationScoped
 public class CatalogChecks {
@@ -41,7 +42,11 @@ public class CatalogChecks {
   }
 
   /** The catalog's report; call only when {@link #configured()}. */
-  @Retry(maxRetries = 2, delay = 250, jitter = 100, retryOn = UpstreamUnavailableException.class)
+  @Retry(
+      maxRetries = ServiceEndpoint.RETRIES,
+      delay = ServiceEndpoint.RETRY_DELAY_MILLIS,
+      jitter = ServiceEndpoint.RETRY_JITTER_MILLIS,
+      retryOn = UpstreamUnavailableException.class)
   public CatalogValidationReport report() {
     return catalog.orElseThrow().call(Checks::report);
   }

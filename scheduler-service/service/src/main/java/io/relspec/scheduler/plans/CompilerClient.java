@@ -16,8 +16,9 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * What the scheduler reads from the compiler service: a plan catalog by id. A call the compiler
- * cannot answer now (restarting, overloaded, unreachable) is tried twice more, a quarter of a
- * second apart; what still fails leaves the {@code PlanCatalogCompiled} message to be redelivered.
+ * cannot answer now (restarting, overloaded, unreachable) is tried again (the retry policy of
+ * {@link ServiceEndpoint}); what still fails leaves the {@code PlanCatalogCompiled} message to be
+ * redelivered.
  */
 @ApplicationScoped
 public class CompilerClient {
@@ -37,7 +38,11 @@ public class CompilerClient {
    * A plan catalog by id; {@code snapshotId} lets a compiler replica that did not compile it derive
    * it from its snapshot.
    */
-  @Retry(maxRetries = 2, delay = 250, jitter = 100, retryOn = UpstreamUnavailableException.class)
+  @Retry(
+      maxRetries = ServiceEndpoint.RETRIES,
+      delay = ServiceEndpoint.RETRY_DELAY_MILLIS,
+      jitter = ServiceEndpoint.RETRY_JITTER_MILLIS,
+      retryOn = UpstreamUnavailableException.class)
   public PlanCatalog planCatalog(String id, String snapshotId) {
     return compiler.call(catalogs -> catalogs.planCatalog(id, snapshotId));
   }
